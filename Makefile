@@ -1,0 +1,47 @@
+# One command per job. Each installs what it needs first (a venv in .venv/).
+# The venv's bin/ goes first on PATH: nbgrader runs `alembic` from there when
+# it creates a gradebook.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: install release demo-build demo grade table test lint format clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+release: install  ## regenerate release/ and solutions/ from source/
+	$(PY) -m coursekit release
+
+demo-build: install  ## rebuild demo/submitted/ from demo/students.toml
+	$(PY) -m coursekit demo-build
+
+demo: install  ## release, grade the demo submissions, print the grades table
+	$(PY) -m coursekit demo
+
+grade: install  ## grade everything in submitted/ (FORCE=1 regrades all)
+	$(PY) -m coursekit grade $(if $(FORCE),--force)
+
+table: install
+	$(PY) -m coursekit table
+
+test: install  ## the repository's test suite, the solution notebooks under nbval included
+	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+
+clean:  ## remove grading output (submissions in submitted/ are kept)
+	rm -rf autograded/*/ autograded/.graded.json feedback/ grades.csv

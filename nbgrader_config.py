@@ -1,0 +1,36 @@
+"""nbgrader configuration for the course; run every nbgrader command from this folder."""
+
+from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from coursekit.feedback import HideHiddenTests
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "gd-course"
+# The course folder is the one holding this file, wherever nbgrader is run from.
+HERE = Path(__file__).resolve().parent
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.solution_directory = "solutions"
+# The gradebook lives in the course folder (SQLite by default).
+c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+
+# Every cell of a lab runs in well under a second; 30 s per cell stops an
+# endless loop without failing slow but correct code.
+c.Execute.timeout = 30
+# A kernel that takes longer than this to start is reported, not waited on.
+c.Execute.startup_timeout = 60
+
+# Released notebooks ask students to replace this line.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Feedback shows each cell's score and the check's message, but neither the
+# hidden test code nor the grader's traceback frames (nbgrader issue 917).
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
