@@ -1,0 +1,1 @@
+"""Instructor commands: release, demo submissions, grading and the grades table."""

@@ -1,0 +1,82 @@
+"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table}`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import demo, grading, layout, release, report
+
+
+def expected_scores(root: Path) -> dict[tuple[str, str], float]:
+    """Expected score of each demo submission: its lab's points minus those of the cells it must lose."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = {}
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        for sub in demo.load(root / "demo" / "students.toml"):
+            try:
+                cells = report.cell_scores(gb, sub.lab, sub.student)
+            except MissingEntry:
+                continue
+            out[(sub.student, sub.lab)] = sum(top for name, (_, top) in cells.items() if name not in sub.loses)
+    return out
+
+
+def grade(root: Path, force: bool, with_expected: bool) -> int:
+    """Autograde, generate feedback, export, print the table; return the exit code."""
+    backup = grading.backup_gradebook(root)
+    if backup:
+        print(f"gradebook backed up to {backup.relative_to(root)}")
+    outcomes = grading.autograde_all(root, force=force)
+    problems = grading.feedback_and_export(root)
+    expected = expected_scores(root) if with_expected else None
+    print()
+    print(report.format_table(report.rows(root), expected))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        print(f"FAILED {o.lab} {o.student}: {o.message}")
+    for p in problems:
+        print(f"PROBLEM {p}")
+    print(f"\n{len(outcomes)} submissions, {len(failed)} failed; feedback in feedback/, grades in grades.csv")
+    mismatched = expected and any(
+        abs(expected[(r.student, r.lab)] - r.score) > 1e-9 for r in report.rows(root) if (r.student, r.lab) in expected
+    )
+    return 1 if (failed or problems or mismatched) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m coursekit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("release", help="regenerate release/ and solutions/ from source/")
+    sub.add_parser("demo-build", help="rebuild demo/submitted/ from demo/students.toml")
+    sub.add_parser("demo", help="release, copy the demo submissions in, grade them, print the table")
+    g = sub.add_parser("grade", help="autograde submitted/, generate feedback, export, print the table")
+    g.add_argument("--force", action="store_true", help="regrade submissions that are up to date")
+    sub.add_parser("table", help="print the grades table from the gradebook")
+    args = parser.parse_args(argv)
+    root = layout.ROOT
+    start = time.monotonic()
+
+    if args.command == "release":
+        release.release_all(root)
+    elif args.command == "demo-build":
+        for path in demo.write_all(root / "demo" / "submitted", root):
+            print(f"wrote {path.relative_to(root)}")
+    elif args.command == "table":
+        print(report.format_table(report.rows(root)))
+    else:
+        if args.command == "demo":
+            release.release_all(root)
+            for line in demo.collect(root):
+                print(line)
+        code = grade(root, force=getattr(args, "force", False), with_expected=args.command == "demo")
+        print(f"done in {time.monotonic() - start:.1f} s")
+        return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Where things live in the course folder: labs, notebooks and nbgrader's step folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def labs(root: Path = ROOT) -> list[str]:
+    """Return the lab ids, sorted, as found in `source/` (one folder per lab)."""
+    source = root / "source"
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def notebook(step: str, lab: str, student: str | None = None, root: Path = ROOT) -> Path:
+    """Return the path of a lab's notebook in one of nbgrader's step folders."""
+    folder = root / step
+    if student is not None:
+        folder = folder / student
+    return folder / lab / f"{lab}.ipynb"
+
+
+def students(step: str = "submitted", root: Path = ROOT) -> list[str]:
+    """Return the student ids that have a folder in `submitted/` (or another step)."""
+    folder = root / step
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def gradebook_url(root: Path = ROOT) -> str:
+    """Return the gradebook's database URL as `nbgrader_config.py` sets it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    return config.CourseDirectory.db_url

@@ -1,0 +1,67 @@
+"""The grades table: one row per student and lab, read from nbgrader's gradebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from . import layout
+
+
+@dataclass(frozen=True)
+class Row:
+    """One student's grade on one lab, with the test cells that lost points."""
+
+    student: str
+    lab: str
+    score: float
+    max_score: float
+    lost: tuple[str, ...]
+
+
+def cell_scores(gradebook: Gradebook, lab: str, student: str) -> dict[str, tuple[float, float]]:
+    """Return {grade cell name: (score, max score)} for one submission."""
+    submission = gradebook.find_submission(lab, student)
+    return {
+        grade.name: (grade.score, grade.max_score)
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+    }
+
+
+def rows(root: Path = layout.ROOT) -> list[Row]:
+    """Return the table's rows for every graded submission, sorted by lab then student."""
+    out = []
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        for assignment in gb.assignments:
+            for student in gb.students:
+                try:
+                    cells = cell_scores(gb, assignment.name, student.id)
+                except MissingEntry:
+                    continue
+                lost = tuple(sorted(name for name, (score, top) in cells.items() if score < top))
+                out.append(Row(student.id, assignment.name,
+                               sum(s for s, _ in cells.values()), sum(t for _, t in cells.values()), lost))
+    return sorted(out, key=lambda r: (r.lab, r.student))
+
+
+def format_table(table: list[Row], expected: dict[tuple[str, str], float] | None = None) -> str:
+    """Render rows as a plain-text table; with `expected`, add the expected score and a verdict."""
+    header = ["lab", "student", "score", "lost points in"]
+    if expected is not None:
+        header[3:3] = ["expected", ""]
+    lines = []
+    for r in table:
+        cells = [r.lab, r.student, f"{r.score:g} / {r.max_score:g}"]
+        if expected is not None:
+            want = expected.get((r.student, r.lab))
+            verdict = "" if want is None else ("ok" if abs(want - r.score) < 1e-9 else "MISMATCH")
+            cells += ["" if want is None else f"{want:g}", verdict]
+        cells.append(", ".join(r.lost) or "-")
+        lines.append(cells)
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *lines)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join(line.rstrip() for line in [fmt.format(*header), rule] + [fmt.format(*c) for c in lines])
