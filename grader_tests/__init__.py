@@ -1,0 +1,1 @@
+"""Hidden checks for the course labs: references, gradient checking, diagnoses."""

@@ -1,0 +1,437 @@
+"""Lab 01, gradient descent from scratch: the hidden checks and the answer key.
+
+Each `check_*` takes the student's object, calls it on inputs it builds itself, compares
+with a float64 reference computed from `LabParams` (lab01_reference), and raises
+AssertionError with a sentence on the first thing wrong: defined -> type -> shape ->
+dtype -> finite -> value -> diagnosis (the mistakes are in lab01_mistakes). The
+multiple-choice answers live here (`ANSWERS`), never in the released notebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from grader_tests import compare, diagnose, messages, validate
+from grader_tests import lab01_mistakes as mistakes
+from grader_tests.compare import require_close
+from grader_tests.lab01_reference import (  # noqa: F401  (re-exported: one import)
+    DEFAULT,
+    LabParams,
+    hessian,
+    reference_data,
+    reference_gradients,
+    reference_largest_stable_lr,
+    reference_mse,
+    reference_predict,
+    reference_step,
+    reference_train,
+)
+
+# Tolerances; the numbers compared are of size 0.01 to 20.
+# x is drawn by the recipe and reproduces bit for bit; y with the same terms added in
+# another order rounds differently by a few ulp of |y| <= 6 (ulp 4.8e-7).
+DATA_ATOL = 1e-5
+# Inputs are float64; a student's float32 cast of a correct formula is off by a few
+# float32 eps (1.2e-7) relative. The nearest mistake checked for is 0.9% off (mse:
+# the squared mean error), 900x this tolerance.
+FLOAT32_RTOL, FLOAT32_ATOL = 1e-5, 1e-6
+# A float32 run of the lab's loop stalls ~7e-6 short of the float64 run (an update below
+# half an ulp of w no longer moves it); leaving out the factor 2 ends 2e-4 away.
+TRAIN_ATOL = 5e-5
+# A mistaken float32 loop also stalls within ~1e-5 of its float64 twin (|w|, |b| ~ 3).
+TRAIN_MATCH_RTOL = 2e-5
+# Float32 losses along a float32 run against the float64 run: ~1e-6 relative.
+LOSS_RTOL = 1e-4
+# Below lr = 2/L the loss of GD on a quadratic never rises; float32 may jitter an ulp.
+MONOTONE_RTOL = 1e-6
+# eigvalsh of a 2 x 2 float32 matrix is good to ~1e-6 relative.
+LR_RTOL = 1e-5
+
+# Inputs the checks choose.
+PROBE_W, PROBE_B = 0.5, -1.0  # not 0 (a dropped w or b shows), far from (2, 3)
+CHECK_SEED_OFFSET = 1  # data of seed + 1: code reading the notebook's global x, y shows
+SHAPE_N = 7  # make_data(7, ...) too: a hard-coded 100 shows
+VARIANT = {"seed": 7, "n": 13, "true_w": -1.5, "true_b": 0.5, "noise_std": 0.3}
+STEP_INPUTS = {"w": 0.5, "b": -1.0, "dw": 2.0, "db": -4.0, "lr": 0.1}  # no ties
+# Losses come from a short run with another start and another stable lr, so a loop
+# that reads the notebook's NUM_EPOCHS, W0, B0 or LR instead of its arguments shows.
+LOSS_RUN = {"w0": -1.0, "b0": 1.0, "lr": 0.05, "num_epochs": 50}
+
+ANSWERS = {"init": "c", "lr": "a", "noise": "b"}
+LETTERS = ("a", "b", "c")
+ANSWER_HINTS = {  # must not give the letter away
+    "init": "How many minima does the MSE of a linear model have? Try training from "
+    "(w0, b0) = (-10, 10) and compare with (0, 0).",
+    "lr": "Try it: train with lr = 1.01 * largest_stable_lr(x) and look at the losses.",
+    "noise": "Try it: make data with noise_std = 1.0 (same seed), train, and compare "
+    "the final w, b and loss with those for noise_std = 0.2.",
+}
+
+DIVERGED = (
+    "Training diverged: do dw and db average over the examples (mean, not sum), is "
+    "the error y_hat - y (not y - y_hat), and does step subtract lr * dw?"
+)
+FORMULA = {"dw": "2 * mean(x * (y_hat - y))", "db": "2 * mean(y_hat - y)"}
+PER_EXAMPLE = {"dw": "gradients 2 * x * (y_hat - y)", "db": "gradients 2 * (y_hat - y)"}
+
+
+def _f64(t: torch.Tensor) -> np.ndarray:
+    return t.detach().to(torch.float64).numpy()
+
+
+def _t64(v: float) -> torch.Tensor:
+    return torch.tensor(v, dtype=torch.float64)
+
+
+def _check_data(p: LabParams) -> tuple[torch.Tensor, torch.Tensor]:
+    """float64 data of seed + 1: the checks' own inputs, not the notebook's."""
+    x, y = reference_data(replace(p, seed=p.seed + CHECK_SEED_OFFSET))
+    return x.double(), y.double()
+
+
+def _number(value: object, label: str, n: int, per_example: str | None = None) -> float:
+    """Type, one element (else why not), finite; return the number."""
+    __tracebackhide__ = True  # noqa: F841
+    hint = diagnose.diagnose_shape(getattr(value, "shape", ()), n, per_example)
+    number = validate.to_number(value, label, hint)
+    validate.require_finite([number], label)
+    return number
+
+
+def _shape_hint(
+    shape: tuple[int, ...], n: int, lab_n: int, flat: str = "did you flatten it?"
+) -> str | None:
+    """Why a tensor meant to be (n, 1) has another shape; `flat` asks about (n,)."""
+    if shape == (n,):
+        return f"Keep the column shape ({n}, 1): {flat}"
+    if n != lab_n and shape[:1] == (lab_n,):
+        return f"Did you write {lab_n} instead of the argument n?"
+    return diagnose.diagnose_shape(shape, n)
+
+
+# ---- make_data ----
+
+
+@validate.quiet
+def check_make_data_shape(make_data: Callable, p: LabParams = DEFAULT) -> None:
+    """make_data returns (x, y), float tensors of shape (n, 1), for n = p.n and 7."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(make_data, "make_data")
+    for n in (p.n, SHAPE_N):
+        args = (n, p.true_w, p.true_b, p.noise_std, p.seed)
+        text = f"make_data{args}"
+        result = validate.unpack(validate.call(make_data, text, *args), text, "xy")
+        for name, value in zip("xy", result, strict=True):
+            shape = tuple(getattr(value, "shape", ()))
+            hint = _shape_hint(shape, n, p.n, f"did you write torch.rand({n})?")
+            validate.require_tensor_values(value, f"{name} from {text}", (n, 1), hint)
+
+
+def _x_hint(got: list[float], q: LabParams, p: LabParams) -> str:
+    """Why x differs from the recipe's draw."""
+    low, high = min(got), max(got)
+    if low < 0.0 or high >= 1.0:
+        return (
+            f"x should be uniform on [0, 1) but ranges from {messages.fmt_number(low)} "
+            f"to {messages.fmt_number(high)}: did you use torch.randn instead of "
+            "torch.rand?"
+        )
+    return diagnose.best_match(got, mistakes.make_data_x(q, p)) or (
+        "x does not match the recipe torch.manual_seed(seed); x = torch.rand(n, 1); "
+        "noise = noise_std * torch.randn(n, 1). Did you seed with the argument seed "
+        "right before drawing x?"
+    )
+
+
+def _y_hint(x: np.ndarray, got: list[float], q: LabParams, p: LabParams) -> str:
+    """Why y differs from true_w * x + true_b + noise, x being right."""
+    return diagnose.best_match(got, mistakes.make_data_y(x, q, p)) or (
+        "y does not match true_w * x + true_b + noise, with noise = noise_std * "
+        "torch.randn(n, 1) drawn right after x."
+    )
+
+
+@validate.quiet
+def check_make_data_values(make_data: Callable, p: LabParams = DEFAULT) -> None:
+    """make_data reproduces the recipe's float32 x, y, for the lab's and other args."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(make_data, "make_data")
+    for q in (p, replace(p, **VARIANT)):
+        args = (q.n, q.true_w, q.true_b, q.noise_std, q.seed)
+        text = f"make_data{args}"
+        ref = reference_data(q)
+        result = validate.unpack(validate.call(make_data, text, *args), text, "xy")
+        for name, value, expected in zip("xy", result, ref, strict=True):
+            label = f"{name} from {text}"
+            hint = _shape_hint(tuple(getattr(value, "shape", ())), q.n, p.n)
+            got = validate.require_tensor_values(value, label, (q.n, 1), hint)
+            if value.dtype != torch.float32:
+                raise AssertionError(
+                    f"{label} has dtype {value.dtype}; expected torch.float32 (torch's "
+                    "default): did you pass a dtype or convert the data?"
+                )
+            want = validate.to_floats(expected)
+            if compare.worst_entry(got, want, 0.0, DATA_ATOL):
+                x = _f64(ref[0])
+                hint = _x_hint(got, q, p) if name == "x" else _y_hint(x, got, q, p)
+                compare.require_entries(label, got, want, 0.0, DATA_ATOL, hint)
+
+
+# ---- predict, mse ----
+
+
+@validate.quiet
+def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
+    """predict(x, w, b) equals w * x + b (float64 inputs, float64 reference)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(predict, "predict")
+    x, _ = _check_data(p)
+    x_np = _f64(x)
+    expected = reference_predict(x_np, PROBE_W, PROBE_B).ravel().tolist()
+    text = f"predict(x, w={PROBE_W}, b={PROBE_B})"
+    value = validate.call(predict, text, x.clone(), _t64(PROBE_W), _t64(PROBE_B))
+    flat = "did you flatten x or squeeze the result?"
+    hint = _shape_hint(tuple(getattr(value, "shape", ())), p.n, p.n, flat)
+    got = validate.require_tensor_values(value, text, x.shape, hint)
+    if not compare.worst_entry(got, expected, FLOAT32_RTOL, FLOAT32_ATOL):
+        return
+    hint = diagnose.best_match(got, mistakes.predict(x_np, PROBE_W, PROBE_B, p))
+    if hint is None:  # ignoring w and b in another way: same output for other w, b
+        other = f"predict(x, w={-PROBE_W}, b={-PROBE_B})"
+        again = validate.call(predict, other, x.clone(), _t64(-PROBE_W), _t64(-PROBE_B))
+        if isinstance(again, torch.Tensor) and validate.to_floats(again) == got:
+            what = f"{text} and {other} return the same values"
+            hint = mistakes.predict_ignores(p, what)
+    compare.require_entries(text, got, expected, FLOAT32_RTOL, FLOAT32_ATOL, hint)
+
+
+@validate.quiet
+def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
+    """mse(y_hat, y) equals mean((y_hat - y)^2) (float64 inputs and reference)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(mse, "mse")
+    x, y = _check_data(p)
+    y_hat, y_np = reference_predict(_f64(x), PROBE_W, PROBE_B), _f64(y)
+    expected = reference_mse(y_hat, y_np)
+    text = "mse(y_hat, y)"
+    value = validate.call(mse, text, torch.from_numpy(y_hat), y.clone())
+    got = _number(value, text, p.n, "squared errors (y_hat - y) ** 2")
+    candidates = mistakes.mse(y_hat, y_np)
+    require_close(
+        text, got, expected, FLOAT32_RTOL, FLOAT32_ATOL, candidates=candidates
+    )
+
+
+# ---- gradients, step ----
+
+
+def _check_gradient(gradients: Callable, p: LabParams, name: str) -> None:
+    """Shared body of check_dw and check_db."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(gradients, "gradients")
+    x, y = _check_data(p)
+    expected = reference_gradients(_f64(x), _f64(y), PROBE_W, PROBE_B)
+    lab_x, lab_y = reference_data(p)
+    notebook = reference_gradients(_f64(lab_x), _f64(lab_y), PROBE_W, PROBE_B)
+    text = f"gradients(x, y, w={PROBE_W}, b={PROBE_B})"
+    args = (x.clone(), y.clone(), _t64(PROBE_W), _t64(PROBE_B))
+    result = validate.unpack(validate.call(gradients, text, *args), text, ("dw", "db"))
+    i = ("dw", "db").index(name)
+    if result[i] is None:
+        raise AssertionError(
+            f"{text} returned None for {name}: did you forget to compute "
+            f"{name} = {FORMULA[name]}?"
+        )
+    got = _number(result[i], f"{name} from {text}", p.n, PER_EXAMPLE[name])
+    candidates = mistakes.gradient(name, expected[1 - i], notebook[i], p.seed)
+    require_close(name, got, expected[i], FLOAT32_RTOL, FLOAT32_ATOL,
+                  gradient=(name, p.n), candidates=candidates)  # fmt: skip
+
+
+@validate.quiet
+def check_dw(gradients: Callable, p: LabParams = DEFAULT) -> None:
+    """dw from gradients(x, y, w, b) equals 2 mean(x (y_hat - y)) in float64."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_gradient(gradients, p, "dw")
+
+
+@validate.quiet
+def check_db(gradients: Callable, p: LabParams = DEFAULT) -> None:
+    """db from gradients(x, y, w, b) equals 2 mean(y_hat - y) in float64."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_gradient(gradients, p, "db")
+
+
+@validate.quiet
+def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
+    """step(w, b, dw, db, lr) returns (w - lr * dw, b - lr * db)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(step, "step")
+    s, lr = STEP_INPUTS, STEP_INPUTS["lr"]
+    text = "step(" + ", ".join(f"{k}={v}" for k, v in s.items()) + ")"
+    expected = reference_step(**s)
+    args = [_t64(s[k]) for k in ("w", "b", "dw", "db")]
+    result = validate.unpack(validate.call(step, text, *args, lr), text, "wb")
+    labels = [f"the new {k} from {text}" for k in "wb"]
+    got = [_number(v, label, p.n) for v, label in zip(result, labels, strict=True)]
+    for i, name in enumerate("wb"):
+        candidates = mistakes.step(name, s, expected[1 - i])
+        require_close(labels[i], got[i], expected[i], FLOAT32_RTOL, FLOAT32_ATOL,
+                      candidates=candidates)  # fmt: skip
+
+
+# ---- train ----
+
+
+def _run_train(train: Callable, p: LabParams, settings: tuple) -> tuple[str, tuple]:
+    """Call train on the lab's float32 data; return the call text and (w, b, losses)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(train, "train")
+    x, y = reference_data(p)
+    text = "train(x, y, w0={}, b0={}, lr={}, num_epochs={})".format(*settings)
+    result = validate.call(train, text, x.clone(), y.clone(), *settings)
+    return text, validate.unpack(result, text, ("w", "b", "losses"))
+
+
+@validate.quiet
+def check_train_params(train: Callable, p: LabParams = DEFAULT) -> None:
+    """train on the lab's float32 data ends at the w, b of a float64 reference run."""
+    __tracebackhide__ = True  # noqa: F841
+    settings = (p.w0, p.b0, p.lr, p.num_epochs)
+    x, y = (_f64(t) for t in reference_data(p))
+    expected = reference_train(x, y, *settings)[:2]
+    text, result = _run_train(train, p, settings)
+    got = []
+    for name, value in zip("wb", result[:2], strict=True):
+        label = f"{name} after {text}"
+        shape = getattr(value, "shape", ())
+        hint = diagnose.diagnose_shape(shape, p.n, PER_EXAMPLE[f"d{name}"])
+        got.append(validate.to_number(value, label, hint))
+        validate.require_finite(got[-1:], label, DIVERGED)
+    off = [i for i in (0, 1) if not abs(got[i] - expected[i]) <= TRAIN_ATOL]
+    if not off:
+        return
+    hint = diagnose.best_match(got, mistakes.train_params(x, y, p), TRAIN_MATCH_RTOL)
+    stuck = [k for k, g, g0 in zip("wb", got, (p.w0, p.b0), strict=True) if g == g0]
+    if hint is None and len(stuck) == 1:
+        hint = (
+            f"{stuck[0]} never moved from its start value: is d{stuck[0]} computed "
+            "(not 0) and used by step?"
+        )
+    label = f"{'wb'[off[0]]} after {text}"
+    message = messages.value_mismatch(label, got[off[0]], expected[off[0]], TRAIN_ATOL)
+    hint = hint or (
+        "The reference is a float64 run of the same loop: do predict, gradients and "
+        "step pass their own checks?"
+    )
+    raise AssertionError(messages.with_hint(message, hint))
+
+
+def _loss_values(losses: object, text: str) -> list[float]:
+    """train's losses as floats: a list of numbers (or 1-element tensors), or 1-D."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(losses, (torch.Tensor, np.ndarray)) and np.ndim(losses) == 1:
+        return validate.to_floats(torch.as_tensor(losses))
+    if not isinstance(losses, (list, tuple)):
+        raise AssertionError(
+            f"losses from {text} should be a list of floats, one per epoch; got "
+            f"{messages.fmt_type(losses)}. Did you return the list you appended "
+            "float(loss) to?"
+        )
+    return [
+        validate.to_number(v, f"losses[{i}] from {text}") for i, v in enumerate(losses)
+    ]
+
+
+def _require_length(
+    values: list[float], text: str, epochs: int, lab_epochs: int
+) -> None:
+    """One loss per epoch, with a question for the usual wrong lengths."""
+    __tracebackhide__ = True  # noqa: F841
+    if len(values) == epochs:
+        return
+    hint = {
+        0: "Did you append float(loss) inside the epoch loop?",
+        1: "Did you return only the last loss instead of the list of all of them?",
+        epochs + 1: "One too many: did you also record the loss after the loop?",
+        lab_epochs: f"Does the loop run num_epochs (the argument) times, not the "
+        f"notebook's {lab_epochs}?",
+    }.get(len(values))
+    message = (
+        f"losses from {text} has {len(values)} entries; expected {epochs}, "
+        "one per epoch."
+    )
+    raise AssertionError(messages.with_hint(message, hint))
+
+
+@validate.quiet
+def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
+    """train's losses: one per epoch, taken before each update, never rising."""
+    __tracebackhide__ = True  # noqa: F841
+    r = LOSS_RUN
+    settings = (r["w0"], r["b0"], r["lr"], r["num_epochs"])
+    x, y = (_f64(t) for t in reference_data(p))
+    ref = reference_train(x, y, *settings)[2]
+    text, result = _run_train(train, p, settings)
+    values = _loss_values(result[2], text)
+    _require_length(values, text, r["num_epochs"], p.num_epochs)
+    validate.require_finite(values, f"losses from {text}", DIVERGED)
+    first = f"losses[0] from {text}"
+    candidates = mistakes.first_loss(x, y, p, r)
+    require_close(first, values[0], ref[0], LOSS_RTOL, 0.0, candidates=candidates)
+    for i in range(1, len(values)):
+        if values[i] > values[i - 1] * (1 + MONOTONE_RTOL):
+            a, b = messages.fmt_pair(values[i - 1], values[i])
+            raise AssertionError(
+                f"losses from {text} rise at epoch {i}: {a} -> {b}. Below lr = 2 / L "
+                "the loss of gradient descent never rises: does step subtract lr * dw?"
+            )
+    require_close(f"losses[-1] from {text}", values[-1], ref[-1], LOSS_RTOL, 0.0,
+                  candidates=lambda: mistakes.last_loss(x, y, p, r))  # fmt: skip
+
+
+# ---- largest stable learning rate, answers ----
+
+
+@validate.quiet
+def check_largest_stable_lr(
+    largest_stable_lr: Callable, p: LabParams = DEFAULT
+) -> None:
+    """largest_stable_lr(x) equals 2 / L, L the largest eigenvalue of the Hessian."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(largest_stable_lr, "largest_stable_lr")
+    x, _ = _check_data(p)
+    x_np, text = _f64(x), "largest_stable_lr(x)"
+    expected = reference_largest_stable_lr(x_np)
+    got = _number(validate.call(largest_stable_lr, text, x.clone()), text, p.n)
+    require_close(text, got, expected, LR_RTOL, 0.0,
+                  candidates=lambda: mistakes.largest_stable_lr(x_np, p))  # fmt: skip
+
+
+@validate.quiet
+def check_answer(question: str, answer: object) -> None:
+    """A multiple-choice answer is one of the letters, and the right one."""
+    __tracebackhide__ = True  # noqa: F841
+    if question not in ANSWERS:  # the notebook's author called it wrongly
+        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
+    name = f"answer_{question}"
+    allowed = ", ".join(repr(letter) for letter in LETTERS)
+    if not isinstance(answer, str):
+        raise AssertionError(
+            f"{name} should be a string holding one letter ({allowed}); got "
+            f"{messages.fmt_type(answer)}."
+        )
+    letter = answer.strip().lower()
+    if letter not in LETTERS:
+        raise AssertionError(
+            f"{name} should be one of {allowed}; got {answer!r}. Write the letter "
+            "alone, in quotes."
+        )
+    if letter != ANSWERS[question]:
+        raise AssertionError(
+            f"{name} = {answer!r} is not right. {ANSWER_HINTS[question]}"
+        )

@@ -1,0 +1,192 @@
+"""Lab 01's known mistakes, each as the wrong answer it gives and the question to ask.
+
+A check that finds a wrong value looks here: every function returns candidates,
+(the reference with one named mistake applied, the question for the student), for
+`diagnose.best_match` or `compare.require_close`. They are computed from the check's
+own inputs with the float64 references, never stored. The mistakes come from the
+contract's list and the seed documents (000: the true line in predict, per-example
+gradients; 003: updating with the weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from grader_tests.lab01_reference import (
+    LabParams,
+    hessian,
+    reference_data,
+    reference_largest_stable_lr,
+    reference_mse,
+    reference_predict,
+    reference_train,
+    wrong_recipe_draws,
+)
+
+Vector = list[tuple[list[float], str]]
+Scalar = list[tuple[float, str]]
+
+
+def _flat(a: np.ndarray) -> list[float]:
+    return np.asarray(a, np.float64).ravel().tolist()
+
+
+def make_data_x(q: LabParams, p: LabParams) -> Vector:
+    """x from make_data(q...): drawn after the noise, or with the lab's seed."""
+    other_seed = reference_data(replace(q, seed=p.seed))[0].double().numpy()
+    return [
+        (_flat(wrong_recipe_draws(q)["x_after_noise"]), "x is the second draw: did "
+         "you draw the noise before x? The recipe draws x = torch.rand(n, 1) first."),
+        (_flat(other_seed), f"With seed={q.seed} it drew the x of seed {p.seed}: did "
+         f"you seed with {p.seed} instead of the argument seed?"),
+    ]  # fmt: skip
+
+
+def make_data_y(x: np.ndarray, q: LabParams, p: LabParams) -> Vector:
+    """y from make_data(q...) for the right x: the noise or the line done wrong."""
+    draws = wrong_recipe_draws(q)
+    z, line = draws["z"], q.true_w * x.ravel() + q.true_b
+    return [
+        (_flat(line), "y has no noise: did you forget to add noise = noise_std * "
+         "torch.randn(n, 1)?"),
+        (_flat(line + z), "The noise is not scaled: did you forget to multiply "
+         "torch.randn(n, 1) by noise_std?"),
+        (_flat(line + q.noise_std**2 * z), "The noise is scaled by noise_std ** 2 "
+         "(the variance): did you square noise_std?"),
+        (_flat(line + q.noise_std * draws["u"]), "The noise should be normal: did you "
+         "draw it with torch.rand instead of torch.randn?"),
+        (_flat(p.true_w * x.ravel() + p.true_b + q.noise_std * z), "make_data "
+         f"ignores true_w and true_b: did you hard-code the line {p.true_w} * x + "
+         f"{p.true_b}?"),
+        (_flat(line + p.noise_std * z), "make_data ignores noise_std: did you "
+         f"hard-code {p.noise_std}?"),
+    ]  # fmt: skip
+
+
+def predict_ignores(p: LabParams, what: str) -> str:
+    """The question for a predict that does not use w and b (seed document 000)."""
+    return (
+        f"predict ignores w and b: {what}. Did you use the true line {p.true_w} * x + "
+        f"{p.true_b} as the seed document does? Use w * x + b."
+    )
+
+
+def predict(x: np.ndarray, w: float, b: float, p: LabParams) -> Vector:
+    """predict(x, w, b): the true line, w and b swapped, a term left out."""
+    line = f"for w = {w}, b = {b} it returned {p.true_w} * x + {p.true_b}"
+    return [
+        (_flat(p.true_w * x + p.true_b), predict_ignores(p, line)),
+        (_flat(b * x + w), "predict swaps w and b: did you write b * x + w?"),
+        (_flat(w * x), "predict leaves out the bias: did you forget + b?"),
+        (_flat(x + b), "predict leaves out the weight: did you forget w * x?"),
+    ]
+
+
+def mse(y_hat: np.ndarray, y: np.ndarray) -> Scalar:
+    """mse(y_hat, y): summed, RMSE, absolute, squared mean, halved, not squared."""
+    error, expected, n = y_hat - y, reference_mse(y_hat, y), y.size
+    return [
+        (n * expected, f"mse is {n}x the reference (N = {n}): did you sum the "
+         "squared errors instead of averaging them?"),
+        (expected**0.5, "mse is the square root of the MSE: did you return the RMSE? "
+         "The MSE has no square root."),
+        (float(np.mean(np.abs(error))), "mse is the mean absolute error: did you take "
+         "abs(y_hat - y) instead of squaring?"),
+        (float(np.mean(error)) ** 2, "Did you square the mean error instead of "
+         "averaging the squared errors?"),
+        (expected / 2, "mse is half the reference: did you divide by 2? The MSE is "
+         "mean((y_hat - y) ** 2)."),
+        (float(np.mean(error)), "Did you forget to square the errors?"),
+    ]  # fmt: skip
+
+
+def gradient(name: str, other_expected: float, notebook: float, seed: int) -> Scalar:
+    """dw or db beyond the ratio table: the other gradient, the notebook's data."""
+    other = "db" if name == "dw" else "dw"
+    x_factor = "forget the factor x in dw" if name == "dw" else "multiply db by x"
+    return [
+        (other_expected, f"{name} equals the reference {other}: did you {x_factor}, "
+         "or return (db, dw) instead of (dw, db)?"),
+        (notebook, f"{name} is the gradient for the notebook's data (seed {seed}), "
+         "not for the x, y passed in: did you use global variables instead of the "
+         "arguments x, y?"),
+    ]  # fmt: skip
+
+
+def step(name: str, inputs: dict[str, float], other_new: float) -> Scalar:
+    """The new w (or b) of step: uphill, with the weights, no lr, swapped, unchanged."""
+    other = "b" if name == "w" else "w"
+    param, grad, lr = inputs[name], inputs[f"d{name}"], inputs["lr"]
+    return [
+        (param + lr * grad, f"The new {name} moved uphill: did you write {name} + "
+         f"lr * d{name} instead of {name} - lr * d{name}?"),
+        (param - lr * param, f"The new {name} moved by lr * {name}, not lr * d{name}: "
+         "did you update with the weights instead of their gradient, like the seed "
+         "document's w.sub_(w * lr)?"),
+        (param - grad, f"Did you forget to multiply d{name} by lr?"),
+        (param - lr * inputs[f"d{other}"], f"Did you update {name} with d{other} "
+         f"instead of d{name}?"),
+        (other_new, "Did you return (b, w) instead of (w, b)?"),
+        (param, f"step returned {name} unchanged: did you return the new value?"),
+        (-lr * grad, f"step returned the change -lr * d{name}, not the new value "
+         f"{name} - lr * d{name}."),
+    ]  # fmt: skip
+
+
+def train_params(x: np.ndarray, y: np.ndarray, p: LabParams) -> Vector:
+    """(w, b) after train: never moved, returned swapped, half the gradient."""
+    w, b, _ = reference_train(x, y, p.w0, p.b0, p.lr, p.num_epochs)
+    half = reference_train(x, y, p.w0, p.b0, p.lr / 2, p.num_epochs)[:2]
+    return [
+        ([p.w0, p.b0], f"w and b never moved from (w0, b0) = ({p.w0}, {p.b0}): does "
+         "the loop assign step's result, w, b = step(w, b, dw, db, lr)?"),
+        ([b, w], "Did you return (b, w, losses) instead of (w, b, losses)?"),
+        (list(half), "w, b match a run with half the gradient: did you leave out the "
+         "factor 2 in dw and db?"),
+    ]  # fmt: skip
+
+
+def first_loss(x: np.ndarray, y: np.ndarray, p: LabParams, run: dict) -> Scalar:
+    """losses[0] of train(**run): recorded after the update, or from the lab's start."""
+    after_update = reference_train(x, y, run["w0"], run["b0"], run["lr"], 2)[2][1]
+    at_lab_start = reference_mse(reference_predict(x, p.w0, p.b0), y)
+    return [
+        (after_update, "losses[0] is the loss after the first update: did you append "
+         "the loss after calling step? Record float(loss) before the update, so "
+         "that losses[0] is the loss at (w0, b0)."),
+        (at_lab_start, f"losses[0] is the loss at ({p.w0}, {p.b0}), not at (w0, b0) "
+         f"= ({run['w0']}, {run['b0']}): does train start from its arguments w0, b0?"),
+    ]  # fmt: skip
+
+
+def last_loss(x: np.ndarray, y: np.ndarray, p: LabParams, run: dict) -> Scalar:
+    """losses[-1] of train(**run): the notebook's lr used, or half the gradient."""
+    start, epochs = (run["w0"], run["b0"]), run["num_epochs"]
+    lab_lr = reference_train(x, y, *start, p.lr, epochs)[2][-1]
+    half = reference_train(x, y, *start, run["lr"] / 2, epochs)[2][-1]
+    return [
+        (lab_lr, f"The losses follow a run with lr = {p.lr} (the notebook's), not "
+         f"the lr = {run['lr']} passed in: does train use its lr argument?"),
+        (half, "The losses fall as if the gradients were half as large: did you "
+         "leave out the factor 2 in dw and db?"),
+    ]  # fmt: skip
+
+
+def largest_stable_lr(x: np.ndarray, p: LabParams) -> Scalar:
+    """2 / L done wrong: 1 / L, no factor 2 in H, smallest eigenvalue, global x."""
+    h = hessian(x)
+    low, high = (float(v) for v in np.linalg.eigvalsh(h))
+    notebook = reference_largest_stable_lr(reference_data(p)[0].double().numpy())
+    return [
+        (1 / high, "Did you return 1 / L instead of 2 / L?"),
+        (4 / high, "Did you leave the factor 2 out of the Hessian "
+         "H = 2 * [[mean(x^2), mean(x)], [mean(x), 1]]?"),
+        (2 / low, "Did you use the smallest eigenvalue instead of the largest, L?"),
+        (high, "Did you return L itself instead of 2 / L?"),
+        (2 / float(h[0, 0]), "Did you use only the w-w entry 2 * mean(x^2) of the "
+         "Hessian? L is the largest eigenvalue of the whole 2 x 2 matrix."),
+        (notebook, f"That is 2 / L for the notebook's data (seed {p.seed}), not for "
+         "the x passed in: did you use a global variable instead of the argument?"),
+    ]  # fmt: skip

@@ -1,0 +1,108 @@
+"""Lab 01 references: the data recipe and float64 values of every quantity the lab asks.
+
+Computed from `LabParams` (never stored answers), so a per-student variant is just
+another `LabParams`. The data is float32 by the contract's torch recipe, reproduced
+bit for bit; everything computed from it is float64 numpy, the formulas of the lab.
+The unit tests compare each with torch autograd in float64, finite differences and
+np.linalg.lstsq.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class LabParams:
+    """The lab's data and training settings (the notebook's constants)."""
+
+    seed: int = 42
+    n: int = 100
+    true_w: float = 2.0
+    true_b: float = 3.0
+    noise_std: float = 0.2
+    lr: float = 0.1
+    num_epochs: int = 1000
+    w0: float = 0.0
+    b0: float = 0.0
+
+
+DEFAULT = LabParams()
+
+
+def reference_data(p: LabParams = DEFAULT) -> tuple[torch.Tensor, torch.Tensor]:
+    """The contract's make_data recipe in float32, bit for bit; global RNG untouched."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(p.seed)
+        x = torch.rand(p.n, 1)
+        noise = p.noise_std * torch.randn(p.n, 1)
+        y = p.true_w * x + p.true_b + noise
+    return x, y
+
+
+def wrong_recipe_draws(p: LabParams = DEFAULT) -> dict[str, np.ndarray]:
+    """Seeded draws that wrong recipes use, flat float64: to recognise them in y or x.
+
+    "x_after_noise": x drawn after the noise; "z": the recipe's standard normal noise
+    (noise = noise_std * z); "u": uniform noise (torch.rand instead of torch.randn).
+    """
+    draws = {}
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(p.seed)
+        torch.randn(p.n, 1)
+        draws["x_after_noise"] = torch.rand(p.n, 1)
+        for name, draw in (("z", torch.randn), ("u", torch.rand)):
+            torch.manual_seed(p.seed)
+            torch.rand(p.n, 1)
+            draws[name] = draw(p.n, 1)
+    return {k: v.double().numpy().ravel() for k, v in draws.items()}
+
+
+def reference_predict(x: np.ndarray, w: float, b: float) -> np.ndarray:
+    """Predictions y_hat = w * x + b."""
+    return w * x + b
+
+
+def reference_mse(y_hat: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error mean((y_hat - y)^2)."""
+    return float(np.mean((y_hat - y) ** 2))
+
+
+def reference_gradients(
+    x: np.ndarray, y: np.ndarray, w: float, b: float
+) -> tuple[float, float]:
+    """(dL/dw, dL/db) of the MSE: (2 mean(x (y_hat - y)), 2 mean(y_hat - y))."""
+    error = reference_predict(x, w, b) - y
+    return float(2 * np.mean(x * error)), float(2 * np.mean(error))
+
+
+def reference_step(
+    w: float, b: float, dw: float, db: float, lr: float
+) -> tuple[float, float]:
+    """One gradient-descent update (w - lr dw, b - lr db)."""
+    return w - lr * dw, b - lr * db
+
+
+def reference_train(
+    x: np.ndarray, y: np.ndarray, w0: float, b0: float, lr: float, num_epochs: int
+) -> tuple[float, float, list[float]]:
+    """The lab's loop: record the loss, then update; returns (w, b, losses)."""
+    w, b, losses = float(w0), float(b0), []
+    for _ in range(num_epochs):
+        losses.append(reference_mse(reference_predict(x, w, b), y))
+        w, b = reference_step(w, b, *reference_gradients(x, y, w, b), lr)
+    return w, b, losses
+
+
+def hessian(x: np.ndarray) -> np.ndarray:
+    """Hessian of the MSE w.r.t. (w, b): 2 [[mean(x^2), mean(x)], [mean(x), 1]]."""
+    x = np.asarray(x, np.float64).ravel()
+    return 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+
+
+def reference_largest_stable_lr(x: np.ndarray) -> float:
+    """2 / L, L the largest eigenvalue of the Hessian: GD diverges above it."""
+    return 2.0 / float(np.linalg.eigvalsh(hessian(x))[-1])

@@ -1,0 +1,668 @@
+"""Do lab 01's hidden checks pass the solution and name each known mistake?
+
+`Solution` is the notebook's solution, one method per student function; `mutant(...)`
+replaces methods to apply one named mistake (train calls the other methods through
+self, so a wrong gradient also reaches train). Every mistake must fail its check with
+an AssertionError whose message contains the expected diagnosis.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from grader_tests import lab01_gd as lab
+
+P = lab.DEFAULT
+NOTEBOOK_X, NOTEBOOK_Y = lab.reference_data(P)  # what a notebook's globals x, y hold
+NOTEBOOK_NOISE = NOTEBOOK_Y - (P.true_w * NOTEBOOK_X + P.true_b)
+
+
+class Solution:
+    """The notebook's solution cells."""
+
+    def make_data(self, n, true_w, true_b, noise_std, seed):
+        torch.manual_seed(seed)
+        x = torch.rand(n, 1)
+        noise = noise_std * torch.randn(n, 1)
+        y = true_w * x + true_b + noise
+        return x, y
+
+    def predict(self, x, w, b):
+        return w * x + b
+
+    def mse(self, y_hat, y):
+        return ((y_hat - y) ** 2).mean()
+
+    def gradients(self, x, y, w, b):
+        error = self.predict(x, w, b) - y
+        return 2 * (x * error).mean(), 2 * error.mean()
+
+    def step(self, w, b, dw, db, lr):
+        return w - lr * dw, b - lr * db
+
+    def train(self, x, y, w0, b0, lr, num_epochs):
+        w, b = torch.as_tensor(w0), torch.as_tensor(b0)
+        losses = []
+        for _ in range(num_epochs):
+            loss = self.mse(self.predict(x, w, b), y)
+            losses.append(float(loss))
+            dw, db = self.gradients(x, y, w, b)
+            w, b = self.step(w, b, dw, db, lr)
+        return w, b, losses
+
+    def largest_stable_lr(self, x):
+        x = x.to(torch.float64)
+        m1, m2, one = x.mean(), (x**2).mean(), torch.ones((), dtype=torch.float64)
+        h = 2 * torch.stack([torch.stack([m2, m1]), torch.stack([m1, one])])
+        return float(2 / torch.linalg.eigvalsh(h)[-1])
+
+
+def mutant(**methods) -> Solution:
+    """The solution with some methods replaced (a method set to None: not defined)."""
+    return type("Mutant", (Solution,), methods)()
+
+
+FUNCTION = {
+    "check_make_data_shape": "make_data",
+    "check_make_data_values": "make_data",
+    "check_predict": "predict",
+    "check_mse": "mse",
+    "check_dw": "gradients",
+    "check_db": "gradients",
+    "check_step": "step",
+    "check_train_params": "train",
+    "check_train_losses": "train",
+    "check_largest_stable_lr": "largest_stable_lr",
+}
+
+
+def run(check: str, student: Solution) -> None:
+    getattr(lab, check)(getattr(student, FUNCTION[check]))
+
+
+def recipe(x_draw=torch.rand, noise_draw=torch.randn, scale=None, line=None):
+    """make_data with one part of the recipe swapped out."""
+
+    def make_data(self, n, true_w, true_b, noise_std, seed):
+        torch.manual_seed(seed)
+        x = x_draw(n, 1)
+        noise = (noise_std if scale is None else scale(noise_std)) * noise_draw(n, 1)
+        w, b = (true_w, true_b) if line is None else line
+        return x, w * x + b + noise
+
+    return make_data
+
+
+def grads(dw_of, db_of):
+    """gradients with dw, db computed from (x, error) by the given formulas."""
+
+    def gradients(self, x, y, w, b):
+        error = self.predict(x, w, b) - y
+        return dw_of(x, error), db_of(x, error)
+
+    return gradients
+
+
+def raising(exc):
+    def fn(self, *args):
+        raise exc
+
+    return fn
+
+
+def _noise_first(self, n, true_w, true_b, noise_std, seed):
+    torch.manual_seed(seed)
+    noise = noise_std * torch.randn(n, 1)
+    x = torch.rand(n, 1)
+    return x, true_w * x + true_b + noise
+
+
+def _unseeded(self, n, true_w, true_b, noise_std, seed):
+    x = torch.rand(n, 1)
+    return x, true_w * x + true_b + noise_std * torch.randn(n, 1)
+
+
+def _backward(self, x, y, w, b):
+    loss = self.mse(self.predict(x, w, b), y)
+    loss.backward()
+    return w.grad, b.grad
+
+
+def _train_variant(record_after=False, assign=True, extra=False, epochs=None,
+                   start=None, lr=None, losses_out=None):  # fmt: skip
+    """train with one loop mistake."""
+
+    def train(self, x, y, w0, b0, lr_arg, num_epochs):
+        w0, b0 = start if start is not None else (w0, b0)
+        w, b, losses = torch.as_tensor(w0), torch.as_tensor(b0), []
+        for _ in range(epochs or num_epochs):
+            loss = self.mse(self.predict(x, w, b), y)
+            if not record_after:
+                losses.append(float(loss))
+            dw, db = self.gradients(x, y, w, b)
+            new = self.step(w, b, dw, db, lr or lr_arg)
+            if assign:
+                w, b = new
+            if record_after:
+                losses.append(float(self.mse(self.predict(x, w, b), y)))
+        if extra:
+            losses.append(float(self.mse(self.predict(x, w, b), y)))
+        return w, b, (losses if losses_out is None else losses_out(losses))
+
+    return train
+
+
+def _hessian(x, factor=2.0):
+    x = x.double()
+    m1, m2 = x.mean(), (x**2).mean()
+    return factor * torch.stack([torch.stack([m2, m1]), torch.stack([m1, m1 * 0 + 1])])
+
+
+mean, tsum = torch.mean, torch.sum
+N = P.n
+
+MISTAKES = [
+    # make_data
+    ("check_make_data_shape", "blank", {"make_data": raising(NotImplementedError())},
+     "raised NotImplementedError. Did you replace `raise NotImplementedError()`"),
+    ("check_make_data_shape", "not defined", {"make_data": None},
+     "make_data should be a function; got None"),
+    ("check_make_data_shape", "returns x only",
+     {"make_data": lambda s, n, *a: torch.rand(n, 1)},
+     "should return 2 values (x, y); got a torch.Tensor of shape (100, 1). Did you "
+     "forget to return y?"),
+    ("check_make_data_shape", "flat x", {"make_data": lambda s, n, w, b, sd, seed: (
+        torch.rand(n), w * torch.rand(n) + b)},
+     "x from make_data(100, 2.0, 3.0, 0.2, 42) has the wrong shape: got (100,), "
+     "expected (100, 1). Keep the column shape (100, 1): did you write "
+     "torch.rand(100)?"),
+    ("check_make_data_shape", "hard-coded 100", {"make_data": lambda s, n, *a: (
+        Solution().make_data(100, *a))},
+     "got (100, 1), expected (7, 1). Did you write 100 instead of the argument n?"),
+    ("check_make_data_shape", "numpy", {"make_data": lambda s, *a: tuple(
+        t.numpy() for t in Solution().make_data(*a))},
+     "x from make_data(100, 2.0, 3.0, 0.2, 42) should be a torch.Tensor; got a "
+     "numpy.ndarray of shape (100, 1). Use torch, not numpy"),
+    ("check_make_data_shape", "integer x", {"make_data": lambda s, n, *a: (
+        torch.randint(0, 2, (n, 1)), torch.zeros(n, 1))},
+     "has dtype torch.int64; expected a floating dtype"),
+    ("check_make_data_shape", "nan y", {"make_data": lambda s, n, *a: (
+        torch.rand(n, 1), torch.full((n, 1), math.nan))},
+     "y from make_data(100, 2.0, 3.0, 0.2, 42) is nan in 100 of 100 entries"),
+    ("check_make_data_values", "randn for x", {"make_data": recipe(x_draw=torch.randn)},
+     "did you use torch.randn instead of torch.rand?"),
+    ("check_make_data_values", "seed document's x", {"make_data": recipe(
+        x_draw=lambda *s: torch.randn(*s) * 10)},
+     "x should be uniform on [0, 1)"),
+    ("check_make_data_values", "noise missing", {"make_data": recipe(
+        scale=lambda sd: 0.0)}, "y has no noise"),
+    ("check_make_data_values", "noise unscaled", {"make_data": recipe(
+        scale=lambda sd: 1.0)}, "did you forget to multiply torch.randn(n, 1) by "
+     "noise_std?"),
+    ("check_make_data_values", "noise variance", {"make_data": recipe(
+        scale=lambda sd: sd**2)}, "did you square noise_std?"),
+    ("check_make_data_values", "uniform noise", {"make_data": recipe(
+        noise_draw=torch.rand)}, "torch.rand instead of torch.randn"),
+    ("check_make_data_values", "noise drawn first", {"make_data": _noise_first},
+     "did you draw the noise before x?"),
+    ("check_make_data_values", "seed 42 hard-coded", {"make_data": lambda s, n, w, b,
+        sd, seed: Solution().make_data(n, w, b, sd, 42)},
+     "x from make_data(13, -1.5, 0.5, 0.3, 7) is wrong in 13 of 13 entries"),
+    ("check_make_data_values", "seed 42 hard-coded (hint)", {"make_data": lambda s, n,
+        w, b, sd, seed: Solution().make_data(n, w, b, sd, 42)},
+     "With seed=7 it drew the x of seed 42: did you seed with 42 instead of the "
+     "argument seed?"),
+    ("check_make_data_values", "not seeded", {"make_data": _unseeded},
+     "x does not match the recipe"),
+    ("check_make_data_values", "line hard-coded", {"make_data": recipe(
+        line=(2.0, 3.0))}, "did you hard-code the line 2.0 * x + 3.0?"),
+    ("check_make_data_values", "noise_std hard-coded", {"make_data": recipe(
+        scale=lambda sd: 0.2)}, "make_data ignores noise_std: did you hard-code 0.2?"),
+    ("check_make_data_values", "float64 data", {"make_data": lambda s, *a: tuple(
+        t.double() for t in Solution().make_data(*a))},
+     "has dtype torch.float64; expected torch.float32"),
+    # predict
+    ("check_predict", "true line (seed document 000)", {"predict": lambda s, x, w, b:
+        2 * x + 3},
+     "predict ignores w and b: for w = 0.5, b = -1.0 it returned 2.0 * x + 3.0. Did "
+     "you use the true line 2.0 * x + 3.0 as the seed document does?"),
+    ("check_predict", "true line plus noise (seed document 000)", {"predict": lambda s,
+        x, w, b: 2 * x + 3 + NOTEBOOK_NOISE},
+     "predict ignores w and b: predict(x, w=0.5, b=-1.0) and predict(x, w=-0.5, "
+     "b=1.0) return the same values"),
+    ("check_predict", "w and b swapped", {"predict": lambda s, x, w, b: b * x + w},
+     "did you write b * x + w?"),
+    ("check_predict", "bias missing", {"predict": lambda s, x, w, b: w * x},
+     "did you forget + b?"),
+    ("check_predict", "weight missing", {"predict": lambda s, x, w, b: x + b},
+     "did you forget w * x?"),
+    ("check_predict", "flattened", {"predict": lambda s, x, w, b: (w * x + b).ravel()},
+     "got (100,), expected (100, 1). Keep the column shape (100, 1): did you "
+     "flatten x"),
+    ("check_predict", "broadcast to n x n", {"predict": lambda s, x, w, b: w * x
+        + b * torch.ones(x.shape[0])},
+     "got (100, 100), expected (100, 1). 100 x 100 values come from broadcasting"),
+    ("check_predict", "returns None", {"predict": lambda s, x, w, b: None},
+     "predict(x, w=0.5, b=-1.0) should be a torch.Tensor; got None."),
+    ("check_predict", "numpy", {"predict": lambda s, x, w, b: (w * x + b).numpy()},
+     "should be a torch.Tensor; got a numpy.ndarray"),
+    ("check_predict", "other wrong formula", {"predict": lambda s, x, w, b: w * x
+        + b + 0.5}, "predict(x, w=0.5, b=-1.0) is wrong in 100 of 100 entries"),
+    # mse
+    ("check_mse", "sum", {"mse": lambda s, a, y: ((a - y) ** 2).sum()},
+     f"mse is {N}x the reference (N = {N}): did you sum the squared errors"),
+    ("check_mse", "RMSE", {"mse": lambda s, a, y: ((a - y) ** 2).mean().sqrt()},
+     "did you return the RMSE?"),
+    ("check_mse", "absolute", {"mse": lambda s, a, y: (a - y).abs().mean()},
+     "mse is the mean absolute error"),
+    ("check_mse", "square of the mean", {"mse": lambda s, a, y: (a - y).mean() ** 2},
+     "Did you square the mean error"),
+    ("check_mse", "halved", {"mse": lambda s, a, y: ((a - y) ** 2).mean() / 2},
+     "did you divide by 2?"),
+    ("check_mse", "not squared", {"mse": lambda s, a, y: (a - y).mean()},
+     "Did you forget to square the errors?"),
+    ("check_mse", "no mean", {"mse": lambda s, a, y: (a - y) ** 2},
+     "mse(y_hat, y) has 100 elements (shape (100, 1)); expected one number. Did you "
+     "forget to average the per-example squared errors"),
+    ("check_mse", "raises", {"mse": raising(TypeError("bad operand"))},
+     "calling mse(y_hat, y) raised TypeError: bad operand"),
+    # gradients: the ratio table
+    ("check_dw", "sum", {"gradients": grads(lambda x, e: 2 * tsum(x * e),
+        lambda x, e: 2 * tsum(e))},
+     f"dw is {float(N)}x the reference (N = {N}): did you sum over the examples "
+     "instead of averaging?"),
+    ("check_db", "sum", {"gradients": grads(lambda x, e: 2 * tsum(x * e),
+        lambda x, e: 2 * tsum(e))}, f"db is {float(N)}x the reference (N = {N})"),
+    ("check_dw", "factor 2 missing", {"gradients": grads(lambda x, e: mean(x * e),
+        lambda x, e: 2 * mean(e))}, "dw is half the reference"),
+    ("check_db", "factor 2 missing", {"gradients": grads(lambda x, e: 2 * mean(x * e),
+        lambda x, e: mean(e))}, "db is half the reference"),
+    ("check_dw", "wrong sign", {"gradients": grads(lambda x, e: -2 * mean(x * e),
+        lambda x, e: 2 * mean(e))},
+     "dw has the wrong sign: got 5.084, expected -5.084. Did you write y - y_hat "
+     "instead of y_hat - y?"),
+    ("check_db", "wrong sign", {"gradients": grads(lambda x, e: 2 * mean(x * e),
+        lambda x, e: -2 * mean(e))}, "db has the wrong sign"),
+    ("check_dw", "sum and wrong sign", {"gradients": grads(
+        lambda x, e: -2 * tsum(x * e), lambda x, e: 2 * mean(e))},
+     f"dw is {-float(N)}x the reference (N = {N}): did you sum over the examples "
+     "instead of averaging, and write y - y_hat"),
+    ("check_db", "sum and factor 2 missing", {"gradients": grads(
+        lambda x, e: 2 * mean(x * e), lambda x, e: tsum(e))},
+     f"db is {N / 2}x the reference (N = {N}): did you sum over the examples instead "
+     "of averaging, and leave out the factor 2?"),
+    ("check_dw", "wrong sign and factor 2 missing", {"gradients": grads(
+        lambda x, e: -mean(x * e), lambda x, e: 2 * mean(e))},
+     "dw is -0.5x the reference"),
+    ("check_db", "factor 2 twice", {"gradients": grads(lambda x, e: 2 * mean(x * e),
+        lambda x, e: 4 * mean(e))}, "Did you multiply by 2 twice?"),
+    ("check_dw", "divided by N twice", {"gradients": grads(
+        lambda x, e: 2 * mean(x * e) / x.shape[0], lambda x, e: 2 * mean(e))},
+     "did you divide by N twice"),
+    ("check_db", "bias gradient zero", {"gradients": grads(
+        lambda x, e: 2 * mean(x * e), lambda x, e: torch.zeros(()))},
+     "db is 0, but should be -9.519: did you forget to compute db"),
+    # gradients: other mistakes
+    ("check_dw", "per-example gradient (seed document 000)", {"gradients": grads(
+        lambda x, e: 2 * x * e, lambda x, e: 2 * mean(e))},
+     "dw from gradients(x, y, w=0.5, b=-1.0) has 100 elements (shape (100, 1)); "
+     "expected one number. Did you forget to average the per-example gradients "
+     "2 * x * (y_hat - y) over the examples?"),
+    ("check_db", "per-example gradient", {"gradients": grads(
+        lambda x, e: 2 * mean(x * e), lambda x, e: 2 * e)},
+     "per-example gradients 2 * (y_hat - y)"),
+    ("check_db", "bias gradient None", {"gradients": grads(
+        lambda x, e: 2 * mean(x * e), lambda x, e: None)},
+     "returned None for db: did you forget to compute db = 2 * mean(y_hat - y)?"),
+    ("check_db", "only dw returned", {"gradients": lambda s, x, y, w, b: (
+        2 * mean(x * (w * x + b - y)))},
+     "should return 2 values (dw, db); got a torch.Tensor of shape (). Did you "
+     "forget to return db?"),
+    ("check_dw", "returned (db, dw)", {"gradients": lambda s, x, y, w, b: tuple(
+        reversed(Solution().gradients(x, y, w, b)))},
+     "dw equals the reference db: did you forget the factor x in dw, or return "
+     "(db, dw)"),
+    ("check_dw", "factor x missing", {"gradients": grads(lambda x, e: 2 * mean(e),
+        lambda x, e: 2 * mean(e))}, "did you forget the factor x in dw"),
+    ("check_dw", "global data", {"gradients": lambda s, x, y, w, b: (
+        Solution().gradients(NOTEBOOK_X, NOTEBOOK_Y, w, b))},
+     "did you use global variables instead of the arguments x, y?"),
+    ("check_dw", "autograd on plain tensors", {"gradients": _backward},
+     "calling gradients(x, y, w=0.5, b=-1.0) raised RuntimeError: element 0 of "
+     "tensors does not require grad"),
+    # step
+    ("check_step", "uphill", {"step": lambda s, w, b, dw, db, lr: (w + lr * dw,
+        b + lr * db)}, "the new w from step(w=0.5, b=-1.0, dw=2.0, db=-4.0, lr=0.1) is "
+     "wrong: got 0.7, expected 0.3 (difference 0.4, up to 4e-06 allowed). The new w "
+     "moved uphill: did you write w + lr * dw instead of w - lr * dw?"),
+    ("check_step", "updates with the weights (seed document 003)", {"step": lambda s,
+        w, b, dw, db, lr: (w - lr * w, b - lr * b)},
+     "did you update with the weights instead of their gradient"),
+    ("check_step", "lr missing", {"step": lambda s, w, b, dw, db, lr: (w - dw,
+        b - db)}, "Did you forget to multiply dw by lr?"),
+    ("check_step", "w updated with db", {"step": lambda s, w, b, dw, db, lr: (
+        w - lr * db, b - lr * db)}, "Did you update w with db instead of dw?"),
+    ("check_step", "b updated with dw", {"step": lambda s, w, b, dw, db, lr: (
+        w - lr * dw, b - lr * dw)}, "Did you update b with dw instead of db?"),
+    ("check_step", "returned (b, w)", {"step": lambda s, w, b, dw, db, lr: (
+        b - lr * db, w - lr * dw)}, "Did you return (b, w) instead of (w, b)?"),
+    ("check_step", "returns the inputs", {"step": lambda s, w, b, dw, db, lr: (w, b)},
+     "step returned w unchanged"),
+    ("check_step", "returns the change", {"step": lambda s, w, b, dw, db, lr: (
+        -lr * dw, -lr * db)}, "step returned the change -lr * dw"),
+    ("check_step", "returns w only", {"step": lambda s, w, b, dw, db, lr: w - lr * dw},
+     "should return 2 values (w, b)"),
+    ("check_step", "returns a list of tensors", {"step": lambda s, w, b, dw, db, lr: [
+        torch.stack([w - lr * dw, b - lr * db])]},
+     "should return 2 values (w, b); got a list of 1 values."),
+    # train: parameters
+    ("check_train_params", "sum instead of mean", {"gradients": grads(
+        lambda x, e: 2 * tsum(x * e), lambda x, e: 2 * tsum(e))},
+     "is nan: expected a finite number. Training diverged"),
+    ("check_train_params", "wrong sign", {"gradients": grads(
+        lambda x, e: -2 * mean(x * e), lambda x, e: -2 * mean(e))},
+     "Training diverged"),
+    ("check_train_params", "factor 2 missing", {"gradients": grads(
+        lambda x, e: mean(x * e), lambda x, e: mean(e))},
+     "w, b match a run with half the gradient: did you leave out the factor 2"),
+    ("check_train_params", "per-example gradient", {"gradients": grads(
+        lambda x, e: 2 * x * e, lambda x, e: 2 * mean(e))},
+     "w after train(x, y, w0=0.0, b0=0.0, lr=0.1, num_epochs=1000) has 100 elements"
+     " (shape (100, 1)); expected one number. Did you forget to average the "
+     "per-example gradients 2 * x * (y_hat - y)"),
+    ("check_train_params", "bias gradient zero", {"gradients": grads(
+        lambda x, e: 2 * mean(x * e), lambda x, e: torch.zeros(()))},
+     "b never moved from its start value: is db computed (not 0) and used by step?"),
+    ("check_train_params", "true line in predict", {"predict": lambda s, x, w, b:
+        2 * x + 3 + 0 * w}, "w after train(x, y, w0=0.0, b0=0.0, lr=0.1, "
+     "num_epochs=1000) is wrong"),
+    ("check_train_params", "uphill step", {"step": lambda s, w, b, dw, db, lr: (
+        w + lr * dw, b + lr * db)}, "Training diverged"),
+    ("check_train_params", "updates with the weights", {"step": lambda s, w, b, dw,
+        db, lr: (w - lr * w, b - lr * b)},
+     "w and b never moved from (w0, b0) = (0.0, 0.0): does the loop assign step's "
+     "result"),
+    ("check_train_params", "step result not assigned", {"train": _train_variant(
+        assign=False)}, "w and b never moved"),
+    ("check_train_params", "returned (b, w, losses)", {"train": lambda s, *a: (
+        lambda w, b, losses: (b, w, losses))(*Solution().train(*a))},
+     "Did you return (b, w, losses) instead of (w, b, losses)?"),
+    ("check_train_params", "losses not returned", {"train": lambda s, *a: (
+        Solution().train(*a)[:2])}, "should return 3 values (w, b, losses)"),
+    ("check_train_params", "blank", {"train": raising(NotImplementedError())},
+     "calling train(x, y, w0=0.0, b0=0.0, lr=0.1, num_epochs=1000) raised "
+     "NotImplementedError"),
+    # train: losses
+    ("check_train_losses", "recorded after the update", {"train": _train_variant(
+        record_after=True)}, "losses[0] is the loss after the first update: did you "
+     "append the loss after calling step?"),
+    ("check_train_losses", "one extra loss", {"train": _train_variant(extra=True)},
+     "has 51 entries; expected 50, one per epoch. One too many"),
+    ("check_train_losses", "notebook's NUM_EPOCHS", {"train": _train_variant(
+        epochs=P.num_epochs)}, "has 1000 entries; expected 50, one per epoch. Does "
+     "the loop run num_epochs (the argument) times"),
+    ("check_train_losses", "notebook's W0, B0", {"train": _train_variant(
+        start=(P.w0, P.b0))}, "does train start from its arguments w0, b0?"),
+    ("check_train_losses", "notebook's LR", {"train": _train_variant(lr=P.lr)},
+     "does train use its lr argument?"),
+    ("check_train_losses", "empty list", {"train": _train_variant(
+        losses_out=lambda losses: [])}, "Did you append float(loss) inside"),
+    ("check_train_losses", "last loss only", {"train": _train_variant(
+        losses_out=lambda losses: losses[-1])},
+     "should be a list of floats, one per epoch; got a float"),
+    ("check_train_losses", "losses None", {"train": _train_variant(
+        losses_out=lambda losses: None)}, "should be a list of floats, one per epoch;"
+     " got None"),
+    ("check_train_losses", "uphill step", {"step": lambda s, w, b, dw, db, lr: (
+        w + lr * dw, b + lr * db)}, "rise at epoch 1"),
+    ("check_train_losses", "sum instead of mean", {"gradients": grads(
+        lambda x, e: 2 * tsum(x * e), lambda x, e: 2 * tsum(e))}, "Training diverged"),
+    ("check_train_losses", "factor 2 missing", {"gradients": grads(
+        lambda x, e: mean(x * e), lambda x, e: mean(e))},
+     "The losses fall as if the gradients were half as large"),
+    # largest_stable_lr
+    ("check_largest_stable_lr", "1/L", {"largest_stable_lr": lambda s, x: float(
+        1 / torch.linalg.eigvalsh(_hessian(x))[-1])}, "1 / L instead of 2 / L"),
+    ("check_largest_stable_lr", "Hessian without its 2", {"largest_stable_lr": lambda
+        s, x: float(2 / torch.linalg.eigvalsh(_hessian(x, 1.0))[-1])},
+     "Did you leave the factor 2 out of the Hessian"),
+    ("check_largest_stable_lr", "smallest eigenvalue", {"largest_stable_lr": lambda s,
+        x: float(2 / torch.linalg.eigvalsh(_hessian(x))[0])},
+     "the smallest eigenvalue instead of the largest"),
+    ("check_largest_stable_lr", "L itself", {"largest_stable_lr": lambda s, x: float(
+        torch.linalg.eigvalsh(_hessian(x))[-1])}, "Did you return L itself"),
+    ("check_largest_stable_lr", "w-w entry only", {"largest_stable_lr": lambda s, x:
+        float(2 / (2 * (x.double() ** 2).mean()))}, "only the w-w entry"),
+    ("check_largest_stable_lr", "global x", {"largest_stable_lr": lambda s, x: (
+        Solution().largest_stable_lr(NOTEBOOK_X))},
+     "did you use a global variable instead of the argument?"),
+    ("check_largest_stable_lr", "returns None", {"largest_stable_lr": lambda s, x:
+        None}, "largest_stable_lr(x) should be a number; got None."),
+    ("check_largest_stable_lr", "other wrong value", {"largest_stable_lr": lambda s,
+        x: 0.5}, "largest_stable_lr(x) is wrong: got 0.5, expected"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("check", "methods", "fragment"),
+    [pytest.param(c, m, f, id=f"{c}: {name}") for c, name, m, f in MISTAKES],
+)
+def test_mistake_is_diagnosed(check, methods, fragment):
+    """Does each known mistake fail its check, with its diagnosis in the message?"""
+    with pytest.raises(AssertionError) as info:
+        run(check, mutant(**methods))
+    assert fragment in str(info.value)
+
+
+def _float32_gradients(self, x, y, w, b):
+    return Solution().gradients(x.float(), y.float(), w.float(), b.float())
+
+
+def _inplace_step(self, w, b, dw, db, lr):
+    w -= lr * dw
+    b -= lr * db
+    return w, b
+
+
+def _float64_train(self, x, y, w0, b0, lr, num_epochs):
+    return Solution().train(x.double(), y.double(), float(w0), float(b0), lr,
+                            num_epochs)  # fmt: skip
+
+
+def _noisy_train(self, *args):
+    print("epoch 0", file=sys.stderr)  # a progress bar writes to stderr
+    warnings.warn("a student warning", UserWarning, stacklevel=1)
+    return Solution().train(*args)
+
+
+def _numpy_lr(self, x):
+    xs = x.double().numpy().ravel()
+    h = 2 * np.array([[np.mean(xs**2), np.mean(xs)], [np.mean(xs), 1.0]])
+    return 2 / np.linalg.eigvalsh(h)[-1]
+
+
+EQUIVALENT = {
+    "solution": {},
+    "y summed in another order": {"make_data": lambda s, n, w, b, sd, seed: (
+        lambda x, noise: (x, noise + b + x * w))(*Solution().make_data(n, 0.0, 0.0, sd,
+                                                                      seed))},
+    "predict as torch.addcmul": {"predict": lambda s, x, w, b: torch.addcmul(
+        b.expand_as(x), x, w.expand_as(x))},
+    "mse as a Python float": {"mse": lambda s, a, y: ((a - y) ** 2).mean().item()},
+    "mse with a numpy scalar": {"mse": lambda s, a, y: np.mean(
+        ((a - y) ** 2).numpy())},
+    "gradients as Python floats": {"gradients": lambda s, *a: tuple(
+        float(g) for g in Solution().gradients(*a))},
+    "gradients of shape (1, 1)": {"gradients": lambda s, *a: tuple(
+        g.reshape(1, 1) for g in Solution().gradients(*a))},
+    "gradients in float32": {"gradients": _float32_gradients},
+    "gradients via matrix products": {"gradients": lambda s, x, y, w, b: (
+        lambda e: (2 * (x.T @ e).squeeze() / len(x), 2 * e.sum() / len(x)))(
+        w * x + b - y)},
+    "in-place step": {"step": _inplace_step},
+    "train in float64": {"train": _float64_train},
+    "train with tensor losses": {"train": _train_variant(losses_out=lambda losses: [
+        torch.tensor(v) for v in losses])},
+    "train with a 1-D tensor of losses": {"train": _train_variant(
+        losses_out=torch.tensor)},
+    "train that prints to stderr and warns": {"train": _noisy_train},
+    "largest_stable_lr with numpy": {"largest_stable_lr": _numpy_lr},
+    "largest_stable_lr in float32, as a tensor": {"largest_stable_lr": lambda s, x: (
+        2 / torch.linalg.eigvalsh(_hessian(x).float())[-1])},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("methods", EQUIVALENT.values(), ids=EQUIVALENT.keys())
+def test_correct_implementations_pass(methods):
+    """Do the solution and equivalent correct variants pass every check?"""
+    student = mutant(**methods)
+    for check in FUNCTION:
+        assert run(check, student) is None
+
+
+@pytest.mark.parametrize("spelling", ["{}", "{} ", " {}", "{}\n", "\t{}  "])
+@pytest.mark.parametrize("case", [str.lower, str.upper])
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_right_answer_passes(question, case, spelling):
+    """Is the right letter accepted in either case and with surrounding whitespace?"""
+    assert (
+        lab.check_answer(question, spelling.format(case(lab.ANSWERS[question]))) is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        ("B)", "should be one of 'a', 'b', 'c'; got 'B)'. Write the letter alone"),
+        ("b.", "got 'b.'"),
+        ("", "got ''"),
+        ("ab", "got 'ab'"),
+        ("d", "got 'd'"),
+        ("b) the loss grows", "got 'b) the loss grows'"),
+        (None, "should be a string holding one letter ('a', 'b', 'c'); got None."),
+        (2, "got a int"),
+        (["b"], "got a list of 1 values"),
+    ],
+)
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_malformed_answer_is_rejected(question, answer, fragment):
+    """Is anything but a single letter rejected with a message saying so?"""
+    with pytest.raises(AssertionError) as info:
+        lab.check_answer(question, answer)
+    assert f"answer_{question} should be" in str(info.value)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_wrong_letter_does_not_reveal_the_answer(question):
+    """Does a wrong letter fail with a message that is the same for every wrong one?"""
+    wrong = [letter for letter in lab.LETTERS if letter != lab.ANSWERS[question]]
+    texts = []
+    for letter in wrong:
+        with pytest.raises(AssertionError) as info:
+            lab.check_answer(question, letter)
+        texts.append(str(info.value).replace(repr(letter), "<answer>"))
+    assert "is not right" in texts[0]
+    assert len(set(texts)) == 1
+    assert repr(lab.ANSWERS[question]) not in texts[0]
+    assert f"{lab.ANSWERS[question]})" not in texts[0]
+
+
+def test_unknown_question_is_an_authoring_error():
+    """Is a misspelt question id a ValueError for the author, not a student failure?"""
+    with pytest.raises(ValueError, match="unknown question 'learning_rate'"):
+        lab.check_answer("learning_rate", "b")
+
+
+WRONG_SIGN = mutant(gradients=grads(lambda x, e: -2 * mean(x * e),
+                                    lambda x, e: -2 * mean(e)))  # fmt: skip
+
+
+def test_checks_write_nothing_to_stderr(capfd):
+    """Do passing and failing checks stay silent, even when student code is noisy?"""
+    noisy = mutant(train=_noisy_train, gradients=WRONG_SIGN.gradients)
+    for student in (Solution(), noisy):
+        for check in FUNCTION:
+            try:
+                run(check, student)
+            except AssertionError:
+                pass
+    out, err = capfd.readouterr()
+    assert err == ""
+
+
+def test_checks_keep_the_global_random_state():
+    """Does a check leave the notebook's torch and numpy random numbers unchanged?"""
+    torch.manual_seed(123)
+    np.random.seed(123)
+    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()
+    for check in FUNCTION:
+        run(check, Solution())
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert np.random.get_state()[1].tolist() == numpy_state[1].tolist()
+
+
+def _always(value):
+    def patched(*args, **kwargs):
+        return value
+
+    return patched
+
+
+def test_checks_survive_monkeypatched_comparisons(monkeypatch):
+    """Do the checks still grade right when a student cell patched allclose?"""
+    patched = [(torch, "allclose"), (np, "allclose"), (torch, "equal"),
+               (torch.testing, "assert_close"), (np.testing, "assert_allclose"),
+               (torch, "isclose"), (np, "isclose")]  # fmt: skip
+    for module, name in patched:
+        monkeypatch.setattr(module, name, _always(True))
+    with pytest.raises(AssertionError, match="wrong sign"):
+        lab.check_db(WRONG_SIGN.gradients)
+    for name in ("allclose", "isclose"):
+        monkeypatch.setattr(torch, name, _always(False))
+        monkeypatch.setattr(np, name, _always(False))
+    for check in FUNCTION:
+        run(check, Solution())
+
+
+def test_grader_frames_are_hidden_from_tracebacks():
+    """Is a failure raised from one hidden grader frame, with no check code in it?"""
+    with pytest.raises(AssertionError) as info:
+        lab.check_db(WRONG_SIGN.gradients)
+    frames = []
+    tb = info.value.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    grader = [f for f in frames if "grader_tests" in f.f_code.co_filename]
+    assert [f.f_code.co_name for f in grader] == ["wrapper"]
+    assert grader[0].f_locals.get("__tracebackhide__") is True
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_student_exception_is_chained():
+    """Is the student's own exception kept as the cause, for its line number?"""
+    with pytest.raises(AssertionError) as info:
+        lab.check_mse(mutant(mse=raising(TypeError("bad operand"))).mse)
+    assert isinstance(info.value.__cause__, TypeError)
+
+
+ODD_RETURNS = [None, "b", 3, 2.5, True, [], [1.0, 2.0], (None, None),
+               (None, None, None), {"w": 1.0}, np.array([1.0]), torch.zeros(3),
+               torch.tensor(math.nan), object(), (torch.zeros(3),) * 3,
+               ("w", "b", "losses"), (1.0, 2.0, [math.inf]), torch.zeros(2, 3),
+               (np.zeros((100, 1)), np.zeros((100, 1))), (1 + 2j, 1.0)]  # fmt: skip
+
+
+@pytest.mark.parametrize("check", FUNCTION)
+@pytest.mark.parametrize("value", ODD_RETURNS, ids=repr)
+def test_any_return_value_fails_with_an_assertion(check, value):
+    """Whatever a student function returns, does the check fail with a sentence?"""
+    with pytest.raises(AssertionError):
+        run(check, mutant(**{FUNCTION[check]: lambda self, *args: value}))
