@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 release: install  ## regenerate release/ and solutions/ from source/
 	$(PY) -m coursekit release
 
-demo-build: install  ## rebuild demo/submitted/ from demo/students.toml
+demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 	$(PY) -m coursekit demo-build
 
 demo: install  ## release, grade the demo submissions, print the grades table

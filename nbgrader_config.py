@@ -3,7 +3,13 @@
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
+from nbgrader.preprocessors import (
+    ClearMarkScheme,
+    ClearOutput,
+    GetGrades,
+    IncludeHeaderFooter,
+    LockCells,
+)
 
 from coursekit.feedback import HideHiddenTests
 
@@ -33,4 +39,18 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 # Feedback shows each cell's score and the check's message, but neither the
 # hidden test code nor the grader's traceback frames (nbgrader issue 917).
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    HideHiddenTests,
+    CSSHTMLHeaderPreprocessor,
+]
+
+# Worked solutions are committed without outputs: regenerating them is then
+# byte-identical (CI checks it) and a change to a lab reviews as a small diff.
+# They run under nbval in `make test`; run them in JupyterLab to see the plots.
+c.GenerateSolution.preprocessors = [
+    IncludeHeaderFooter,
+    LockCells,
+    ClearOutput,
+    ClearMarkScheme,
+]

@@ -16,12 +16,14 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
 
     out = {}
     with Gradebook(layout.gradebook_url(root)) as gb:
-        for sub in demo.load(root / "demo" / "students.toml"):
+        for sub in demo.load(root / "demo"):
             try:
                 cells = report.cell_scores(gb, sub.lab, sub.student)
             except MissingEntry:
                 continue
-            out[(sub.student, sub.lab)] = sum(top for name, (_, top) in cells.items() if name not in sub.loses)
+            out[(sub.student, sub.lab)] = sum(
+                top for name, (_, top) in cells.items() if name not in sub.loses
+            )
     return out
 
 
@@ -40,9 +42,13 @@ def grade(root: Path, force: bool, with_expected: bool) -> int:
         print(f"FAILED {o.lab} {o.student}: {o.message}")
     for p in problems:
         print(f"PROBLEM {p}")
-    print(f"\n{len(outcomes)} submissions, {len(failed)} failed; feedback in feedback/, grades in grades.csv")
+    print(
+        f"\n{len(outcomes)} submissions, {len(failed)} failed; feedback in feedback/, grades in grades.csv"
+    )
     mismatched = expected and any(
-        abs(expected[(r.student, r.lab)] - r.score) > 1e-9 for r in report.rows(root) if (r.student, r.lab) in expected
+        abs(expected[(r.student, r.lab)] - r.score) > 1e-9
+        for r in report.rows(root)
+        if (r.student, r.lab) in expected
     )
     return 1 if (failed or problems or mismatched) else 0
 
@@ -50,17 +56,29 @@ def grade(root: Path, force: bool, with_expected: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursekit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("release", help="regenerate release/ and solutions/ from source/")
-    sub.add_parser("demo-build", help="rebuild demo/submitted/ from demo/students.toml")
-    sub.add_parser("demo", help="release, copy the demo submissions in, grade them, print the table")
-    g = sub.add_parser("grade", help="autograde submitted/, generate feedback, export, print the table")
-    g.add_argument("--force", action="store_true", help="regrade submissions that are up to date")
+    r = sub.add_parser(
+        "release", help="regenerate release/ and solutions/ from source/"
+    )
+    r.add_argument("--lab", help="only this lab")
+    sub.add_parser("demo-build", help="rebuild demo/submitted/ from demo/<lab>.toml")
+    sub.add_parser(
+        "demo",
+        help="release, copy the demo submissions in, grade them, print the table",
+    )
+    g = sub.add_parser(
+        "grade", help="autograde submitted/, generate feedback, export, print the table"
+    )
+    g.add_argument(
+        "--force", action="store_true", help="regrade submissions that are up to date"
+    )
     sub.add_parser("table", help="print the grades table from the gradebook")
     args = parser.parse_args(argv)
     root = layout.ROOT
     start = time.monotonic()
 
-    if args.command == "release":
+    if args.command == "release" and args.lab:
+        release.release(args.lab, root)
+    elif args.command == "release":
         release.release_all(root)
     elif args.command == "demo-build":
         for path in demo.write_all(root / "demo" / "submitted", root):
@@ -72,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
             release.release_all(root)
             for line in demo.collect(root):
                 print(line)
-        code = grade(root, force=getattr(args, "force", False), with_expected=args.command == "demo")
+        code = grade(
+            root,
+            force=getattr(args, "force", False),
+            with_expected=args.command == "demo",
+        )
         print(f"done in {time.monotonic() - start:.1f} s")
         return code
     return 0

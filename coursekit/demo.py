@@ -1,4 +1,4 @@
-"""Demo submissions: built from the lab's release and solution, described in `demo/students.toml`.
+"""Demo submissions: built from a lab's release and solution, described in `demo/<lab>.toml`.
 
 Each demo student is the release notebook with its answer cells filled in:
 by default with the worked solution, except for the cells the student's
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import filecmp
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import tomllib
 
 from . import layout
 
@@ -35,21 +35,24 @@ class DemoSubmission:
     cells: dict[str, str] = field(default_factory=dict)
 
 
-def load(path: Path = DEMO / "students.toml") -> list[DemoSubmission]:
-    """Read the demo students' descriptions."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    return [
-        DemoSubmission(
-            student=entry["student"],
-            lab=entry["lab"],
-            about=entry["about"],
-            loses=tuple(entry.get("loses", [])),
-            blank=entry.get("blank", False),
-            cells=dict(entry.get("cells", {})),
-        )
-        for entry in data["submission"]
-    ]
+def load(folder: Path = DEMO) -> list[DemoSubmission]:
+    """Read the demo students' descriptions, one file per lab: `demo/<lab>.toml`."""
+    subs = []
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        subs += [
+            DemoSubmission(
+                student=entry["student"],
+                lab=path.stem,
+                about=entry["about"],
+                loses=tuple(entry.get("loses", [])),
+                blank=entry.get("blank", False),
+                cells=dict(entry.get("cells", {})),
+            )
+            for entry in data["submission"]
+        ]
+    return subs
 
 
 def _grade_id(cell) -> str | None:
@@ -64,28 +67,34 @@ def solution_code(source_cell) -> str:
 
 def build(sub: DemoSubmission, root: Path = layout.ROOT) -> nbformat.NotebookNode:
     """Return the notebook this demo student submits, built from release/ and source/."""
-    released = nbformat.read(layout.notebook("release", sub.lab, root=root), as_version=4)
+    released = nbformat.read(
+        layout.notebook("release", sub.lab, root=root), as_version=4
+    )
     if sub.blank:
         return released
     source = nbformat.read(layout.notebook("source", sub.lab, root=root), as_version=4)
     solutions = {_grade_id(c): c for c in source.cells if _grade_id(c)}
     unknown = set(sub.cells) - set(solutions)
     if unknown:
-        raise ValueError(f"demo student {sub.student!r} replaces unknown cells {sorted(unknown)}")
+        raise ValueError(
+            f"demo student {sub.student!r} replaces unknown cells {sorted(unknown)}"
+        )
     for cell in released.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if not meta.get("solution"):
             continue
         gid = meta["grade_id"]
         code = sub.cells.get(gid)
-        cell.source = code.strip("\n") if code is not None else solution_code(solutions[gid])
+        cell.source = (
+            code.strip("\n") if code is not None else solution_code(solutions[gid])
+        )
     return released
 
 
 def write_all(dest: Path = DEMO / "submitted", root: Path = layout.ROOT) -> list[Path]:
     """(Re)build every demo submission under `dest/<student>/<lab>/<lab>.ipynb`."""
     written = []
-    for sub in load(root / "demo" / "students.toml"):
+    for sub in load(root / "demo"):
         path = dest / sub.student / sub.lab / f"{sub.lab}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(build(sub, root), path)
@@ -99,12 +108,14 @@ def collect(root: Path = layout.ROOT) -> list[str]:
     Returns one line per submission saying what happened, for the progress output.
     """
     lines = []
-    for sub in load(root / "demo" / "students.toml"):
+    for sub in load(root / "demo"):
         name = f"{sub.lab}.ipynb"
         src = root / "demo" / "submitted" / sub.student / sub.lab / name
         dst = root / "submitted" / sub.student / sub.lab / name
         if dst.exists() and not filecmp.cmp(src, dst, shallow=False):
-            lines.append(f"kept   {dst.relative_to(root)} (differs from the demo copy; not overwritten)")
+            lines.append(
+                f"kept   {dst.relative_to(root)} (differs from the demo copy; not overwritten)"
+            )
             continue
         if not dst.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,11 @@ import re
 
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from traitlets import Bool
 
-HIDDEN = re.compile(r"^[ \t]*#+ BEGIN HIDDEN TESTS.*?^[ \t]*#+ END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
+HIDDEN = re.compile(
+    r"^[ \t]*#+ BEGIN HIDDEN TESTS.*?^[ \t]*#+ END HIDDEN TESTS[^\n]*\n?", re.M | re.S
+)
 NOTE = "# (hidden tests ran here)\n"
 
 
@@ -30,10 +33,16 @@ def _is_test_cell(cell: NotebookNode) -> bool:
 class HideHiddenTests(Preprocessor):
     """Strip hidden tests and grader tracebacks from test cells before export."""
 
+    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
+        config=True
+    )
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and _is_test_cell(cell):
             cell.source = strip_hidden(cell.source)
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+                    output["traceback"] = [
+                        f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
+                    ]
         return cell, resources

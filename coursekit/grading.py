@@ -35,7 +35,10 @@ class Outcome:
 
 def _fingerprint(root: Path, lab: str, student: str) -> str:
     digest = hashlib.sha256()
-    for path in (layout.notebook("submitted", lab, student, root), layout.notebook("release", lab, root=root)):
+    for path in (
+        layout.notebook("submitted", lab, student, root),
+        layout.notebook("release", lab, root=root),
+    ):
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()
 
@@ -50,7 +53,11 @@ def _has_grade(gradebook: Gradebook, lab: str, student: str) -> bool:
 
 def _last_error(log: str) -> str:
     errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line]
-    return errors[-1].strip() if errors else "nbgrader autograde failed (no error in its log)"
+    return (
+        errors[-1].strip()
+        if errors
+        else "nbgrader autograde failed (no error in its log)"
+    )
 
 
 def backup_gradebook(root: Path) -> Path | None:
@@ -67,8 +74,12 @@ def autograde_all(root: Path = layout.ROOT, force: bool = False) -> list[Outcome
     """Autograde each submitted lab; print a line per submission as it goes."""
     manifest_path = root / "autograded" / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    todo = [(s, lab) for lab in layout.labs(root) for s in layout.students("submitted", root)
-            if (root / "submitted" / s / lab).is_dir()]
+    todo = [
+        (s, lab)
+        for lab in layout.labs(root)
+        for s in layout.students("submitted", root)
+        if (root / "submitted" / s / lab).is_dir()
+    ]
     outcomes = []
     start = time.monotonic()
     for i, (student, lab) in enumerate(todo, 1):
@@ -80,20 +91,29 @@ def autograde_all(root: Path = layout.ROOT, force: bool = False) -> list[Outcome
             outcome = Outcome(student, lab, "up to date")
         else:
             t0 = time.monotonic()
-            result = nbgrader_app.run(["autograde", lab, "--student", student, "--force"], root)
+            result = nbgrader_app.run(
+                ["autograde", lab, "--student", student, "--force"], root
+            )
             seconds = time.monotonic() - t0
             if result.ok:
                 manifest[key] = fingerprint
                 outcome = Outcome(student, lab, "graded", seconds)
             else:
                 manifest.pop(key, None)
-                outcome = Outcome(student, lab, "failed", seconds, _last_error(result.log))
+                outcome = Outcome(
+                    student, lab, "failed", seconds, _last_error(result.log)
+                )
             manifest_path.parent.mkdir(exist_ok=True)
-            manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+            manifest_path.write_text(
+                json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+            )
         outcomes.append(outcome)
         took = f"{outcome.seconds:4.1f} s" if outcome.seconds else "  -   "
-        print(f"[{i:>3}/{len(todo)}] {lab} {student:<24} {outcome.status:<10} {took}"
-              f"  (elapsed {time.monotonic() - start:5.1f} s)", flush=True)
+        print(
+            f"[{i:>3}/{len(todo)}] {lab} {student:<24} {outcome.status:<10} {took}"
+            f"  (elapsed {time.monotonic() - start:5.1f} s)",
+            flush=True,
+        )
     return outcomes
 
 

@@ -13,7 +13,9 @@ def labs(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
-def notebook(step: str, lab: str, student: str | None = None, root: Path = ROOT) -> Path:
+def notebook(
+    step: str, lab: str, student: str | None = None, root: Path = ROOT
+) -> Path:
     """Return the path of a lab's notebook in one of nbgrader's step folders."""
     folder = root / step
     if student is not None:
@@ -26,7 +28,9 @@ def students(step: str = "submitted", root: Path = ROOT) -> list[str]:
     folder = root / step
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(
+        p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
 
 
 def gradebook_url(root: Path = ROOT) -> str:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
-from nbgrader.apps import NbGraderApp
 from jupyter_core.application import NoStart
+from nbgrader.apps import NbGraderApp
 
 
 @dataclass

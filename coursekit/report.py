@@ -21,7 +21,9 @@ class Row:
     lost: tuple[str, ...]
 
 
-def cell_scores(gradebook: Gradebook, lab: str, student: str) -> dict[str, tuple[float, float]]:
+def cell_scores(
+    gradebook: Gradebook, lab: str, student: str
+) -> dict[str, tuple[float, float]]:
     """Return {grade cell name: (score, max score)} for one submission."""
     submission = gradebook.find_submission(lab, student)
     return {
@@ -41,13 +43,32 @@ def rows(root: Path = layout.ROOT) -> list[Row]:
                     cells = cell_scores(gb, assignment.name, student.id)
                 except MissingEntry:
                     continue
-                lost = tuple(sorted(name for name, (score, top) in cells.items() if score < top))
-                out.append(Row(student.id, assignment.name,
-                               sum(s for s, _ in cells.values()), sum(t for _, t in cells.values()), lost))
+                lost = tuple(
+                    sorted(name for name, (score, top) in cells.items() if score < top)
+                )
+                out.append(
+                    Row(
+                        student.id,
+                        assignment.name,
+                        sum(s for s, _ in cells.values()),
+                        sum(t for _, t in cells.values()),
+                        lost,
+                    )
+                )
     return sorted(out, key=lambda r: (r.lab, r.student))
 
 
-def format_table(table: list[Row], expected: dict[tuple[str, str], float] | None = None) -> str:
+def _lost(row: Row) -> str:
+    if not row.lost:
+        return "-"
+    if row.score == 0:
+        return f"all {len(row.lost)} test cells"
+    return ", ".join(name.removeprefix("test_") for name in row.lost)
+
+
+def format_table(
+    table: list[Row], expected: dict[tuple[str, str], float] | None = None
+) -> str:
     """Render rows as a plain-text table; with `expected`, add the expected score and a verdict."""
     header = ["lab", "student", "score", "lost points in"]
     if expected is not None:
@@ -57,11 +78,18 @@ def format_table(table: list[Row], expected: dict[tuple[str, str], float] | None
         cells = [r.lab, r.student, f"{r.score:g} / {r.max_score:g}"]
         if expected is not None:
             want = expected.get((r.student, r.lab))
-            verdict = "" if want is None else ("ok" if abs(want - r.score) < 1e-9 else "MISMATCH")
+            verdict = (
+                ""
+                if want is None
+                else ("ok" if abs(want - r.score) < 1e-9 else "MISMATCH")
+            )
             cells += ["" if want is None else f"{want:g}", verdict]
-        cells.append(", ".join(r.lost) or "-")
+        cells.append(_lost(r))
         lines.append(cells)
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *lines)]
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *lines, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join(line.rstrip() for line in [fmt.format(*header), rule] + [fmt.format(*c) for c in lines])
+    return "\n".join(
+        line.rstrip()
+        for line in [fmt.format(*header), rule] + [fmt.format(*c) for c in lines]
+    )

@@ -1,0 +1,128 @@
+"""Does the instructor's pipeline work end to end with the real nbgrader?
+
+One module-scoped course folder is released and graded once (the demo
+class, in-process, student by student); the tests then ask questions of its
+gradebook, feedback and output.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coursekit import demo, grading, layout, release, report
+
+from .conftest import REPO, make_course
+
+SUBMISSIONS = demo.load(REPO / "demo")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> tuple[Path, list[grading.Outcome]]:
+    root = make_course(tmp_path_factory.mktemp("course"))
+    release.release_all(root)
+    demo.collect(root)
+    outcomes = grading.autograde_all(root)
+    assert grading.feedback_and_export(root) == []
+    return root, outcomes
+
+
+def test_release_matches_committed_release_and_solutions(graded):
+    """Is release/ (and solutions/) exactly what nbgrader generates from source/ today?"""
+    root, _ = graded
+    for lab in layout.labs(REPO):
+        for step in ("release", "solutions"):
+            fresh = layout.notebook(step, lab, root=root).read_bytes()
+            committed = layout.notebook(step, lab, root=REPO).read_bytes()
+            assert fresh == committed, (
+                f"{step}/{lab} is out of date: run `make release`"
+            )
+
+
+def test_demo_submissions_match_their_descriptions(tmp_path):
+    """Are the committed demo notebooks what demo/<lab>.toml builds?"""
+    for path in demo.write_all(tmp_path, REPO):
+        committed = REPO / "demo" / "submitted" / path.relative_to(tmp_path)
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed} is stale: run `make demo-build`"
+        )
+
+
+def test_every_submission_is_graded(graded):
+    """Does every demo submission, the crashing one included, get a grade?"""
+    _, outcomes = graded
+    assert [o.status for o in outcomes] == ["graded"] * len(SUBMISSIONS)
+
+
+@pytest.mark.parametrize("sub", SUBMISSIONS, ids=lambda s: f"{s.student}-{s.lab}")
+def test_submission_loses_exactly_its_cells(graded, sub):
+    """Does each demo submission lose exactly the test cells written next to it?"""
+    root, _ = graded
+    from nbgrader.api import Gradebook
+
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        cells = report.cell_scores(gb, sub.lab, sub.student)
+    lost = {name for name, (score, top) in cells.items() if score < top}
+    assert lost == set(sub.loses)
+    # a lost cell loses all its points: partial credit comes from splitting cells
+    assert all(score == 0 for name, (score, _) in cells.items() if name in lost)
+
+
+def test_correct_is_full_and_blank_is_zero(graded):
+    root, _ = graded
+    table = {(r.student, r.lab): r for r in report.rows(root)}
+    for lab in layout.labs(REPO):
+        assert table[("correct", lab)].score == table[("correct", lab)].max_score > 0
+        assert table[("blank", lab)].score == 0
+
+
+def test_feedback_shows_no_hidden_tests(graded):
+    """Does generated feedback keep the check's message but none of the hidden test code?"""
+    root, _ = graded
+    pages = sorted((root / "feedback").rglob("*.html"))
+    assert len(pages) == len(SUBMISSIONS)
+    for page in pages:
+        html = page.read_text()
+        assert "BEGIN HIDDEN TESTS" not in html
+        assert "grader_tests" not in html
+        assert "lab.check_" not in html
+    sums = (root / "feedback" / "sum_not_mean").rglob("*.html")
+    assert "did you sum over the examples instead of averaging" in next(sums).read_text()
+
+
+def test_grades_csv_has_every_submission(graded):
+    root, _ = graded
+    lines = (root / "grades.csv").read_text().splitlines()
+    assert len(lines) == 1 + len(SUBMISSIONS)
+
+
+def test_second_run_skips_and_keeps_grades(graded):
+    """Does grading again leave every grade as it was, without regrading?"""
+    root, _ = graded
+    before = report.rows(root)
+    outcomes = grading.autograde_all(root)
+    assert {o.status for o in outcomes} == {"up to date"}
+    assert report.rows(root) == before
+
+
+def test_nbgrader_cli_gives_the_same_grades(graded, tmp_path):
+    """Does an instructor running plain `nbgrader autograde <lab>` get the same grades?"""
+    root, _ = graded
+    cli = make_course(tmp_path)
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    for lab in layout.labs(REPO):
+        subprocess.run(
+            [nbgrader, "generate_assignment", lab, "--force"],
+            cwd=cli,
+            check=True,
+            capture_output=True,
+        )
+    demo.collect(cli)
+    for lab in layout.labs(REPO):
+        subprocess.run(
+            [nbgrader, "autograde", lab], cwd=cli, check=True, capture_output=True
+        )
+    assert report.rows(cli) == report.rows(root)
