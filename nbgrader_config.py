@@ -34,6 +34,12 @@ c.Execute.timeout = 30
 # A kernel that takes longer than this to start is reported, not waited on.
 c.Execute.startup_timeout = 60
 
+# nbgrader gives a test cell 0 points when anything reaches stderr. Correct code
+# can print warnings (torch, numpy, matplotlib, the student's own), which must
+# not cost points: drop stderr outputs that are warnings before grading.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?m)Warning: |^WARNING"
+
 # Released notebooks ask students to replace this line.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 

@@ -37,20 +37,22 @@ def grade(root: Path, force: bool, with_expected: bool) -> int:
     expected = expected_scores(root) if with_expected else None
     print()
     print(report.format_table(report.rows(root), expected))
-    failed = [o for o in outcomes if o.status == "failed"]
+    failed = [o for o in outcomes if o.status in ("failed", "failed before")]
     for o in failed:
-        print(f"FAILED {o.lab} {o.student}: {o.message}")
+        print(f"scored 0: {o.lab} {o.student}: {o.message}")
     for p in problems:
         print(f"PROBLEM {p}")
     print(
-        f"\n{len(outcomes)} submissions, {len(failed)} failed; feedback in feedback/, grades in grades.csv"
+        f"\n{len(outcomes)} submissions, {len(failed)} could not be graded (scored 0); "
+        "feedback in feedback/, grades in grades.csv"
     )
     mismatched = expected and any(
         abs(expected[(r.student, r.lab)] - r.score) > 1e-9
         for r in report.rows(root)
         if (r.student, r.lab) in expected
     )
-    return 1 if (failed or problems or mismatched) else 0
+    # A student's broken submission is reported, not a failure of the run.
+    return 1 if (problems or mismatched) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -90,7 +90,9 @@ def test_feedback_shows_no_hidden_tests(graded):
         assert "grader_tests" not in html
         assert "lab.check_" not in html
     sums = (root / "feedback" / "sum_not_mean").rglob("*.html")
-    assert "did you sum over the examples instead of averaging" in next(sums).read_text()
+    assert (
+        "did you sum over the examples instead of averaging" in next(sums).read_text()
+    )
 
 
 def test_grades_csv_has_every_submission(graded):
