@@ -11,7 +11,8 @@ from . import demo, grading, layout, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
-    """Expected score of each demo submission: its lab's points minus those of the cells it must lose."""
+    """Expected score of each demo submission: its lab's auto-graded points minus
+    those of the cells it must lose (answers graded by hand are not counted)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     out = {}
@@ -19,10 +20,13 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
         for sub in demo.load(root / "demo"):
             try:
                 cells = report.cell_scores(gb, sub.lab, sub.student)
+                waiting = report.waiting_for_grader(gb, sub.lab, sub.student)
             except MissingEntry:
                 continue
             out[(sub.student, sub.lab)] = sum(
-                top for name, (_, top) in cells.items() if name not in sub.loses
+                top
+                for name, (_, top) in cells.items()
+                if name not in sub.loses and name not in waiting
             )
     return out
 

@@ -12,13 +12,18 @@ from . import layout
 
 @dataclass(frozen=True)
 class Row:
-    """One student's grade on one lab, with the test cells that lost points."""
+    """One student's grade on one lab, with the test cells that lost points.
+
+    `to_grade` is the points of answers still waiting for a grader (free-text
+    cells graded by hand in formgrader); they count in `max_score`, not in `score`.
+    """
 
     student: str
     lab: str
     score: float
     max_score: float
     lost: tuple[str, ...]
+    to_grade: float = 0.0
 
 
 def cell_scores(
@@ -33,6 +38,17 @@ def cell_scores(
     }
 
 
+def waiting_for_grader(gradebook: Gradebook, lab: str, student: str) -> set[str]:
+    """Names of the cells of a submission that still need a grader's score."""
+    submission = gradebook.find_submission(lab, student)
+    return {
+        grade.name
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+        if grade.needs_manual_grade
+    }
+
+
 def rows(root: Path = layout.ROOT) -> list[Row]:
     """Return the table's rows for every graded submission, sorted by lab then student."""
     out = []
@@ -41,10 +57,15 @@ def rows(root: Path = layout.ROOT) -> list[Row]:
             for student in gb.students:
                 try:
                     cells = cell_scores(gb, assignment.name, student.id)
+                    waiting = waiting_for_grader(gb, assignment.name, student.id)
                 except MissingEntry:
                     continue
                 lost = tuple(
-                    sorted(name for name, (score, top) in cells.items() if score < top)
+                    sorted(
+                        name
+                        for name, (score, top) in cells.items()
+                        if score < top and name not in waiting
+                    )
                 )
                 out.append(
                     Row(
@@ -53,6 +74,7 @@ def rows(root: Path = layout.ROOT) -> list[Row]:
                         sum(s for s, _ in cells.values()),
                         sum(t for _, t in cells.values()),
                         lost,
+                        sum(cells[name][1] for name in waiting),
                     )
                 )
     return sorted(out, key=lambda r: (r.lab, r.student))
@@ -70,12 +92,13 @@ def format_table(
     table: list[Row], expected: dict[tuple[str, str], float] | None = None
 ) -> str:
     """Render rows as a plain-text table; with `expected`, add the expected score and a verdict."""
-    header = ["lab", "student", "score", "lost points in"]
+    header = ["lab", "student", "score", "by hand", "lost points in"]
     if expected is not None:
-        header[3:3] = ["expected", ""]
+        header[4:4] = ["expected", ""]
     lines = []
     for r in table:
         cells = [r.lab, r.student, f"{r.score:g} / {r.max_score:g}"]
+        cells.append(f"{r.to_grade:g} to grade" if r.to_grade else "-")
         if expected is not None:
             want = expected.get((r.student, r.lab))
             verdict = (

@@ -26,3 +26,9 @@ def test_table_marks_expected_and_mismatch():
     ann, bob = text.splitlines()[2:]
     assert ann.split()[-2:] == ["ok", "-"]
     assert "MISMATCH" in bob and bob.endswith(" a")
+
+
+def test_table_shows_points_waiting_for_a_grader():
+    rows = [report.Row("cy", "06_x", 20, 32, (), to_grade=12)]
+    line = report.format_table(rows).splitlines()[2]
+    assert "20 / 32" in line and "12 to grade" in line
