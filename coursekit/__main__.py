@@ -61,6 +61,12 @@ def grade(root: Path, force: bool, with_expected: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coursekit", description=__doc__)
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=layout.ROOT,
+        help="the course folder, holding nbgrader_config.py (default: this repository)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser(
         "release", help="regenerate release/ and solutions/ from source/"
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("table", help="print the grades table from the gradebook")
     args = parser.parse_args(argv)
-    root = layout.ROOT
+    root = args.course.resolve()
     start = time.monotonic()
 
     if args.command == "release" and args.lab:

@@ -102,13 +102,20 @@ def write_all(dest: Path = DEMO / "submitted", root: Path = layout.ROOT) -> list
     return written
 
 
-def collect(root: Path = layout.ROOT) -> list[str]:
+def collect(
+    root: Path = layout.ROOT,
+    labs: set[str] | None = None,
+    students: set[str] | None = None,
+) -> list[str]:
     """Copy the committed demo submissions into `submitted/`, never overwriting a different file.
 
-    Returns one line per submission saying what happened, for the progress output.
+    `labs` and `students`, when given, restrict the copy to those. Returns one line
+    per submission saying what happened, for the progress output.
     """
     lines = []
     for sub in load(root / "demo"):
+        if (labs and sub.lab not in labs) or (students and sub.student not in students):
+            continue
         name = f"{sub.lab}.ipynb"
         src = root / "demo" / "submitted" / sub.student / sub.lab / name
         dst = root / "submitted" / sub.student / sub.lab / name

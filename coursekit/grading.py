@@ -175,7 +175,10 @@ def grade_one(root: Path, lab: str, student: str) -> Outcome:
         if result.ok:
             return Outcome(student, lab, "graded", time.monotonic() - t0)
         reason = explain_failure(result.log)
-    record_zero(root, lab, student, reason)
+    try:
+        record_zero(root, lab, student, reason)
+    except MissingEntry:  # the lab was never released into this gradebook
+        reason = f"{lab} is not in the gradebook: run `make release` first ({reason})"
     return Outcome(student, lab, "failed", time.monotonic() - t0, reason)
 
 

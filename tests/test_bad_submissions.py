@@ -230,7 +230,7 @@ def test_explain_failure_falls_back_to_the_last_error_line():
 
 def test_preflight_accepts_the_correct_notebook(tmp_path):
     root = make_course(tmp_path)
-    demo.collect(root)
+    demo.collect(root, labs={LAB}, students={"correct"})
     from coursekit import preflight
 
     assert preflight.problem(root, LAB, "correct") is None
