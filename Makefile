@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install release demo-build demo grade table test lint format clean
+.PHONY: install release demo-build demo grade table mutants test lint format clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,9 @@ grade: install  ## grade everything in submitted/ (FORCE=1 regrades all)
 
 table: install
 	$(PY) -m coursekit table
+
+mutants: install  ## grade every known student mistake; fails if one keeps full marks
+	$(PY) -m coursekit mutants
 
 test: install  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, release, report
+from . import demo, grading, layout, mutants, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -84,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         "--force", action="store_true", help="regrade submissions that are up to date"
     )
     sub.add_parser("table", help="print the grades table from the gradebook")
+    m = sub.add_parser(
+        "mutants", help="grade each known mistake; fail if one keeps full marks"
+    )
+    m.add_argument("--lab", help="only this lab's mutants")
+    m.add_argument(
+        "--every", type=int, default=1, help="only every k-th mutant (a sample)"
+    )
     args = parser.parse_args(argv)
     root = args.course.resolve()
     start = time.monotonic()
@@ -95,6 +102,17 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "demo-build":
         for path in demo.write_all(root / "demo" / "submitted", root):
             print(f"wrote {path.relative_to(root)}")
+    elif args.command == "mutants":
+        chosen = [
+            mt
+            for mt in mutants.load(root / "mutants")
+            if not args.lab or mt.lab == args.lab
+        ][:: args.every]
+        print(f"grading {len(chosen)} mutants")
+        verdicts = mutants.run(chosen, root)
+        print()
+        print(mutants.format_verdicts(verdicts))
+        return 0 if all(v.ok for v in verdicts) else 1
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import filecmp
 import shutil
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import tomllib
 
 from . import layout
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +40,14 @@ def gradebook_url(root: Path = ROOT) -> str:
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     return config.CourseDirectory.db_url
+
+
+def copy_course(dest: Path, root: Path = ROOT) -> Path:
+    """Copy what an instructor's clone holds (config, labs, demo class) into `dest`.
+
+    Grading there touches nothing of the original: tests and mutation runs use it.
+    """
+    shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for folder in ("source", "release", "solutions", "demo"):
+        shutil.copytree(root / folder, dest / folder)
+    return dest

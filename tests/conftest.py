@@ -1,13 +1,10 @@
-"""Shared fixtures: a throwaway copy of the course in which the real nbgrader runs."""
+"""Shared helpers: a throwaway copy of the course in which the real nbgrader runs."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
-
-import pytest
 
 from coursekit import layout
 
@@ -19,14 +16,5 @@ os.environ["PATH"] = (
 
 
 def make_course(dest: Path) -> Path:
-    """Copy what an instructor's clone holds (config, source, release, demo) into `dest`."""
-    shutil.copy(REPO / "nbgrader_config.py", dest / "nbgrader_config.py")
-    for folder in ("source", "release", "solutions", "demo"):
-        shutil.copytree(REPO / folder, dest / folder)
-    return dest
-
-
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    """A fresh course folder of its own for one test."""
-    return make_course(tmp_path)
+    """A copy of this repository's course (config, labs, demo class) in `dest`."""
+    return layout.copy_course(dest, REPO)
