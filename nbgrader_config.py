@@ -1,5 +1,7 @@
 """nbgrader configuration for the course; run every nbgrader command from this folder."""
 
+import os
+import tempfile
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -11,6 +13,7 @@ from nbgrader.preprocessors import (
     LockCells,
 )
 
+import coursekit
 from coursekit.feedback import HideHiddenTests
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -27,6 +30,27 @@ c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.solution_directory = "solutions"
 # The gradebook lives in the course folder (SQLite by default).
 c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+
+# Students' code runs in the kernel `course-sandbox` (coursekit/sandbox.py):
+# resource limits, no network, and no view of solutions, other students or the
+# gradebook. Its kernelspec ships in coursekit/jupyter; the kernel talks to
+# nbgrader over unix sockets, which work without a network.
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    filter(
+        None,
+        [
+            str(Path(coursekit.__file__).parent / "jupyter"),
+            os.environ.get("JUPYTER_PATH"),
+        ],
+    )
+)
+os.environ["COURSEKIT_COURSE"] = str(HERE)
+c.Execute.kernel_name = "course-sandbox"
+c.KernelManager.transport = "ipc"
+# An absolute home for the kernels' sockets: the sandbox mounts just this folder.
+SOCKETS = Path(tempfile.gettempdir()) / f"coursekit-kernels-{os.getuid()}"
+SOCKETS.mkdir(mode=0o700, exist_ok=True)
+c.KernelManager.ip = str(SOCKETS / "kernel")
 
 # Every cell of a lab runs in well under a second; 30 s per cell stops an
 # endless loop without failing slow but correct code.

@@ -186,6 +186,8 @@ def feedback_and_export(root: Path = layout.ROOT) -> list[str]:
     """Generate feedback for every lab and export grades.csv; return problems found."""
     problems = []
     for lab in layout.labs(root):
+        if not any((root / "autograded").glob(f"*/{lab}")):
+            continue  # nothing graded for this lab yet
         result = nbgrader_app.run(["generate_feedback", lab, "--force"], root)
         if not result.ok:
             problems.append(f"generate_feedback {lab}: {explain_failure(result.log)}")

