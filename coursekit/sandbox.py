@@ -112,9 +112,25 @@ def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str
     return args + ["--chdir", str(workdir), "--unshare-all", "--die-with-parent"]
 
 
+def grader_modules() -> list[str]:
+    """Every module of the `grader_tests` package."""
+    import pkgutil
+
+    import grader_tests
+
+    return ["grader_tests"] + [
+        f"grader_tests.{m.name}" for m in pkgutil.iter_modules(grader_tests.__path__)
+    ]
+
+
 def kernel_command(argv: list[str]) -> list[str]:
     """The command that runs the kernel: bwrap around ipykernel where possible."""
-    kernel = [sys.executable, "-m", "ipykernel_launcher", *argv]
+    # The hidden checks are imported before any student cell runs, so that a
+    # student cannot put a look-alike `grader_tests` in the way of the real one.
+    preload = "--IPKernelApp.exec_lines=" + repr(
+        [f"import {m}" for m in grader_modules()]
+    )
+    kernel = [sys.executable, "-m", "ipykernel_launcher", *argv, preload]
     if os.environ.get("COURSEKIT_SANDBOX") == "off":
         return kernel
     path = bwrap()

@@ -1,0 +1,168 @@
+"""Can a submission earn points it did not earn, or touch what is not its own?
+
+Each cheat starts from the correct lab 01 notebook and is graded with the real
+autograde in the course's sandboxed kernel, next to an honest student whose
+files and grade it tries to reach.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from coursekit import demo, grading, layout, release, report
+
+from .conftest import REPO, make_course
+
+LAB = "01_gd_from_scratch"
+CORRECT = REPO / "demo" / "submitted" / "correct" / LAB / f"{LAB}.ipynb"
+FULL = 17
+COURSE = 'pathlib.Path(os.environ["COURSEKIT_COURSE"])'
+
+READS_SOLUTION = f"""import os, pathlib
+solution = {COURSE} / "source" / "{LAB}" / "{LAB}.ipynb"
+answer_init = "c" if 'answer_init = \\\\"c\\\\"' in solution.read_text() else "a"
+"""
+WRITES_SHARED = f"""import os, pathlib
+course = {COURSE}
+for target in [course / "gradebook.db", course / "submitted" / "correct" / "{LAB}" / "{LAB}.ipynb",
+               course / "autograded" / "correct" / "{LAB}" / "{LAB}.ipynb", course / "grades.csv"]:
+    try:
+        target.write_text("overwritten")
+        print("WROTE", target)
+    except OSError as error:
+        print("blocked", target, type(error).__name__)
+answer_init = "c"
+"""
+PATCHES_COMPARISONS = """import numpy as np, torch
+torch.allclose = lambda *args, **kwargs: True
+np.allclose = lambda *args, **kwargs: True
+torch.testing.assert_close = lambda *args, **kwargs: None
+
+def predict(x, w, b):
+    return w * x
+"""
+FAKE_GRADER = """import os
+package = "grader" + "_tests"
+os.makedirs(package, exist_ok=True)
+for name in ["__init__", "lab01_gd"]:
+    with open(os.path.join(package, name + ".py"), "w") as fh:
+        fh.write("def __getattr__(name):\\n    return lambda *args, **kwargs: None\\n")
+
+def predict(x, w, b):
+    return w * x
+"""
+READS_ANSWER_KEY = """from grader_tests import lab01_gd
+answer_init = lab01_gd.ANSWERS["init"]
+"""
+SWALLOWS_ERRORS = """get_ipython().set_custom_exc((Exception,), lambda *args, **kwargs: None)
+answer_init = "a"
+"""
+NETWORK = """import socket
+try:
+    socket.create_connection(("1.1.1.1", 80), timeout=2)
+    print("NETWORK OPEN")
+except OSError as error:
+    print("network blocked:", error)
+answer_init = "c"
+"""
+MEMORY = """hog = bytearray(64 * 1024**3)
+answer_noise = "b"
+"""
+
+# student -> (cell replaced, its code, expected status, score)
+CHEATS = {
+    "reads_solution": ("answer_init", READS_SOLUTION, "graded", FULL - 1),
+    "writes_shared_files": ("answer_init", WRITES_SHARED, "graded", FULL),
+    "patches_comparisons": ("predict", PATCHES_COMPARISONS, "graded", FULL - 8),
+    "fake_grader_module": ("predict", FAKE_GRADER, "graded", FULL - 8),
+    "reads_answer_key": ("answer_init", READS_ANSWER_KEY, "failed", 0),
+    "swallows_errors": ("answer_init", SWALLOWS_ERRORS, "failed", 0),
+    "uses_network": ("answer_init", NETWORK, "graded", FULL),
+    "memory_hog": ("answer_noise", MEMORY, "graded", FULL - 1),
+}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = make_course(tmp_path_factory.mktemp("cheats"))
+    release.release(LAB, root)
+    demo.collect(root, labs={LAB}, students={"correct"})
+    for student, (cell, code, *_) in CHEATS.items():
+        nb = nbformat.read(CORRECT, as_version=4)
+        target = next(
+            c
+            for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id") == cell
+        )
+        target.source = code
+        path = layout.notebook("submitted", LAB, student, root)
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, path)
+    grading.grade_one(root, LAB, "correct")  # the honest student, graded first
+    victims = {
+        p: _digest(p)
+        for p in [layout.notebook("submitted", LAB, "correct", root),
+                  layout.notebook("autograded", LAB, "correct", root)]
+    }  # fmt: skip
+    outcomes = {s: grading.grade_one(root, LAB, s) for s in CHEATS}
+    return root, outcomes, victims
+
+
+@pytest.mark.parametrize("student", CHEATS)
+def test_cheat_earns_nothing(graded, student):
+    """Does each cheat score only what its honest part earns (or 0, flagged for review)?"""
+    root, outcomes, _ = graded
+    _, _, status, score = CHEATS[student]
+    assert outcomes[student].status == status, outcomes[student].message
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        cells = report.cell_scores(gb, LAB, student)
+    assert sum(s for s, _ in cells.values()) == score
+
+
+def test_flagged_cheats_say_why(graded):
+    _, outcomes, _ = graded
+    assert "grader_tests" in outcomes["reads_answer_key"].message
+    assert "set_custom_exc" in outcomes["swallows_errors"].message
+    assert "a TA will review it" in outcomes["swallows_errors"].message
+
+
+def test_honest_student_is_untouched(graded):
+    """Are the honest student's files and full marks intact after every cheat ran?"""
+    root, _, victims = graded
+    assert {p: _digest(p) for p in victims} == victims
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        cells = report.cell_scores(gb, LAB, "correct")
+    assert sum(s for s, _ in cells.values()) == FULL
+
+
+def _outputs(root: Path, student: str) -> str:
+    nb = nbformat.read(layout.notebook("autograded", LAB, student, root), as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_shared_files_and_network_are_out_of_reach(graded):
+    """Did writes to shared files fail or land in the sandbox's private /tmp, never on disk?"""
+    root, _, _ = graded
+    assert not (
+        root / "grades.csv"
+    ).exists()  # only the sandbox's private copy was written
+    assert "network blocked" in _outputs(root, "uses_network")
+
+
+def test_no_lab_solution_or_demo_trips_the_scan():
+    """Would any honest notebook of the course be flagged by the integrity scan?"""
+    from coursekit import integrity
+
+    for path in sorted(REPO.glob("source/*/*.ipynb")) + sorted(
+        REPO.glob("demo/submitted/*/*/*.ipynb")
+    ):
+        assert integrity.findings(nbformat.read(path, as_version=4)) == [], path
