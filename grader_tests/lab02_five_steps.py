@@ -1,0 +1,922 @@
+"""Lab 02, the five steps of gradient descent in numpy: the hidden checks, the answer key.
+
+Each `check_*` takes the student's object, calls it on inputs it builds itself (or,
+for the notebook's results, takes the values), compares with a float64 reference
+computed from `LabParams` (lab02_reference), and raises AssertionError with a sentence
+on the first thing wrong: defined -> type -> shape -> dtype -> finite -> value ->
+diagnosis (the mistakes are in lab02_mistakes). The multiple-choice answers live here
+(`ANSWERS`), never in the released notebook.
+
+Generic helpers that lab 01's torch-only `validate` lacks (numpy arrays, index arrays,
+a list of losses, counting the lines of Python a call runs) are at the top; the lead
+may move them into a shared module.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+import sysconfig
+from collections.abc import Callable
+from dataclasses import replace
+from types import FrameType
+from typing import Any
+
+import numpy as np
+
+from grader_tests import compare, diagnose, lab01_mistakes, messages, validate
+from grader_tests import lab02_mistakes as mistakes
+from grader_tests.compare import require_close
+from grader_tests.lab02_reference import (  # noqa: F401  (re-exported: one import)
+    DEFAULT,
+    Data,
+    LabParams,
+    hessian,
+    reference_data,
+    reference_gradients,
+    reference_init,
+    reference_least_squares,
+    reference_loss_surface,
+    reference_mse,
+    reference_predict,
+    reference_run,
+    reference_split,
+    reference_train,
+    reference_update,
+)
+
+# Tolerances. Everything is float64 (numpy's default): the same formula with its
+# operations in another order (a sum then / N, np.dot, a matrix product) agrees to a
+# few 1e-16 relative, and the contraction of gradient descent keeps rounding from
+# growing over the epochs (measured: ~1e-15 after 1000 epochs).
+# One-step quantities (predict, mse, gradients, update, lstsq, the loss surface): the
+# nearest mistake is 0.5x or another formula altogether.
+RTOL, ATOL = 1e-9, 1e-12
+# The parameters after training: a run of 999 or 1001 epochs ends only 6e-9 (b) and
+# 1.2e-8 (w) away from the 1000-epoch run, float64 rounding ~1e-15: 1e-10 sits between.
+RUN_ATOL = 1e-10
+# Recognising a mistaken run among the candidates: neighbours (999, 1000, 1001 epochs)
+# are 2e-9 apart relative to |w| = 3, rounding is ~1e-15.
+RUN_MATCH_RTOL = 1e-10
+# The losses along a run. The loss at the minimum is flat: the losses of the 999th,
+# 1000th and 1001st epochs differ by only 2.3e-13 relative, too little to tell apart
+# robustly. The off-by-one shows in the number of losses and in b, w (RUN_ATOL).
+LOSS_RTOL = 1e-10
+# Below lr = 2 / L the loss of gradient descent on a quadratic never rises; float64
+# rounding can only make a loss at the floor wobble by ~1e-16 relative.
+MONOTONE_RTOL = 1e-12
+# b or w this large after training means the run blew up (the lab's are ~0.5 and -3).
+DIVERGED_SIZE = 1e3
+# A vectorised loss_surface runs the same lines of Python for any grid size; a loop
+# over the shorter axis of the large grid runs at least 2 x (30 - 2) = 56 lines more.
+LOOP_SLACK = 5
+
+# Inputs the checks choose.
+PROBE_B, PROBE_W = -1.0, 0.5  # not 0, not equal: a dropped or swapped term shows
+CHECK_SEED_OFFSET = 1  # data of seed + 1: code reading the notebook's globals shows
+SPLIT_VARIANT = {"n": 13, "train_fraction": 0.6, "seed": 7}  # int(7.8) = 7, not 8
+INIT_VARIANT_SEED = 7
+UNRELATED_SEED = 12345  # the global state before an init: an unseeded init shows
+UPDATE_INPUTS = {"b": 0.5, "w": -1.0, "db": 2.0, "dw": -4.0, "lr": 0.1}  # no ties
+# train's own run: another start, lr and length, so that a loop reading the notebook's
+# LR, NUM_EPOCHS or start, or the globals x_train, y_train, shows.
+TRAIN_RUN = {"b0": -1.0, "w0": 2.0, "lr": 0.05, "num_epochs": 50}
+GRID_B = np.linspace(-1.0, 2.0, 5)  # 5 values of b ...
+GRID_W = np.linspace(-4.0, 1.0, 7)  # ... and 7 of w: a transposed result shows
+SMALL_GRID, LARGE_GRID = (2, 3), (30, 40)  # (w values, b values) for the loop count
+
+ANSWERS = {"doc": "c", "gap": "a", "val": "b"}
+LETTERS = ("a", "b", "c")
+ANSWER_HINTS = {  # must not give the letter away
+    "doc": "Compare the gradients you computed at the two starts (db, dw and "
+    "db_randn, dw_randn) with the numbers in the document's text and output.",
+    "gap": "Plot the distance between gradient descent's (b, w) and the "
+    "least-squares fit against the epoch on a log scale, and look at its slope.",
+    "val": "Compare val_loss with losses[-1] and with noise_std ** 2 = 0.01.",
+}
+
+DIVERGED = (
+    "Training diverged: do db and dw average over the examples (mean, not sum), is "
+    "the error y_hat - y (not y - y_hat), and does update subtract lr * db, lr * dw?"
+)
+FORMULA = {"db": "2 * mean(y_hat - y)", "dw": "2 * mean(x * (y_hat - y))"}
+PER_EXAMPLE = {"db": "gradients 2 * (y_hat - y)", "dw": "gradients 2 * x * (y_hat - y)"}
+
+
+# ---- generic helpers: numpy values ----
+
+
+def as_number(
+    value: object, label: str, hint: str | None = None, finite_hint: str | None = None
+) -> float:
+    """One finite real number from a float, a numpy scalar or a one-element array."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "fiu":
+            raise AssertionError(
+                f"{label} should be a number; got a numpy.ndarray of dtype "
+                f"{value.dtype}."
+            )
+        if value.size != 1:
+            message = (
+                f"{label} has {value.size} elements (shape "
+                f"{messages.fmt_shape(value.shape)}); expected one number."
+            )
+            raise AssertionError(messages.with_hint(message, hint))
+        number = float(value.reshape(-1)[0])
+    else:
+        number = validate.to_number(value, label, hint)
+    validate.require_finite([number], label, finite_hint)
+    return number
+
+
+def as_array(
+    value: object, label: str, shape: tuple[int, ...], hint: str | None = None
+) -> list[float]:
+    """A numpy array of real numbers with exactly this shape, all finite; its entries."""
+    __tracebackhide__ = True  # noqa: F841
+    if not isinstance(value, np.ndarray):
+        extra = (
+            " Use numpy, not torch, in this lab."
+            if type(value).__module__.startswith("torch")
+            else ""
+        )
+        raise AssertionError(
+            f"{label} should be a numpy array; got {messages.fmt_type(value)}.{extra}"
+        )
+    if value.dtype.kind not in "fiu":
+        raise AssertionError(
+            f"{label} has dtype {value.dtype}; expected real numbers (float64)."
+        )
+    if value.shape != shape:
+        got, expected = messages.fmt_shape(value.shape), messages.fmt_shape(shape)
+        message = f"{label} has the wrong shape: got {got}, expected {expected}."
+        raise AssertionError(messages.with_hint(message, hint))
+    values = value.astype(np.float64).ravel().tolist()
+    validate.require_finite(values, label)
+    return values
+
+
+def as_indices(value: object, label: str) -> list[int]:
+    """A 1-D numpy array of integers (indices); its entries as Python ints."""
+    __tracebackhide__ = True  # noqa: F841
+    if not isinstance(value, np.ndarray):
+        raise AssertionError(
+            f"{label} should be a numpy array of indices; got "
+            f"{messages.fmt_type(value)}."
+        )
+    if value.ndim != 1:
+        raise AssertionError(
+            f"{label} should be 1-D, one index per example; got shape "
+            f"{messages.fmt_shape(value.shape)}."
+        )
+    if value.dtype.kind not in "iu":
+        raise AssertionError(
+            f"{label} has dtype {value.dtype}; indices must be integers (x[train_idx] "
+            "needs them): did you start from np.arange(n)?"
+        )
+    return [int(i) for i in value.tolist()]
+
+
+def as_losses(value: object, label: str, finite_hint: str | None = None) -> list[float]:
+    """A list (or 1-D array) of finite numbers, one per epoch, as Python floats."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "fiu":
+        values = value.astype(np.float64).tolist()
+    elif isinstance(value, (list, tuple)):
+        values = []
+        for i, v in enumerate(value):
+            item = f"{label}[{i}]"
+            if isinstance(v, np.ndarray) and v.dtype.kind in "fiu" and v.size == 1:
+                values.append(float(v.reshape(-1)[0]))
+            elif isinstance(v, np.ndarray):
+                values.append(as_number(v, item))  # raises with the reason
+            else:
+                values.append(validate.to_number(v, item))
+    else:
+        raise AssertionError(
+            f"{label} should be a list of floats, one per epoch; got "
+            f"{messages.fmt_type(value)}. Did you return the list you appended the "
+            "losses to?"
+        )
+    validate.require_finite(values, label, finite_hint)
+    return values
+
+
+def fmt_pair(got: float, expected: float) -> tuple[str, str]:
+    """Format got and expected with two digits more than it takes to see them differ.
+
+    messages.fmt_pair can print two different numbers alike when rounding meets its
+    extra digit (0.5235403457 and 0.5235403519 both print 0.52354035).
+    """
+    diff, scale = abs(got - expected), max(abs(got), abs(expected))
+    digits = messages.SIGNIFICANT_DIGITS
+    if diff > 0 and math.isfinite(diff) and scale > 0:
+        digits = min(17, max(digits, math.ceil(math.log10(scale / diff)) + 2))
+    return messages.fmt_number(got, digits), messages.fmt_number(expected, digits)
+
+
+def value_mismatch(label: str, got: float, expected: float, allowed: float) -> str:
+    """messages.value_mismatch, with values that print differently when they differ."""
+    g, e = fmt_pair(got, expected)
+    diff = messages.fmt_number(abs(got - expected), 2)
+    return (
+        f"{label} is wrong: got {g}, expected {e} "
+        f"(difference {diff}, up to {messages.fmt_number(allowed, 2)} allowed)."
+    )
+
+
+def _library_dirs() -> tuple[str, ...]:
+    """Folders whose code is not the student's: Python's, installed packages, ours."""
+    paths = sysconfig.get_paths()
+    dirs = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    dirs.add(os.path.dirname(os.path.abspath(__file__)))
+    return tuple(os.path.join(os.path.realpath(d), "") for d in dirs) + tuple(
+        os.path.join(d, "") for d in dirs
+    )
+
+
+def python_lines(fn: Callable[..., Any], *args: Any) -> int:
+    """How many lines of the student's Python (not numpy's, not Python's) a call runs.
+
+    Counted with sys.settrace, so it sees loops, comprehensions and np.vectorize
+    alike, whether or not the source is available. The previous tracer is restored.
+    """
+    skip = _library_dirs()
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> Callable | None:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame: FrameType, event: str, arg: object) -> Callable | None:
+        name = frame.f_code.co_filename
+        if name.startswith(skip) or name.startswith("<frozen"):
+            return None
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(calls)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+# ---- the checks' data ----
+
+
+def _check_data(p: LabParams) -> tuple[np.ndarray, np.ndarray]:
+    """The training split of seed + 1: the checks' own x, y (80 x 1), not the notebook's."""
+    d = reference_data(replace(p, seed=p.seed + CHECK_SEED_OFFSET))
+    return d.x_train, d.y_train
+
+
+def _lab_train(p: LabParams) -> tuple[np.ndarray, np.ndarray]:
+    d = reference_data(p)
+    return d.x_train, d.y_train
+
+
+def _column_hint(shape: tuple[int, ...], n: int) -> str | None:
+    """Why an array meant to be (n, 1) has another shape."""
+    if shape == (n,):
+        return f"Keep the column shape ({n}, 1): did you flatten x?"
+    return diagnose.diagnose_shape(shape, n)
+
+
+def _param(value: object) -> np.ndarray:
+    """A parameter as the document holds it: a float64 array of shape (1,)."""
+    return np.array([value], dtype=np.float64)
+
+
+# ---- the split ----
+
+
+def _call_split(
+    split_indices: Callable, n: int, fraction: float, seed: int, data_draws: bool
+) -> tuple[str, list[int], list[int]]:
+    """Seed the global generator (and replay the data draws), call, validate types."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(split_indices, "split_indices")
+    np.random.seed(seed)
+    if data_draws:  # the notebook draws x and the noise just before the split
+        np.random.rand(n, 1)
+        np.random.randn(n, 1)
+    text = f"split_indices({n}, {fraction})"
+    result = validate.call(split_indices, text, n, fraction)
+    train, val = validate.unpack(result, text, ("train_idx", "val_idx"))
+    return (
+        text,
+        as_indices(train, f"train_idx from {text}"),
+        as_indices(val, f"val_idx from {text}"),
+    )
+
+
+def _split_cases(p: LabParams) -> list[tuple[int, float, int, bool]]:
+    v = SPLIT_VARIANT
+    return [
+        (p.n, p.train_fraction, p.seed, True),
+        (v["n"], v["train_fraction"], v["seed"], False),
+    ]
+
+
+def _size_hint(n: int, fraction: float, got: int, p: LabParams) -> str | None:
+    """Why the training part has `got` indices instead of int(n * fraction)."""
+    k = int(n * fraction)
+    if got == n - k:
+        return (
+            f"That is the size of the validation part: the first int(n * "
+            f"train_fraction) = {k} shuffled indices train, the rest validate."
+        )
+    if got == n:
+        return "train_idx holds every index: did you split idx into two parts?"
+    if got in (math.ceil(n * fraction), round(n * fraction)):
+        return (
+            "Did you round? int(n * train_fraction) rounds down, as the document's "
+            "int(N*.8) does."
+        )
+    if fraction != p.train_fraction and got == int(n * p.train_fraction):
+        return (
+            f"Did you write {p.train_fraction} instead of the argument train_fraction?"
+        )
+    if n != p.n and got == int(p.n * fraction):
+        return f"Did you write {p.n} (N) instead of the argument n?"
+    return None
+
+
+def _require_partition(
+    text: str, train: list[int], val: list[int], n: int, fraction: float, p: LabParams
+) -> None:
+    """int(n f) training and n - int(n f) validation indices, each index once."""
+    __tracebackhide__ = True  # noqa: F841
+    k = int(n * fraction)
+    if len(train) != k:
+        message = (
+            f"train_idx from {text} has {len(train)} indices; expected "
+            f"int(n * train_fraction) = {k}."
+        )
+        raise AssertionError(
+            messages.with_hint(message, _size_hint(n, fraction, len(train), p))
+        )
+    if len(val) != n - k:
+        raise AssertionError(
+            f"val_idx from {text} has {len(val)} indices; expected the other "
+            f"n - {k} = {n - k}: did you take idx[{k}:] for validation?"
+        )
+    if sorted(train + val) != list(range(n)):
+        both = sorted(set(train) & set(val))
+        missing = sorted(set(range(n)) - set(train) - set(val))
+        if both:
+            detail = f"index {both[0]} is in both"
+        elif missing:
+            detail = f"index {missing[0]} is in neither"
+        else:
+            detail = "an index appears twice"
+        raise AssertionError(
+            f"train_idx and val_idx from {text} should hold each of 0, ..., "
+            f"{n - 1} exactly once; {detail}. Shuffle np.arange(n) and cut it in two."
+        )
+
+
+@validate.quiet
+def check_split_sizes(split_indices: Callable, p: LabParams = DEFAULT) -> None:
+    """split_indices(n, f): int(n f) training, n - int(n f) validation indices, a partition."""
+    __tracebackhide__ = True  # noqa: F841
+    for n, fraction, seed, draws in _split_cases(p):
+        text, train, val = _call_split(split_indices, n, fraction, seed, draws)
+        _require_partition(text, train, val, n, fraction, p)
+
+
+@validate.quiet
+def check_split_values(split_indices: Callable, p: LabParams = DEFAULT) -> None:
+    """split_indices continues the global generator: the document's shuffle, first part trains."""
+    __tracebackhide__ = True  # noqa: F841
+    for n, fraction, seed, draws in _split_cases(p):
+        rng = np.random.RandomState(seed)
+        if draws:  # the document's stream: x, then the noise, then the shuffle
+            rng.rand(n, 1)
+            rng.randn(n, 1)
+        idx = np.arange(n)
+        rng.shuffle(idx)
+        k = int(n * fraction)
+        expected = sorted(idx[:k].tolist())
+        reseeded = reference_split(n, fraction, np.random.RandomState(seed))[0]
+        candidates = mistakes.split_values(n, k, reseeded.tolist(), seed) + [
+            (sorted(idx[n - k :].tolist()), f"train_idx holds the last {k} shuffled "
+             f"indices: the document trains on the first int(n * train_fraction), "
+             f"idx[:{k}]."),
+        ]  # fmt: skip
+        text, train, val = _call_split(split_indices, n, fraction, seed, draws)
+        _require_partition(text, train, val, n, fraction, p)
+        if sorted(train) == expected:
+            continue
+        what = (
+            f"the document's split (np.random.seed({seed}), x, the noise, then the "
+            "shuffle)"
+            if draws
+            else f"the split that np.random.seed({seed}) then your function should give"
+        )
+        hint = diagnose.best_match(sorted(train), candidates, 0.0) or (
+            "Did you shuffle idx = np.arange(n) in place with np.random.shuffle "
+            "(numpy's global generator, which the lab seeds; not "
+            "np.random.default_rng or random.shuffle), and keep the first part?"
+        )
+        missing = sorted(set(expected) - set(train))
+        shown = ", ".join(map(str, missing[:3])) + (", ..." if len(missing) > 3 else "")
+        raise AssertionError(
+            f"train_idx from {text} is not {what}: it lacks the indices {shown}. {hint}"
+        )
+
+
+# ---- step 0 ----
+
+
+@validate.quiet
+def check_init(init_params: Callable, p: LabParams = DEFAULT) -> None:
+    """init_params(seed) seeds numpy, then draws b = rand(1), then w = rand(1)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(init_params, "init_params")
+    for seed in (p.init_seed, INIT_VARIANT_SEED):
+        expected = list(reference_init(seed))
+        candidates = mistakes.init(seed, p.init_seed)
+        np.random.seed(UNRELATED_SEED)
+        text = f"init_params({seed})"
+        result = validate.unpack(
+            validate.call(init_params, text, seed), text, ("b", "w")
+        )
+        got = [
+            as_number(v, f"{k} from {text}") for k, v in zip("bw", result, strict=True)
+        ]
+        off = [
+            i for i in (0, 1) if not compare.is_close(got[i], expected[i], 0.0, ATOL)
+        ]
+        if not off:
+            continue
+        hint = diagnose.best_match(got, candidates, RTOL)
+        if hint is None and not all(0.0 <= g < 1.0 for g in got):
+            hint = "np.random.rand draws from [0, 1); did you use another draw?"
+        hint = hint or (
+            "Seed with np.random.seed(seed), then b = np.random.rand(1), then "
+            "w = np.random.rand(1), nothing in between."
+        )
+        name = "bw"[off[0]]
+        message = value_mismatch(
+            f"{name} from {text}", got[off[0]], expected[off[0]], ATOL
+        )
+        raise AssertionError(messages.with_hint(message, hint))
+
+
+# ---- steps 1 to 4 ----
+
+
+@validate.quiet
+def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
+    """predict(x, b, w) equals b + w * x, shape (n, 1)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(predict, "predict")
+    x, _ = _check_data(p)
+    expected = _flat(reference_predict(x, PROBE_B, PROBE_W))
+    lab_x = _lab_train(p)[0]
+    candidates = mistakes.predict(x, PROBE_B, PROBE_W, p, lab_x)
+    text = f"predict(x, b={PROBE_B}, w={PROBE_W})"
+    value = validate.call(predict, text, x.copy(), _param(PROBE_B), _param(PROBE_W))
+    hint = _column_hint(tuple(getattr(value, "shape", ())), len(x))
+    got = as_array(value, text, x.shape, hint)
+    hint = diagnose.best_match(got, candidates) if compare.worst_entry(
+        got, expected, RTOL, ATOL) else None  # fmt: skip
+    compare.require_entries(text, got, expected, RTOL, ATOL, hint)
+
+
+def _flat(a: np.ndarray) -> list[float]:
+    return np.asarray(a, np.float64).ravel().tolist()
+
+
+@validate.quiet
+def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
+    """mse(y_hat, y) equals mean((y_hat - y)^2), one number."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(mse, "mse")
+    x, y = _check_data(p)
+    y_hat = reference_predict(x, PROBE_B, PROBE_W)
+    expected = reference_mse(y_hat, y)
+    candidates = lab01_mistakes.mse(y_hat, y)  # the same mistakes, in numpy
+    text = "mse(y_hat, y)"
+    value = validate.call(mse, text, y_hat.copy(), y.copy())
+    per_example = diagnose.diagnose_shape(
+        getattr(value, "shape", ()), len(x), "squared errors (y_hat - y) ** 2"
+    )
+    got = as_number(value, text, per_example)
+    require_close(text, got, expected, RTOL, ATOL, candidates=candidates)
+
+
+def _check_gradient(gradients: Callable, p: LabParams, name: str) -> None:
+    """Shared body of check_db and check_dw."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(gradients, "gradients")
+    x, y = _check_data(p)
+    expected = reference_gradients(x, y, PROBE_B, PROBE_W)
+    notebook = reference_gradients(*_lab_train(p), PROBE_B, PROBE_W)
+    i = ("db", "dw").index(name)
+    candidates = mistakes.gradient(name, expected[1 - i], notebook[i])
+    text = f"gradients(x, y, b={PROBE_B}, w={PROBE_W})"
+    args = (x.copy(), y.copy(), _param(PROBE_B), _param(PROBE_W))
+    result = validate.unpack(validate.call(gradients, text, *args), text, ("db", "dw"))
+    if result[i] is None:
+        raise AssertionError(
+            f"{text} returned None for {name}: did you forget to compute "
+            f"{name} = {FORMULA[name]}?"
+        )
+    shape_hint = diagnose.diagnose_shape(
+        getattr(result[i], "shape", ()), len(x), PER_EXAMPLE[name]
+    )
+    got = as_number(result[i], f"{name} from {text}", shape_hint)
+    require_close(name, got, expected[i], RTOL, ATOL, gradient=(name, len(x)),
+                  candidates=candidates)  # fmt: skip
+
+
+@validate.quiet
+def check_db(gradients: Callable, p: LabParams = DEFAULT) -> None:
+    """db from gradients(x, y, b, w) equals 2 mean(y_hat - y)."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_gradient(gradients, p, "db")
+
+
+@validate.quiet
+def check_dw(gradients: Callable, p: LabParams = DEFAULT) -> None:
+    """dw from gradients(x, y, b, w) equals 2 mean(x (y_hat - y))."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_gradient(gradients, p, "dw")
+
+
+@validate.quiet
+def check_randn_gradients(
+    db_randn: object, dw_randn: object, p: LabParams = DEFAULT
+) -> None:
+    """The gradients on the training split at the randn start of seed 42 (2.680, 1.809)."""
+    __tracebackhide__ = True  # noqa: F841
+    d = reference_data(p)
+    start = reference_init(p.init_seed, "randn")
+    expected = reference_gradients(d.x_train, d.y_train, *start)
+    candidates = mistakes.randn_gradients(p)
+    got = [as_number(v, k) for k, v in (("db_randn", db_randn), ("dw_randn", dw_randn))]
+    off = [i for i in (0, 1) if not compare.is_close(got[i], expected[i], RTOL, ATOL)]
+    if not off:
+        return
+    hint = diagnose.best_match(got, candidates)
+    i = off[0]
+    name = ("db_randn", "dw_randn")[i]
+    if hint is None:
+        hint = diagnose.diagnose_scalar(name, got[i], expected[i], len(d.train_idx))
+        if hint is not None:
+            raise AssertionError(hint)
+    hint = hint or (
+        f"Seed with np.random.seed({p.init_seed}), draw b_randn = np.random.randn(1) "
+        "then w_randn = np.random.randn(1), and call gradients(x_train, y_train, "
+        "b_randn, w_randn)."
+    )
+    message = value_mismatch(name, got[i], expected[i], ATOL + RTOL * abs(expected[i]))
+    raise AssertionError(messages.with_hint(message, hint))
+
+
+@validate.quiet
+def check_update(update: Callable, p: LabParams = DEFAULT) -> None:
+    """update(b, w, db, dw, lr) returns (b - lr * db, w - lr * dw)."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(update, "update")
+    s, lr = UPDATE_INPUTS, UPDATE_INPUTS["lr"]
+    expected = reference_update(**s)
+    text = "update(" + ", ".join(f"{k}={v}" for k, v in s.items()) + ")"
+    args = (_param(s["b"]), _param(s["w"]), np.float64(s["db"]), np.float64(s["dw"]))
+    result = validate.unpack(validate.call(update, text, *args, lr), text, "bw")
+    labels = [f"the new {k} from {text}" for k in "bw"]
+    got = [as_number(v, label) for v, label in zip(result, labels, strict=True)]
+    for i, name in enumerate("bw"):
+        candidates = mistakes.update(name, s, expected[1 - i])
+        require_close(labels[i], got[i], expected[i], RTOL, ATOL, candidates=candidates)
+
+
+# ---- step 5 ----
+
+
+def _require_length(
+    values: list[float], label: str, epochs: int, lab_epochs: int
+) -> None:
+    """One loss per epoch, with a question for the usual wrong lengths."""
+    __tracebackhide__ = True  # noqa: F841
+    if len(values) == epochs:
+        return
+    hint = {
+        0: "Did you append the loss inside the epoch loop?",
+        1: "Did you keep only the last loss instead of appending every one?",
+        epochs - 1: "One short: does the loop run range(num_epochs) (not "
+        "range(1, num_epochs) or range(num_epochs - 1))?",
+        epochs + 1: "One too many: does the loop run range(num_epochs) (not "
+        "range(num_epochs + 1)), and do you record the loss only inside it?",
+        lab_epochs: f"Does the loop run num_epochs (the argument) times, not the "
+        f"notebook's {lab_epochs}?",
+    }.get(len(values))
+    message = f"{label} has {len(values)} entries; expected {epochs}, one per epoch."
+    raise AssertionError(messages.with_hint(message, hint))
+
+
+def _run_numbers(values: tuple, labels: tuple[str, str], n: int) -> list[float]:
+    """b and w from a training run: one number each, finite (else: diverged)."""
+    __tracebackhide__ = True  # noqa: F841
+    got = []
+    for name, value, label in zip("bw", values, labels, strict=True):
+        shape = getattr(value, "shape", ())
+        hint = diagnose.diagnose_shape(shape, n, PER_EXAMPLE[f"d{name}"])
+        got.append(as_number(value, label, hint, DIVERGED))
+    return got
+
+
+@validate.quiet
+def check_train(train: Callable, p: LabParams = DEFAULT) -> None:
+    """train on the checks' data, from another start, lr and length: b, w and losses."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(train, "train")
+    x, y = _check_data(p)
+    r = TRAIN_RUN
+    settings = (r["b0"], r["w0"], r["lr"], r["num_epochs"])
+    ref_b, ref_w, ref_losses = reference_train(x, y, *settings)
+    text = "train(x, y, b0={}, w0={}, lr={}, num_epochs={})".format(*settings)
+    args = (
+        x.copy(),
+        y.copy(),
+        _param(r["b0"]),
+        _param(r["w0"]),
+        r["lr"],
+        r["num_epochs"],
+    )
+    result = validate.unpack(
+        validate.call(train, text, *args), text, ("b", "w", "losses")
+    )
+    labels = (f"b after {text}", f"w after {text}")
+    got = _run_numbers(result[:2], labels, len(x))
+    values = as_losses(result[2], f"losses from {text}", DIVERGED)
+    _require_length(values, f"losses from {text}", r["num_epochs"], p.num_epochs)
+    for i in range(1, len(values)):
+        if values[i] > values[i - 1] * (1 + MONOTONE_RTOL):
+            a, b = fmt_pair(values[i - 1], values[i])
+            raise AssertionError(
+                f"losses from {text} rise at epoch {i}: {a} -> {b}. Below lr = 2 / L "
+                f"the loss of gradient descent never rises. {DIVERGED}"
+            )
+    off = [i for i in (0, 1) if not abs(got[i] - (ref_b, ref_w)[i]) <= RUN_ATOL]
+    if off:
+        candidates = mistakes.train_params(x, y, r, p, _lab_train(p))
+        hint = diagnose.best_match(got, candidates, RUN_MATCH_RTOL)
+        stuck = [
+            k for k, g, g0 in zip("bw", got, (r["b0"], r["w0"]), strict=True) if g == g0
+        ]
+        if hint is None and len(stuck) == 1:
+            hint = (
+                f"{stuck[0]} never moved from its start value: is d{stuck[0]} computed "
+                "(not 0) and used by update?"
+            )
+        hint = hint or (
+            "The reference is a float64 run of the same loop: do predict, mse, "
+            "gradients and update pass their own checks?"
+        )
+        i = off[0]
+        label = f"{'bw'[i]} after {text}"
+        message = value_mismatch(label, got[i], (ref_b, ref_w)[i], RUN_ATOL)
+        raise AssertionError(messages.with_hint(message, hint))
+    first = f"losses[0] from {text}"
+    require_close(first, values[0], ref_losses[0], LOSS_RTOL, 0.0,
+                  candidates=mistakes.first_loss(x, y, r))  # fmt: skip
+    worst = compare.worst_entry(values, ref_losses, LOSS_RTOL, 0.0)
+    if worst is not None:
+        bad, i = worst
+        message = messages.entries_mismatch(
+            f"losses from {text}",
+            bad,
+            len(values),
+            i,
+            values[i],
+            ref_losses[i],
+            LOSS_RTOL * abs(ref_losses[i]),
+        )
+        raise AssertionError(messages.with_hint(
+            message, "losses[k] should be the loss before update k: record it right "
+            "after computing it, before the update."))  # fmt: skip
+
+
+@validate.quiet
+def check_run_params(
+    b_trained: object, w_trained: object, p: LabParams = DEFAULT
+) -> None:
+    """The notebook's run ends at the seeded reference run's b, w (not lstsq's)."""
+    __tracebackhide__ = True  # noqa: F841
+    ref_b, ref_w, _ = reference_run(p)
+    n_train = len(reference_data(p).train_idx)
+    labels = ("b_trained", "w_trained")
+    got = _run_numbers((b_trained, w_trained), labels, n_train)
+    off = [i for i in (0, 1) if not abs(got[i] - (ref_b, ref_w)[i]) <= RUN_ATOL]
+    if not off:
+        return
+    if max(abs(g) for g in got) > DIVERGED_SIZE:
+        hint = DIVERGED
+    else:
+        hint = diagnose.best_match(got, mistakes.run_params(p), RUN_MATCH_RTOL)
+    hint = hint or (
+        f"The reference is the document's run: init_params({p.init_seed}), then train "
+        f"on x_train, y_train with LR = {p.lr} for NUM_EPOCHS = {p.num_epochs}. Do "
+        "your functions pass their own checks?"
+    )
+    i = off[0]
+    label = ("b_trained", "w_trained")[i]
+    message = value_mismatch(label, got[i], (ref_b, ref_w)[i], RUN_ATOL)
+    raise AssertionError(messages.with_hint(message, hint))
+
+
+@validate.quiet
+def check_run_losses(losses: object, p: LabParams = DEFAULT) -> None:
+    """The notebook's run records num_epochs losses, from 4.495 to 0.0080446576955540."""
+    __tracebackhide__ = True  # noqa: F841
+    ref_losses = reference_run(p)[2]
+    values = as_losses(losses, "losses", DIVERGED)
+    _require_length(values, "losses", p.num_epochs, p.num_epochs)
+    require_close("losses[0]", values[0], ref_losses[0], LOSS_RTOL, 0.0,
+                  candidates=lambda: mistakes.run_first_loss(p))  # fmt: skip
+    if abs(values[-1]) > DIVERGED_SIZE:
+        message = value_mismatch(
+            "losses[-1]", values[-1], ref_losses[-1], LOSS_RTOL * ref_losses[-1]
+        )
+        raise AssertionError(f"{message} {DIVERGED}")
+    require_close("losses[-1]", values[-1], ref_losses[-1], LOSS_RTOL, 0.0,
+                  candidates=lambda: mistakes.run_last_loss(p))  # fmt: skip
+
+
+# ---- after training ----
+
+
+@validate.quiet
+def check_val_loss(
+    val_loss: object, b_trained: object, w_trained: object, p: LabParams = DEFAULT
+) -> None:
+    """val_loss is the MSE of the trained (b, w) on the validation split.
+
+    The student's own b_trained, w_trained are used, so that a wrong run costs its
+    own points only; if they are unusable (not numbers, or diverged), the reference
+    run's are.
+    """
+    __tracebackhide__ = True  # noqa: F841
+    try:
+        b = as_number(b_trained, "b_trained")
+        w = as_number(w_trained, "w_trained")
+        usable = max(abs(b), abs(w)) <= DIVERGED_SIZE
+    except AssertionError:
+        usable = False
+    if not usable:
+        b, w, _ = reference_run(p)
+    d = reference_data(p)
+    expected = reference_mse(reference_predict(d.x_val, b, w), d.y_val)
+    got = as_number(val_loss, "val_loss", finite_hint=DIVERGED)
+    if not usable and not compare.is_close(got, expected, RTOL, 0.0):
+        listed = mistakes.val_loss(b, w, p)
+        hint = diagnose.best_match([got], [([c], m) for c, m in listed])
+        message = messages.with_hint(
+            value_mismatch("val_loss", got, expected, RTOL * expected), hint
+        )
+        raise AssertionError(
+            f"{message} (b_trained, w_trained are not a usable trained line: training "
+            "diverged, or they are not numbers; so val_loss is compared with the "
+            "reference run's. Fix Section 8 first.)"
+        )
+    require_close("val_loss", got, expected, RTOL, 0.0,
+                  candidates=lambda: mistakes.val_loss(b, w, p))  # fmt: skip
+
+
+@validate.quiet
+def check_least_squares(least_squares: Callable, p: LabParams = DEFAULT) -> None:
+    """least_squares(x, y) returns the closed-form (b, w) of np.linalg.lstsq."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(least_squares, "least_squares")
+    x, y = _check_data(p)
+    expected = reference_least_squares(x, y)
+    text = "least_squares(x, y)"
+    result = validate.call(least_squares, text, x.copy(), y.copy())
+    if isinstance(result, np.ndarray) and result.size == 2:
+        result = tuple(result.ravel())  # the coefficient array (2, 1): fine
+    result = validate.unpack(result, text, ("b", "w"))
+    got = [as_number(v, f"{k} from {text}") for k, v in zip("bw", result, strict=True)]
+    off = [i for i in (0, 1) if not compare.is_close(got[i], expected[i], RTOL, ATOL)]
+    if not off:
+        return
+    hint = diagnose.best_match(got, mistakes.least_squares(x, y, _lab_train(p))) or (
+        "Solve with np.linalg.lstsq(A, y, rcond=None) for A = np.hstack([ones, x]), "
+        "the column of ones first so that the first coefficient is b."
+    )
+    i = off[0]
+    label = f"{'bw'[i]} from {text}"
+    allowed = ATOL + RTOL * abs(expected[i])
+    raise AssertionError(
+        messages.with_hint(value_mismatch(label, got[i], expected[i], allowed), hint)
+    )
+
+
+# ---- the loss surface ----
+
+
+def _surface_hint(shape: tuple[int, ...], grid: tuple[int, int], n: int) -> str | None:
+    """Why the loss surface has another shape than the grid's."""
+    if shape == grid[::-1]:
+        return "It is transposed: return one loss per grid point, in the grid's shape."
+    if shape == (*grid, n):
+        return (
+            "That is one squared error per grid point and example: did you forget to "
+            "average over the examples (the last axis)?"
+        )
+    if shape in ((), (1,)):
+        return "A single number: did you average over the grid too?"
+    return None
+
+
+def _check_surface_values(loss_surface: Callable, p: LabParams) -> None:
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(loss_surface, "loss_surface")
+    x, y = _check_data(p)
+    b_grid, w_grid = np.meshgrid(GRID_B, GRID_W)
+    expected = _flat(reference_loss_surface(x, y, b_grid, w_grid))
+    text = "loss_surface(x, y, b_grid, w_grid)"
+    value = validate.call(
+        loss_surface, text, x.copy(), y.copy(), b_grid.copy(), w_grid.copy()
+    )
+    shape = tuple(getattr(value, "shape", ()))
+    got = as_array(
+        value, text, b_grid.shape, _surface_hint(shape, b_grid.shape, len(x))
+    )
+    if compare.worst_entry(got, expected, RTOL, ATOL) is None:
+        return
+    hint = diagnose.best_match(
+        got, mistakes.loss_surface(x, y, b_grid, w_grid, _lab_train(p))
+    )
+    compare.require_entries(text, got, expected, RTOL, ATOL, hint)
+
+
+@validate.quiet
+def check_loss_surface(loss_surface: Callable, p: LabParams = DEFAULT) -> None:
+    """loss_surface(x, y, b_grid, w_grid) is the MSE at every (b, w) of a 7 x 5 grid."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_surface_values(loss_surface, p)
+
+
+@validate.quiet
+def check_loss_surface_vectorised(
+    loss_surface: Callable, p: LabParams = DEFAULT
+) -> None:
+    """loss_surface is right and runs as many lines of Python for a large grid as a small one."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_surface_values(loss_surface, p)
+    x, y = _check_data(p)
+    counts = []
+    for rows, cols in (SMALL_GRID, LARGE_GRID):
+        b_grid, w_grid = np.meshgrid(np.linspace(-1, 2, cols), np.linspace(-4, 1, rows))
+        text = f"loss_surface(x, y, b_grid, w_grid) on a {rows} x {cols} grid"
+        args = (x.copy(), y.copy(), b_grid, w_grid)
+        call = functools.partial(validate.call, loss_surface, text)
+        counts.append(python_lines(call, *args))
+    small, large = counts
+    if large > small + LOOP_SLACK:
+        raise AssertionError(
+            f"loss_surface runs {small} lines of Python for a {SMALL_GRID[0]} x "
+            f"{SMALL_GRID[1]} grid but {large} for a {LARGE_GRID[0]} x "
+            f"{LARGE_GRID[1]} grid: its work grows with the grid, so it loops over the "
+            "grid points (a for or while loop, a comprehension, np.vectorize or "
+            "np.apply_along_axis). Compute every grid point at once with "
+            "broadcasting: give b_grid and w_grid a new last axis for the examples."
+        )
+
+
+# ---- multiple choice ----
+
+
+@validate.quiet
+def check_answer(question: str, answer: object) -> None:
+    """A multiple-choice answer is one of the letters, and the right one."""
+    __tracebackhide__ = True  # noqa: F841
+    if question not in ANSWERS:  # the notebook's author called it wrongly
+        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
+    name = f"answer_{question}"
+    allowed = ", ".join(repr(letter) for letter in LETTERS)
+    if not isinstance(answer, str):
+        raise AssertionError(
+            f"{name} should be a string holding one letter ({allowed}); got "
+            f"{messages.fmt_type(answer)}."
+        )
+    letter = answer.strip().lower()
+    if letter not in LETTERS:
+        raise AssertionError(
+            f"{name} should be one of {allowed}; got {answer!r}. Write the letter "
+            "alone, in quotes."
+        )
+    if letter != ANSWERS[question]:
+        raise AssertionError(
+            f"{name} = {answer!r} is not right. {ANSWER_HINTS[question]}"
+        )

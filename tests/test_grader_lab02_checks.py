@@ -1,0 +1,874 @@
+"""Do lab 02's hidden checks pass the solution and name each known mistake?
+
+`Solution` is the notebook's solution, one method per student function; `mutant(...)`
+replaces methods to apply one named mistake (train calls the other methods through
+self, so a wrong gradient also reaches train). The notebook's results (b_trained,
+w_trained, losses, val_loss, db_randn, dw_randn) are computed by `results(student)`
+as the notebook's solution cells compute them. Every mistake must fail its check with
+an AssertionError whose message contains the expected diagnosis.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+from grader_tests import lab02_five_steps as lab
+
+P = lab.DEFAULT
+D = lab.reference_data(P)
+
+
+class Solution:
+    """The notebook's solution cells."""
+
+    def split_indices(self, n, train_fraction):
+        idx = np.arange(n)
+        np.random.shuffle(idx)
+        n_train = int(n * train_fraction)
+        return idx[:n_train], idx[n_train:]
+
+    def init_params(self, seed):
+        np.random.seed(seed)
+        b = np.random.rand(1)
+        w = np.random.rand(1)
+        return b, w
+
+    def predict(self, x, b, w):
+        return b + w * x
+
+    def mse(self, y_hat, y):
+        return ((y_hat - y) ** 2).mean()
+
+    def gradients(self, x, y, b, w):
+        error = self.predict(x, b, w) - y
+        return 2 * error.mean(), 2 * (x * error).mean()
+
+    def update(self, b, w, db, dw, lr):
+        return b - lr * db, w - lr * dw
+
+    def train(self, x, y, b0, w0, lr, num_epochs):
+        b, w, losses = b0, w0, []
+        for _ in range(num_epochs):
+            losses.append(self.mse(self.predict(x, b, w), y))
+            db, dw = self.gradients(x, y, b, w)
+            b, w = self.update(b, w, db, dw, lr)
+        return b, w, losses
+
+    def least_squares(self, x, y):
+        design = np.hstack([np.ones_like(x), x])
+        coef = np.linalg.lstsq(design, y, rcond=None)[0]
+        return coef[0, 0], coef[1, 0]
+
+    def loss_surface(self, x, y, b_grid, w_grid):
+        y_hat = b_grid[..., np.newaxis] + w_grid[..., np.newaxis] * x.ravel()
+        return ((y_hat - y.ravel()) ** 2).mean(axis=-1)
+
+
+def mutant(**methods) -> Solution:
+    """The solution with some methods replaced (a method set to None: not defined)."""
+    return type("Mutant", (Solution,), methods)()
+
+
+def results(student: Solution, subset: str = "train", epochs: int = P.num_epochs,
+            init=None) -> dict:  # fmt: skip
+    """The notebook's cells after the functions: the data, the run, val_loss, randn."""
+    # A diverging student run overflows and a noisy one warns, as in a notebook.
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _results(student, subset, epochs, init)
+
+
+def _results(student, subset, epochs, init) -> dict:
+    np.random.seed(P.seed)
+    x = np.random.rand(P.n, 1)
+    epsilon = P.noise_std * np.random.randn(P.n, 1)
+    y = P.true_b + P.true_w * x + epsilon
+    train_idx, val_idx = student.split_indices(P.n, P.train_fraction)
+    data = {
+        "train": (x[train_idx], y[train_idx]),
+        "val": (x[val_idx], y[val_idx]),
+        "all": (x, y),
+    }
+    b0, w0 = (init or student.init_params)(P.init_seed)
+    b, w, losses = student.train(*data[subset], b0, w0, P.lr, epochs)
+    x_val, y_val = data["val"]
+    np.random.seed(P.init_seed)
+    b_randn, w_randn = np.random.randn(1), np.random.randn(1)
+    db_randn, dw_randn = student.gradients(*data["train"], b_randn, w_randn)
+    return {
+        "b_trained": b,
+        "w_trained": w,
+        "losses": losses,
+        "val_loss": student.mse(student.predict(x_val, b, w), y_val),
+        "db_randn": db_randn,
+        "dw_randn": dw_randn,
+    }
+
+
+FUNCTION = {
+    "check_split_sizes": "split_indices",
+    "check_split_values": "split_indices",
+    "check_init": "init_params",
+    "check_predict": "predict",
+    "check_mse": "mse",
+    "check_db": "gradients",
+    "check_dw": "gradients",
+    "check_update": "update",
+    "check_train": "train",
+    "check_least_squares": "least_squares",
+    "check_loss_surface": "loss_surface",
+    "check_loss_surface_vectorised": "loss_surface",
+}
+RESULTS = {
+    "check_randn_gradients": ("db_randn", "dw_randn"),
+    "check_run_params": ("b_trained", "w_trained"),
+    "check_run_losses": ("losses",),
+    "check_val_loss": ("val_loss", "b_trained", "w_trained"),
+}
+
+
+def run(check: str, student: Solution, **notebook) -> None:
+    if check in FUNCTION:
+        getattr(lab, check)(getattr(student, FUNCTION[check]))
+        return
+    values = results(student, **notebook)
+    getattr(lab, check)(*(values[name] for name in RESULTS[check]))
+
+
+def raising(exc):
+    def fn(self, *args):
+        raise exc
+
+    return fn
+
+
+def grads(db_of, dw_of):
+    """gradients with db, dw computed from (x, error) by the given formulas."""
+
+    def gradients(self, x, y, b, w):
+        error = self.predict(x, b, w) - y
+        return db_of(x, error), dw_of(x, error)
+
+    return gradients
+
+
+def _train_variant(epochs=None, record_after=False, assign=True, extra=False,
+                   lr=None, start=None, losses_out=None):  # fmt: skip
+    """train with one loop mistake."""
+
+    def train(self, x, y, b0, w0, lr_arg, num_epochs):
+        b, w = start if start is not None else (b0, w0)
+        losses = []
+        for _ in range(epochs(num_epochs) if epochs else num_epochs):
+            loss = self.mse(self.predict(x, b, w), y)
+            if not record_after:
+                losses.append(loss)
+            db, dw = self.gradients(x, y, b, w)
+            new = self.update(b, w, db, dw, lr or lr_arg)
+            if assign:
+                b, w = new
+            if record_after:
+                losses.append(self.mse(self.predict(x, b, w), y))
+        if extra:
+            losses.append(self.mse(self.predict(x, b, w), y))
+        return b, w, (losses if losses_out is None else losses_out(losses))
+
+    return train
+
+
+def _split(shuffle=True, reseed=None, last=False, size=None, rng=None):
+    """split_indices with one mistake."""
+
+    def split_indices(self, n, train_fraction):
+        if reseed is not None:
+            np.random.seed(reseed)
+        idx = np.arange(n)
+        if rng is not None:
+            rng.shuffle(idx)
+        elif shuffle:
+            np.random.shuffle(idx)
+        k = int(n * train_fraction) if size is None else size(n, train_fraction)
+        return (idx[n - k :], idx[: n - k]) if last else (idx[:k], idx[k:])
+
+    return split_indices
+
+
+def _init(draw="rand", order="bw", reseed=False, seed=None):
+    """init_params with one mistake."""
+
+    def init_params(self, seed_arg):
+        np.random.seed(seed_arg if seed is None else seed)
+        first = getattr(np.random, draw)(1)
+        if reseed:
+            np.random.seed(seed_arg if seed is None else seed)
+        second = getattr(np.random, draw)(1)
+        return (first, second) if order == "bw" else (second, first)
+
+    return init_params
+
+
+def _loop_surface(self, x, y, b_grid, w_grid):
+    out = np.empty_like(b_grid)
+    for i in range(b_grid.shape[0]):
+        for j in range(b_grid.shape[1]):
+            out[i, j] = self.mse(self.predict(x, b_grid[i, j], w_grid[i, j]), y)
+    return out
+
+
+def _row_loop_surface(self, x, y, b_grid, w_grid):
+    rows = [Solution().loss_surface(x, y, b_grid[i : i + 1], w_grid[i : i + 1])
+            for i in range(b_grid.shape[0])]  # fmt: skip
+    return np.vstack(rows)
+
+
+def _vectorize_surface(self, x, y, b_grid, w_grid):
+    return np.vectorize(lambda b, w: ((b + w * x - y) ** 2).mean())(b_grid, w_grid)
+
+
+mean, nsum = np.mean, np.sum
+N_CHECK = 80  # the checks' data: the training split of seed 43
+NOTEBOOK_X, NOTEBOOK_Y = D.x_train, D.y_train
+
+MISTAKES = [
+    # split: sizes
+    ("check_split_sizes", "blank", {"split_indices": raising(NotImplementedError())},
+     "raised NotImplementedError. Did you replace `raise NotImplementedError()`"),
+    ("check_split_sizes", "not defined", {"split_indices": None},
+     "split_indices should be a function; got None"),
+    ("check_split_sizes", "train and val swapped", {"split_indices": _split(
+        size=lambda n, f: n - int(n * f))},
+     "train_idx from split_indices(100, 0.8) has 20 indices; expected int(n * "
+     "train_fraction) = 80. That is the size of the validation part"),
+    ("check_split_sizes", "rounded", {"split_indices": _split(
+        size=lambda n, f: round(n * f))},
+     "train_idx from split_indices(13, 0.6) has 8 indices; expected int(n * "
+     "train_fraction) = 7. Did you round?"),
+    ("check_split_sizes", "0.8 hard-coded", {"split_indices": _split(
+        size=lambda n, f: int(n * 0.8))}, "has 10 indices; expected int(n * "
+     "train_fraction) = 7. Did you write 0.8 instead of the argument train_fraction?"),
+    ("check_split_sizes", "100 hard-coded", {"split_indices": lambda s, n, f: (
+        Solution().split_indices(100, f))},
+     "has 60 indices; expected int(n * train_fraction) = 7. Did you write 100 (N)"),
+    ("check_split_sizes", "no split", {"split_indices": lambda s, n, f: (
+        np.arange(n), np.arange(0))}, "train_idx holds every index"),
+    ("check_split_sizes", "overlapping parts", {"split_indices": lambda s, n, f: (
+        np.arange(int(n * f)), np.arange(n - int(n * f)))},
+     "should hold each of 0, ..., 99 exactly once; index 0 is in both"),
+    ("check_split_sizes", "float indices", {"split_indices": lambda s, n, f: tuple(
+        part.astype(float) for part in Solution().split_indices(n, f))},
+     "has dtype float64; indices must be integers"),
+    ("check_split_sizes", "the data, not the indices", {"split_indices": lambda s, n,
+        f: (NOTEBOOK_X, NOTEBOOK_Y)}, "should be 1-D, one index per example; got "
+     "shape (80, 1)"),
+    ("check_split_sizes", "one value", {"split_indices": lambda s, n, f: np.arange(n)},
+     "should return 2 values (train_idx, val_idx); got a numpy.ndarray of shape "
+     "(100,)"),
+    # split: values
+    ("check_split_values", "not shuffled", {"split_indices": _split(shuffle=False)},
+     "train_idx from split_indices(100, 0.8) is not the document's split "
+     "(np.random.seed(42), x, the noise, then the shuffle): it lacks the indices 80, "
+     "81, 82, .... train_idx is 0, 1, ..., 79: did you forget np.random.shuffle(idx)"),
+    ("check_split_values", "reseeded", {"split_indices": _split(reseed=42)},
+     "did you call np.random.seed inside split_indices?"),
+    ("check_split_values", "last part trains", {"split_indices": _split(last=True)},
+     "train_idx holds the last 80 shuffled indices: the document trains on the first"),
+    ("check_split_values", "another generator", {"split_indices": _split(
+        rng=np.random.default_rng(42))},
+     "Did you shuffle idx = np.arange(n) in place with np.random.shuffle"),
+    ("check_split_values", "wrong size too", {"split_indices": _split(
+        size=lambda n, f: n - int(n * f))}, "has 20 indices; expected"),
+    # init
+    ("check_init", "randn (the document's text)", {"init_params": _init("randn")},
+     "b from init_params(42) is wrong: got 0.4967, expected 0.3745 (difference "
+     "0.12, up to 1e-12 allowed). b, w are np.random.randn draws: the document's "
+     "text says randn, but its code, and the reference run, use np.random.rand"),
+    ("check_init", "w drawn first", {"init_params": _init(order="wb")},
+     "did you draw w before b?"),
+    ("check_init", "reseeded before w", {"init_params": _init(reseed=True)},
+     "did you call np.random.seed again between the two draws?"),
+    ("check_init", "seed 42 hard-coded", {"init_params": _init(seed=42)},
+     "With seed=7 it drew the values of seed 42: did you seed with 42 instead of"),
+    ("check_init", "not seeded", {"init_params": lambda s, seed: (np.random.rand(1),
+        np.random.rand(1))}, "Seed with np.random.seed(seed), then b"),
+    ("check_init", "normal draws, other seed", {"init_params": lambda s, seed: (
+        np.array([-2.0]), np.array([3.0]))}, "np.random.rand draws from [0, 1)"),
+    ("check_init", "two values in one", {"init_params": lambda s, seed: (
+        np.random.rand(2),)}, "should return 2 values (b, w)"),
+    ("check_init", "b of shape (2,)", {"init_params": lambda s, seed: (
+        np.random.rand(2), np.random.rand(1))},
+     "b from init_params(42) has 2 elements (shape (2,)); expected one number"),
+    # predict
+    ("check_predict", "b and w swapped", {"predict": lambda s, x, b, w: w + b * x},
+     "predict swaps b and w: did you write w + b * x?"),
+    ("check_predict", "true line", {"predict": lambda s, x, b, w: 0.5 - 3 * x},
+     "predict ignores b and w: it returned the true line 0.5 + -3.0 * x"),
+    ("check_predict", "intercept missing", {"predict": lambda s, x, b, w: w * x},
+     "did you forget b + ?"),
+    ("check_predict", "slope missing", {"predict": lambda s, x, b, w: b + x},
+     "did you forget w * ?"),
+    ("check_predict", "global x_train", {"predict": lambda s, x, b, w: b + w *
+        NOTEBOOK_X}, "did you use the global x_train instead of x?"),
+    ("check_predict", "flattened", {"predict": lambda s, x, b, w: (b + w * x).ravel()},
+     "got (80,), expected (80, 1). Keep the column shape (80, 1)"),
+    ("check_predict", "list", {"predict": lambda s, x, b, w: (b + w * x).tolist()},
+     "should be a numpy array; got a list of 80 values."),
+    ("check_predict", "other formula", {"predict": lambda s, x, b, w: b + w * x + 1},
+     "predict(x, b=-1.0, w=0.5) is wrong in 80 of 80 entries"),
+    # mse
+    ("check_mse", "sum", {"mse": lambda s, a, y: ((a - y) ** 2).sum()},
+     f"mse is {N_CHECK}x the reference (N = {N_CHECK}): did you sum the squared "
+     "errors"),
+    ("check_mse", "RMSE", {"mse": lambda s, a, y: np.sqrt(((a - y) ** 2).mean())},
+     "did you return the RMSE?"),
+    ("check_mse", "absolute", {"mse": lambda s, a, y: np.abs(a - y).mean()},
+     "mse is the mean absolute error"),
+    ("check_mse", "not squared", {"mse": lambda s, a, y: (a - y).mean()},
+     "Did you forget to square the errors?"),
+    ("check_mse", "no mean", {"mse": lambda s, a, y: (a - y) ** 2},
+     "mse(y_hat, y) has 80 elements (shape (80, 1)); expected one number. Did you "
+     "forget to average the per-example squared errors"),
+    ("check_mse", "raises", {"mse": raising(TypeError("bad operand"))},
+     "calling mse(y_hat, y) raised TypeError: bad operand"),
+    # gradients
+    ("check_db", "sum", {"gradients": grads(lambda x, e: 2 * nsum(e),
+        lambda x, e: 2 * nsum(x * e))},
+     f"db is {float(N_CHECK)}x the reference (N = {N_CHECK}): did you sum over the "
+     "examples instead of averaging?"),
+    ("check_dw", "sum", {"gradients": grads(lambda x, e: 2 * nsum(e),
+        lambda x, e: 2 * nsum(x * e))}, f"dw is {float(N_CHECK)}x the reference"),
+    ("check_db", "factor 2 missing", {"gradients": grads(lambda x, e: mean(e),
+        lambda x, e: mean(x * e))}, "db is half the reference"),
+    ("check_dw", "factor 2 missing", {"gradients": grads(lambda x, e: 2 * mean(e),
+        lambda x, e: mean(x * e))}, "dw is half the reference"),
+    ("check_db", "wrong sign", {"gradients": grads(lambda x, e: -2 * mean(e),
+        lambda x, e: -2 * mean(x * e))},
+     "db has the wrong sign: got -0.6037, expected 0.6037. Did you write y - y_hat"),
+    ("check_dw", "wrong sign", {"gradients": grads(lambda x, e: 2 * mean(e),
+        lambda x, e: -2 * mean(x * e))}, "dw has the wrong sign"),
+    ("check_db", "returned (dw, db)", {"gradients": lambda s, *a: tuple(reversed(
+        Solution().gradients(*a)))}, "db equals the reference dw: did you multiply "
+     "db by x, or return (dw, db) instead of (db, dw)?"),
+    ("check_dw", "returned (dw, db)", {"gradients": lambda s, *a: tuple(reversed(
+        Solution().gradients(*a)))}, "dw equals the reference db: did you forget the "
+     "factor x in dw, or return (dw, db)"),
+    ("check_dw", "per-example gradient", {"gradients": grads(lambda x, e: 2 * mean(e),
+        lambda x, e: 2 * x * e)},
+     "dw from gradients(x, y, b=-1.0, w=0.5) has 80 elements (shape (80, 1)); "
+     "expected one number. Did you forget to average the per-example gradients "
+     "2 * x * (y_hat - y)"),
+    ("check_db", "None", {"gradients": grads(lambda x, e: None, lambda x, e: 1.0)},
+     "returned None for db: did you forget to compute db = 2 * mean(y_hat - y)?"),
+    ("check_db", "global data", {"gradients": lambda s, x, y, b, w: (
+        Solution().gradients(NOTEBOOK_X, NOTEBOOK_Y, b, w))},
+     "did you use the globals x_train, y_train instead of the arguments?"),
+    # update
+    ("check_update", "uphill", {"update": lambda s, b, w, db, dw, lr: (b + lr * db,
+        w + lr * dw)}, "the new b from update(b=0.5, w=-1.0, db=2.0, dw=-4.0, lr=0.1) "
+     "is wrong: got 0.7, expected 0.3 (difference 0.4, up to 3e-10 allowed). The new "
+     "b moved uphill: did you write b + lr * db instead of b - lr * db?"),
+    ("check_update", "with the parameters", {"update": lambda s, b, w, db, dw, lr: (
+        b - lr * b, w - lr * w)}, "did you update with the parameter instead of its "
+     "gradient?"),
+    ("check_update", "lr missing", {"update": lambda s, b, w, db, dw, lr: (b - db,
+        w - dw)}, "Did you forget to multiply db by lr?"),
+    ("check_update", "gradients swapped", {"update": lambda s, b, w, db, dw, lr: (
+        b - lr * dw, w - lr * db)}, "Did you update b with dw instead of db?"),
+    ("check_update", "returned (w, b)", {"update": lambda s, b, w, db, dw, lr: (
+        w - lr * dw, b - lr * db)}, "Did you return (w, b) instead of (b, w)?"),
+    ("check_update", "unchanged", {"update": lambda s, b, w, db, dw, lr: (b, w)},
+     "update returned b unchanged"),
+    ("check_update", "the change", {"update": lambda s, b, w, db, dw, lr: (-lr * db,
+        -lr * dw)}, "update returned the change -lr * db"),
+    # train
+    ("check_train", "blank", {"train": raising(NotImplementedError())},
+     "calling train(x, y, b0=-1.0, w0=2.0, lr=0.05, num_epochs=50) raised "
+     "NotImplementedError"),
+    ("check_train", "one epoch short", {"train": _train_variant(
+        epochs=lambda e: e - 1)}, "has 49 entries; expected 50, one per epoch. One "
+     "short: does the loop run range(num_epochs)"),
+    ("check_train", "one epoch too many", {"train": _train_variant(
+        epochs=lambda e: e + 1)}, "has 51 entries; expected 50, one per epoch. One too "
+     "many"),
+    ("check_train", "extra loss after the loop", {"train": _train_variant(
+        extra=True)}, "has 51 entries; expected 50"),
+    ("check_train", "notebook's NUM_EPOCHS", {"train": _train_variant(
+        epochs=lambda e: P.num_epochs)}, "has 1000 entries; expected 50, one per "
+     "epoch. Does the loop run num_epochs (the argument) times"),
+    ("check_train", "losses recorded after the update", {"train": _train_variant(
+        record_after=True)}, "losses[0] is the loss after the first update"),
+    ("check_train", "update not assigned", {"train": _train_variant(assign=False)},
+     "b and w never moved from (b0, w0) = (-1.0, 2.0): does the loop assign"),
+    ("check_train", "notebook's LR", {"train": _train_variant(lr=P.lr)},
+     "not the lr = 0.05 passed in: does train use its argument lr?"),
+    ("check_train", "notebook's start", {"train": _train_variant(start=(
+        np.array([0.3745401188473625]), np.array([0.9507143064099162])))},
+     "from the notebook's start (0.3745, 0.9507)"),
+    ("check_train", "global data", {"train": lambda s, x, y, *a: Solution().train(
+        NOTEBOOK_X, NOTEBOOK_Y, *a)}, "a run on the notebook's x_train, y_train"),
+    ("check_train", "returned (w, b, losses)", {"train": lambda s, *a: (
+        lambda b, w, losses: (w, b, losses))(*Solution().train(*a))},
+     "Did you return (w, b, losses) instead of (b, w, losses)?"),
+    ("check_train", "factor 2 missing", {"gradients": grads(lambda x, e: mean(e),
+        lambda x, e: mean(x * e))}, "b, w match a run with half the gradient"),
+    ("check_train", "sum instead of mean", {"gradients": grads(
+        lambda x, e: 2 * nsum(e), lambda x, e: 2 * nsum(x * e))}, "Training diverged"),
+    ("check_train", "uphill", {"update": lambda s, b, w, db, dw, lr: (b + lr * db,
+        w + lr * dw)}, "Training diverged"),
+    ("check_train", "dw zero", {"gradients": grads(lambda x, e: 2 * mean(e),
+        lambda x, e: 0.0)}, "w never moved from its start value"),
+    ("check_train", "summed loss", {"mse": lambda s, a, y: ((a - y) ** 2).sum()},
+     "losses[0] from train(x, y, b0=-1.0, w0=2.0, lr=0.05, num_epochs=50) is wrong"),
+    ("check_train", "summed loss (hint)", {"mse": lambda s, a, y: ((a - y) ** 2).sum()},
+     "does mse sum the squared errors instead of averaging them?"),
+    ("check_train", "last loss only", {"train": _train_variant(
+        losses_out=lambda losses: losses[-1])},
+     "should be a list of floats, one per epoch; got a numpy.float64"),
+    ("check_train", "losses not returned", {"train": lambda s, *a: (
+        Solution().train(*a)[:2])}, "should return 3 values (b, w, losses)"),
+    # least squares
+    ("check_least_squares", "columns [x, 1]", {"least_squares": lambda s, x, y: tuple(
+        np.linalg.lstsq(np.hstack([x, np.ones_like(x)]), y, rcond=None)[0].ravel())},
+     "b and w are swapped: with the columns [1, x] the first coefficient is b"),
+    ("check_least_squares", "global data", {"least_squares": lambda s, x, y: (
+        Solution().least_squares(NOTEBOOK_X, NOTEBOOK_Y))},
+     "did you use the globals instead of the arguments?"),
+    ("check_least_squares", "no intercept", {"least_squares": lambda s, x, y: (
+        np.linalg.lstsq(x, y, rcond=None)[0].ravel())},
+     "should return 2 values (b, w); got a numpy.ndarray of shape (1,)"),
+    ("check_least_squares", "gradient descent", {"least_squares": lambda s, x, y: (
+        Solution().train(x, y, 0.0, 0.0, 0.1, 100)[:2])},
+     "b from least_squares(x, y) is wrong"),
+    # loss surface: values
+    ("check_loss_surface", "sum", {"loss_surface": lambda s, x, y, bg, wg: (
+        Solution().loss_surface(x, y, bg, wg) * len(x))}, "The losses are 80x the "
+     "reference (N = 80): did you sum over the examples instead of averaging?"),
+    ("check_loss_surface", "RMSE", {"loss_surface": lambda s, x, y, bg, wg: np.sqrt(
+        Solution().loss_surface(x, y, bg, wg))}, "did you compute the RMSE?"),
+    ("check_loss_surface", "grids swapped", {"loss_surface": lambda s, x, y, bg, wg: (
+        Solution().loss_surface(x, y, wg, bg))}, "did you use w_grid as the intercept"),
+    ("check_loss_surface", "transposed", {"loss_surface": lambda s, x, y, bg, wg: (
+        Solution().loss_surface(x, y, bg, wg).T)},
+     "has the wrong shape: got (5, 7), expected (7, 5). It is transposed"),
+    ("check_loss_surface", "no mean", {"loss_surface": lambda s, x, y, bg, wg: (
+        bg[..., None] + wg[..., None] * x.ravel() - y.ravel()) ** 2},
+     "got (7, 5, 80), expected (7, 5). That is one squared error per grid point and "
+     "example"),
+    ("check_loss_surface", "one number", {"loss_surface": lambda s, x, y, bg, wg: (
+        Solution().loss_surface(x, y, bg, wg).mean())},
+     "should be a numpy array; got a numpy.float64"),
+    ("check_loss_surface", "global data", {"loss_surface": lambda s, x, y, bg, wg: (
+        Solution().loss_surface(NOTEBOOK_X, NOTEBOOK_Y, bg, wg))},
+     "losses on the notebook's x_train, y_train"),
+    # loss surface: loops
+    ("check_loss_surface_vectorised", "double loop", {"loss_surface": _loop_surface},
+     "loss_surface runs"),
+    ("check_loss_surface_vectorised", "double loop (message)", {
+        "loss_surface": _loop_surface}, "grid: its work grows with the grid, so it "
+     "loops over the grid points"),
+    ("check_loss_surface_vectorised", "loop over rows", {
+        "loss_surface": _row_loop_surface}, "its work grows with the grid"),
+    ("check_loss_surface_vectorised", "np.vectorize", {
+        "loss_surface": _vectorize_surface}, "its work grows with the grid"),
+    ("check_loss_surface_vectorised", "vectorised but wrong", {
+        "loss_surface": lambda s, x, y, bg, wg: np.zeros_like(bg)},
+     "loss_surface(x, y, b_grid, w_grid) is wrong in 35 of 35 entries"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("check", "methods", "fragment"),
+    [pytest.param(c, m, f, id=f"{c}: {name}") for c, name, m, f in MISTAKES],
+)
+def test_mistake_is_diagnosed(check, methods, fragment):
+    """Does each known mistake fail its check, with its diagnosis in the message?"""
+    with pytest.raises(AssertionError) as info:
+        run(check, mutant(**methods))
+    assert fragment in str(info.value)
+
+
+# The notebook's results: the same functions, called wrongly in the notebook.
+RANDN_START = (np.array([0.4967141530112327]), np.array([-0.13826430117118466]))
+
+NOTEBOOK_MISTAKES = [
+    ("check_run_params", "999 epochs", {"epochs": 999},
+     "b_trained is wrong: got 0.5235403457, expected 0.5235403519 (difference 6.2e-09,"
+     " up to 1e-10 allowed). b_trained, w_trained match a run of 999 epochs, not "
+     "1000"),
+    ("check_run_params", "1001 epochs", {"epochs": 1001},
+     "match a run of 1001 epochs, not 1000"),
+    ("check_run_params", "whole data set", {"subset": "all"},
+     "come from training on all 100 points"),
+    ("check_run_params", "validation set", {"subset": "val"},
+     "come from training on the 20 validation points"),
+    ("check_run_params", "randn start", {"init": lambda seed: RANDN_START},
+     "come from the randn start"),
+    ("check_run_losses", "999 epochs", {"epochs": 999},
+     "losses has 999 entries; expected 1000, one per epoch. One short"),
+    ("check_run_losses", "1001 epochs", {"epochs": 1001},
+     "losses has 1001 entries; expected 1000, one per epoch. One too many"),
+    ("check_run_losses", "whole data set", {"subset": "all"},
+     "losses[0] is the loss on all 100 points"),
+    ("check_run_losses", "validation set", {"subset": "val"},
+     "losses[0] is the loss on the validation points"),
+    ("check_run_losses", "randn start", {"init": lambda seed: RANDN_START},
+     "losses[0] is the loss at the randn start"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("check", "notebook", "fragment"),
+    [pytest.param(c, nb, f, id=f"{c}: {name}") for c, name, nb, f in NOTEBOOK_MISTAKES],
+)
+def test_notebook_mistake_is_diagnosed(check, notebook, fragment):
+    """Does each mistake in the notebook's own cells fail, with its diagnosis?"""
+    with pytest.raises(AssertionError) as info:
+        run(check, Solution(), **notebook)
+    assert fragment in str(info.value)
+
+
+FUNCTION_MISTAKES_IN_RESULTS = [
+    ("check_run_params", "not shuffled", {"split_indices": _split(shuffle=False)},
+     "come from training on the first 80 points, not shuffled"),
+    ("check_run_params", "factor 2 missing", {"gradients": grads(
+        lambda x, e: mean(e), lambda x, e: mean(x * e))},
+     "match a run with half the gradient"),
+    ("check_run_params", "lstsq instead of GD", {"train": lambda s, x, y, *a: (
+        *Solution().least_squares(x, y), [0.0] * P.num_epochs)},
+     "These are the least-squares values: gradient descent stops a few 1e-7 short"),
+    ("check_run_params", "sum instead of mean", {"gradients": grads(
+        lambda x, e: 2 * nsum(e), lambda x, e: 2 * nsum(x * e))},
+     "Training diverged"),
+    ("check_run_losses", "summed loss", {"mse": lambda s, a, y: ((a - y) ** 2).sum()},
+     "losses[0] is 80x the reference (N = 80): does mse sum the squared errors"),
+    ("check_run_losses", "not shuffled", {"split_indices": _split(shuffle=False)},
+     "losses[0] is the loss on the first 80 points, not shuffled"),
+    ("check_run_losses", "factor 2 missing", {"gradients": grads(
+        lambda x, e: mean(e), lambda x, e: mean(x * e))},
+     "The losses follow a run with half the gradient"),
+    ("check_run_losses", "diverged (overflow)", {"gradients": grads(
+        lambda x, e: 2 * nsum(e), lambda x, e: 2 * nsum(x * e))},
+     "losses is inf in 880 of 1000 entries (first at entry 120): expected finite "
+     "numbers. Training diverged"),
+    ("check_run_losses", "diverged", {"update": lambda s, b, w, db, dw, lr: (
+        b + lr * db, w + lr * dw)}, "losses[-1] is wrong: got 9.624e+192"),
+    ("check_train", "diverged to inf", {"gradients": grads(
+        lambda x, e: 2 * nsum(e) * 1e100, lambda x, e: 2 * nsum(x * e) * 1e100)},
+     "is nan: expected a finite number. Training diverged"),
+    ("check_run_losses", "recorded after the update", {"train": _train_variant(
+        record_after=True)}, "losses[0] is the loss after the first update"),
+    ("check_randn_gradients", "rand start", {"gradients": lambda s, x, y, b, w: (
+        Solution().gradients(x, y, *Solution().init_params(42)))},
+     "These are the gradients at the rand start (3.464, 2.384"),
+    ("check_randn_gradients", "swapped", {"gradients": lambda s, *a: tuple(reversed(
+        Solution().gradients(*a)))}, "db_randn and dw_randn are swapped"),
+    ("check_randn_gradients", "summed", {"gradients": grads(
+        lambda x, e: 2 * nsum(e), lambda x, e: 2 * nsum(x * e))},
+     "db_randn is 80.0x the reference (N = 80)"),
+    ("check_val_loss", "training split", {"predict": lambda s, x, b, w: (
+        b + w * x if len(x) != 20 else b + w * NOTEBOOK_X), "mse": lambda s, a, y: (
+        ((a - y) ** 2).mean() if len(a) == len(y) else ((a - NOTEBOOK_Y) ** 2).mean())},
+     "That is the loss on the training split"),
+    ("check_randn_gradients", "not shuffled", {"split_indices": _split(
+        shuffle=False)}, "the gradients on the first 80 points, not shuffled"),
+    ("check_val_loss", "not shuffled", {"split_indices": _split(shuffle=False)},
+     "That is the loss on the last 20 points, not shuffled"),
+    ("check_val_loss", "diverged run", {"update": lambda s, b, w, db, dw, lr: (
+        b + lr * db, w + lr * dw)}, "so val_loss is compared with the reference run's"),
+    ("check_val_loss", "diverged to nan", {"gradients": grads(
+        lambda x, e: 2 * nsum(e), lambda x, e: 2 * nsum(x * e))},
+     "val_loss is nan: expected a finite number. Training diverged"),
+    ("check_val_loss", "RMSE", {"mse": lambda s, a, y: (
+        np.sqrt(((a - y) ** 2).mean()) if len(a) == 20 else ((a - y) ** 2).mean())},
+     "val_loss is the square root of the MSE"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("check", "methods", "fragment"),
+    [pytest.param(c, m, f, id=f"{c}: {name}")
+     for c, name, m, f in FUNCTION_MISTAKES_IN_RESULTS],
+)  # fmt: skip
+def test_mistake_reaches_the_results(check, methods, fragment):
+    """Does a wrong function show in the notebook's results with the right diagnosis?"""
+    with pytest.raises(AssertionError) as info:
+        run(check, mutant(**methods))
+    assert fragment in str(info.value)
+
+
+def test_val_loss_uses_the_students_own_model():
+    """Is val_loss judged on the student's trained (b, w), so one mistake costs once?"""
+    values = results(Solution(), init=lambda seed: RANDN_START)
+    with pytest.raises(AssertionError):
+        lab.check_run_params(values["b_trained"], values["w_trained"])
+    lab.check_val_loss(values["val_loss"], values["b_trained"], values["w_trained"])
+
+
+def test_val_loss_falls_back_to_the_reference_model():
+    """With b_trained unusable (None), is val_loss compared with the reference run's?"""
+    values = results(Solution())
+    lab.check_val_loss(values["val_loss"], None, None)
+    with pytest.raises(AssertionError, match="That is the loss on the training split"):
+        lab.check_val_loss(values["losses"][-1], None, None)
+
+
+def _float32_surface(self, x, y, b_grid, w_grid):
+    return Solution().loss_surface(x, y, b_grid, w_grid).astype(np.float32)
+
+
+def _expanded_surface(self, x, y, b_grid, w_grid):
+    """The MSE as a quadratic in (b, w): mean(y^2) - 2 b mean(y) ... (no broadcasting)."""
+    x, y = x.ravel(), y.ravel()
+    return (b_grid**2 + 2 * b_grid * w_grid * x.mean() + w_grid**2 * (x**2).mean()
+            - 2 * b_grid * y.mean() - 2 * w_grid * (x * y).mean() + (y**2).mean())  # fmt: skip
+
+
+def _noisy_train(self, *args):
+    print("epoch 0", file=sys.stderr)  # a progress bar writes to stderr
+    warnings.warn("a student warning", UserWarning, stacklevel=1)
+    return Solution().train(*args)
+
+
+def _matrix_gradients(self, x, y, b, w):
+    error = b + w * x - y
+    n = len(x)
+    return 2 * error.sum() / n, (2 * x.T @ error / n).item()
+
+
+EQUIVALENT = {
+    "solution": {},
+    "split with np.random.permutation": {"split_indices": lambda s, n, f: (
+        lambda idx: (idx[: int(n * f)], idx[int(n * f):]))(np.random.permutation(n))},
+    "split returning sorted parts": {"split_indices": lambda s, n, f: tuple(
+        np.sort(part) for part in Solution().split_indices(n, f))},
+    "init with rand(2)": {"init_params": lambda s, seed: (
+        np.random.seed(seed), tuple(np.random.rand(2)))[1]},
+    "init as Python floats": {"init_params": lambda s, seed: tuple(
+        float(v[0]) for v in Solution().init_params(seed))},
+    "predict with np.add": {"predict": lambda s, x, b, w: np.add(b, np.multiply(w, x))},
+    "mse as np.mean of a square": {"mse": lambda s, a, y: float(np.mean(np.square(
+        a - y)))},
+    "gradients by matrix products": {"gradients": _matrix_gradients},
+    "gradients of shape (1,)": {"gradients": lambda s, *a: tuple(
+        np.array([g]) for g in Solution().gradients(*a))},
+    "in-place update": {"update": lambda s, b, w, db, dw, lr: (
+        np.subtract(b, lr * db, out=b), np.subtract(w, lr * dw, out=w))},
+    "train with a numpy array of losses": {"train": _train_variant(
+        losses_out=np.array)},
+    "train with losses as floats": {"train": _train_variant(
+        losses_out=lambda losses: [float(v) for v in losses])},
+    "train that prints to stderr and warns": {"train": _noisy_train},
+    "least squares by the normal equations": {"least_squares": lambda s, x, y: tuple(
+        np.linalg.solve(*(lambda a: (a.T @ a, a.T @ y))(np.hstack([np.ones_like(x),
+                                                                  x]))).ravel())},
+    "least squares returning the (2, 1) array": {"least_squares": lambda s, x, y: (
+        np.linalg.lstsq(np.hstack([np.ones_like(x), x]), y, rcond=None)[0])},
+    "loss surface as an expanded quadratic": {"loss_surface": _expanded_surface},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("methods", EQUIVALENT.values(), ids=EQUIVALENT.keys())
+def test_correct_implementations_pass(methods):
+    """Do the solution and equivalent correct variants pass every check?"""
+    student = mutant(**methods)
+    for check in [*FUNCTION, *RESULTS]:
+        assert run(check, student) is None
+
+
+def test_float32_loss_surface_is_not_accepted():
+    """Is a float32 surface (1e-7 off) caught? The lab works in float64 throughout."""
+    with pytest.raises(AssertionError, match="is wrong in"):
+        lab.check_loss_surface(mutant(loss_surface=_float32_surface).loss_surface)
+
+
+def test_documented_numbers_pass_the_run_checks():
+    """Do the document's printed b, w (8 decimals) fail, and its loop's values pass?"""
+    b, w, losses = Solution().train(NOTEBOOK_X, NOTEBOOK_Y,
+                                    *Solution().init_params(42), 0.1, 1000)  # fmt: skip
+    lab.check_run_params(b, w)
+    lab.check_run_losses(losses)
+    assert losses[-1] == 0.008044657695553976  # the document's print(loss)
+    with pytest.raises(AssertionError, match="up to 1e-10 allowed"):
+        lab.check_run_params(np.array([0.52354035]), np.array([-3.03103474]))
+
+
+@pytest.mark.parametrize("spelling", ["{}", "{} ", " {}", "{}\n", "\t{}  "])
+@pytest.mark.parametrize("case", [str.lower, str.upper])
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_right_answer_passes(question, case, spelling):
+    """Is the right letter accepted in either case and with surrounding whitespace?"""
+    assert (
+        lab.check_answer(question, spelling.format(case(lab.ANSWERS[question]))) is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        ("B)", "should be one of 'a', 'b', 'c'; got 'B)'. Write the letter alone"),
+        ("", "got ''"),
+        ("d", "got 'd'"),
+        (None, "should be a string holding one letter ('a', 'b', 'c'); got None."),
+        (["b"], "got a list of 1 values"),
+    ],
+)
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_malformed_answer_is_rejected(question, answer, fragment):
+    """Is anything but a single letter rejected with a message saying so?"""
+    with pytest.raises(AssertionError) as info:
+        lab.check_answer(question, answer)
+    assert f"answer_{question} should be" in str(info.value)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_wrong_letter_does_not_reveal_the_answer(question):
+    """Does a wrong letter fail with a message that is the same for every wrong one?"""
+    wrong = [letter for letter in lab.LETTERS if letter != lab.ANSWERS[question]]
+    texts = []
+    for letter in wrong:
+        with pytest.raises(AssertionError) as info:
+            lab.check_answer(question, letter)
+        texts.append(str(info.value).replace(repr(letter), "<answer>"))
+    assert "is not right" in texts[0]
+    assert len(set(texts)) == 1
+    assert repr(lab.ANSWERS[question]) not in texts[0]
+
+
+def test_answers_are_not_all_the_same_letter():
+    assert len(set(lab.ANSWERS.values())) > 1
+
+
+def test_unknown_question_is_an_authoring_error():
+    with pytest.raises(ValueError, match="unknown question 'init'"):
+        lab.check_answer("init", "b")
+
+
+WRONG_SIGN = mutant(gradients=grads(lambda x, e: -2 * mean(e),
+                                    lambda x, e: -2 * mean(x * e)))  # fmt: skip
+
+
+def test_checks_write_nothing_to_stderr(capfd):
+    """Do passing and failing checks stay silent, even when student code is noisy?"""
+    noisy = mutant(train=_noisy_train, gradients=WRONG_SIGN.gradients)
+    for student in (Solution(), noisy):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = results(student)  # the notebook's cells, before the checks
+        capfd.readouterr()
+        for check in FUNCTION:
+            try:
+                run(check, student)
+            except AssertionError:
+                pass
+        for check, names in RESULTS.items():
+            try:
+                getattr(lab, check)(*(values[name] for name in names))
+            except AssertionError:
+                pass
+        out, err = capfd.readouterr()
+        assert err == ""
+
+
+def test_checks_keep_the_global_random_state():
+    """Does a check leave the notebook's numpy random numbers unchanged?"""
+    np.random.seed(123)
+    state = np.random.get_state()
+    for check in FUNCTION:
+        run(check, Solution())
+    assert np.random.get_state()[1].tolist() == state[1].tolist()
+    assert np.random.get_state()[2:] == state[2:]
+
+
+def test_checks_restore_a_tracer():
+    """Does the loop count leave a tracer that was set (a debugger, coverage) in place?"""
+
+    def tracer(frame, event, arg):
+        return None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        lab.check_loss_surface_vectorised(Solution().loss_surface)
+        assert sys.gettrace() is tracer
+    finally:
+        sys.settrace(previous)
+
+
+def test_python_lines_counts_student_code_only():
+    """Does the count see a loop in student code, and ignore numpy's own Python?"""
+    x = np.ones((5, 1))
+
+    def vectorised(n):
+        return np.mean(np.linspace(0, 1, n) * x)
+
+    def looped(n):
+        total = 0.0
+        for value in np.linspace(0, 1, n):
+            total += value
+        return total
+
+    assert lab.python_lines(vectorised, 10) == lab.python_lines(vectorised, 1000) == 1
+    assert lab.python_lines(looped, 100) > lab.python_lines(looped, 10) + 100
+
+
+def _always(value):
+    def patched(*args, **kwargs):
+        return value
+
+    return patched
+
+
+def test_checks_survive_monkeypatched_comparisons(monkeypatch):
+    """Do the checks still grade right when a student cell patched allclose?"""
+    for name in ("allclose", "isclose", "array_equal"):
+        monkeypatch.setattr(np, name, _always(True))
+    monkeypatch.setattr(np.testing, "assert_allclose", _always(None))
+    with pytest.raises(AssertionError, match="wrong sign"):
+        lab.check_db(WRONG_SIGN.gradients)
+    for name in ("allclose", "isclose", "array_equal"):
+        monkeypatch.setattr(np, name, _always(False))
+    for check in [*FUNCTION, *RESULTS]:
+        run(check, Solution())
+
+
+def test_grader_frames_are_hidden_from_tracebacks():
+    """Is a failure raised from one hidden grader frame, with no check code in it?"""
+    with pytest.raises(AssertionError) as info:
+        lab.check_db(WRONG_SIGN.gradients)
+    frames = []
+    tb = info.value.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    grader = [f for f in frames if "grader_tests" in f.f_code.co_filename]
+    assert [f.f_code.co_name for f in grader] == ["wrapper"]
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+ODD_RETURNS = [None, "b", 3, 2.5, True, [], [1.0, 2.0], (None, None),
+               (None, None, None), {"b": 1.0}, np.array([1.0]), np.zeros(3),
+               np.array(math.nan), object(), (np.zeros(3),) * 3,
+               ("b", "w", "losses"), (1.0, 2.0, [math.inf]), np.zeros((2, 3)),
+               np.array(["a", "b"]), (np.array([None]), np.array([None])),
+               (1 + 2j, 1.0), (np.zeros((7, 5), dtype=bool),)]  # fmt: skip
+
+
+@pytest.mark.parametrize("check", FUNCTION)
+@pytest.mark.parametrize("value", ODD_RETURNS, ids=repr)
+def test_any_return_value_fails_with_an_assertion(check, value):
+    """Whatever a student function returns, does the check fail with a sentence?"""
+    with pytest.raises(AssertionError):
+        run(check, mutant(**{FUNCTION[check]: lambda self, *args: value}))
+
+
+@pytest.mark.parametrize("check", RESULTS)
+@pytest.mark.parametrize("value", ODD_RETURNS, ids=repr)
+def test_any_result_value_fails_with_an_assertion(check, value):
+    """Whatever the notebook's result variables hold, does the check fail cleanly?"""
+    with pytest.raises(AssertionError):
+        getattr(lab, check)(*[value] * len(RESULTS[check]))
