@@ -1,0 +1,213 @@
+"""Lab 03's known mistakes, each as the wrong answer it gives and the question to ask.
+
+A check that finds a wrong value looks here: every function returns candidates (the
+reference with one named mistake applied, and the question for the student), computed
+in float64 from the check's own inputs, never stored. The training mistakes are
+simulated by `mistaken_train`, one loop with a switch per mistake; the unit tests
+compare each switch with the real PyTorch code that makes the mistake (a missing
+zero_, optimizer.step before backward, a broadcasting nn.MSELoss, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader_tests.lab03_reference import (
+    LabParams,
+    reference_central_difference,
+    reference_data,
+    reference_forward,
+    reference_gradient,
+    reference_mse,
+    reference_train,
+)
+
+Scalar = list[tuple[float, str]]
+
+AUTOGRAD, NN = "autograd", "nn"  # which training function a candidate is for
+
+
+def gradient(x: np.ndarray, y: np.ndarray, y_hat: np.ndarray, lab_n: int) -> Scalar:
+    """gradient(x, y, y_hat) beyond the ratio table: the document's sum, a fixed N."""
+    expected, n = reference_gradient(x, y, y_hat), len(x)
+    candidates = [
+        (n * expected, f"dw is {n}x the reference (N = {n}): np.dot(2 * x, y_hat - y) "
+         "is already the sum over the examples, one number, so the .mean() after it "
+         "changes nothing (the source document's bug). Divide by len(x), or write "
+         "np.mean(2 * x * (y_hat - y))."),
+    ]  # fmt: skip
+    if n != lab_n:
+        candidates.append(
+            (n / lab_n * expected, f"dw is the sum divided by {lab_n} (the lab's N), "
+             f"but this x has {n} examples: did you divide by {lab_n} instead of "
+             "len(x)?")
+        )  # fmt: skip
+    return candidates
+
+
+def numerical_gradient(
+    f: Callable[[float], float], w: float, h: float, exact: float, lab_slope: float
+) -> Scalar:
+    """numerical_gradient(f, w, h) done wrong: one-sided, 2h mistyped, h ignored."""
+    fw, fp, fm = float(f(w)), float(f(w + h)), float(f(w - h))
+    central = reference_central_difference(f, w, h)
+    return [
+        ((fp - fw) / h, "That is the forward difference (f(w + h) - f(w)) / h, whose "
+         "error shrinks like h, not h ** 2: use the central difference "
+         "(f(w + h) - f(w - h)) / (2 * h)."),
+        ((fw - fm) / h, "That is the backward difference (f(w) - f(w - h)) / h: use "
+         "the central difference (f(w + h) - f(w - h)) / (2 * h)."),
+        (2 * central, "That is twice the central difference: did you divide by h "
+         "instead of 2 * h? The two points w - h and w + h are 2h apart."),
+        ((fp - fm) / 2 * h, "Did you write / 2 * h? Python reads it as (... / 2) * h, "
+         "which multiplies by h: write / (2 * h)."),
+        (exact, f"That is the exact derivative, {exact:g}, but the central "
+         f"difference with h = {h} is not exact: does numerical_gradient use its "
+         "argument h?"),
+        (lab_slope, "That is the slope of the lab's loss, not of the function f "
+         "passed in: does numerical_gradient evaluate its argument f?"),
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Run:
+    """A training run with one mistake: its final w and its losses, and the question."""
+
+    w: float
+    losses: list[float]
+    message: str
+    losses_only: bool = False  # same w as another candidate: used for the losses only
+
+
+def mistaken_train(
+    x: np.ndarray,
+    y: np.ndarray,
+    w0: float,
+    lr: float,
+    num_epochs: int,
+    *,
+    accumulate: bool = False,
+    ascend: bool = False,
+    gradient_scale: float = 1.0,
+    loss_scale: float = 1.0,
+    delay: bool = False,
+    frozen: bool = False,
+    broadcast: bool = False,
+    record_after: bool = False,
+) -> tuple[float, list[float]]:
+    """The lab's loop in float64 with mistakes switched on; returns (w, losses).
+
+    accumulate: the gradient buffer is never zeroed (w.grad += g each epoch);
+    ascend: w += lr * grad; gradient_scale, loss_scale: a sum instead of a mean;
+    delay: optimizer.step() before loss.backward() (each step uses the previous
+    epoch's gradient, the first step none); frozen: w never changes;
+    broadcast: the loss compares every prediction with every target, as
+    nn.MSELoss does for shapes (n, 1) and (n,); record_after: the loss is
+    recorded after the update.
+    """
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    w, buffer, previous, losses = float(w0), 0.0, None, []
+
+    def loss_and_gradient(w: float) -> tuple[float, float]:
+        if broadcast:
+            error = reference_forward(x, w)[:, None] - y[None, :]  # (n, n)
+            return float(np.mean(error**2)), float(2 * np.mean(x[:, None] * error))
+        y_hat = reference_forward(x, w)
+        return reference_mse(y_hat, y), reference_gradient(x, y, y_hat)
+
+    for _ in range(num_epochs):
+        loss, grad = loss_and_gradient(w)
+        if not record_after:
+            losses.append(loss_scale * loss)
+        grad *= gradient_scale
+        buffer = buffer + grad if accumulate else grad
+        sign = -1.0 if ascend else 1.0
+        if delay:
+            if previous is not None:
+                w -= sign * lr * previous
+            previous = buffer
+        elif not frozen:
+            w -= sign * lr * buffer
+        if record_after:
+            losses.append(loss_scale * loss_and_gradient(w)[0])
+    return w, losses
+
+
+def train(x: np.ndarray, y: np.ndarray, run: dict, kind: str) -> list[Run]:
+    """Runs of train_autograd (kind AUTOGRAD) or train_nn (NN) with one mistake each."""
+    n, w0 = len(x), run["w0"]
+    args = (x, y, w0, run["lr"], run["num_epochs"])
+    grad_name = "w.grad" if kind == AUTOGRAD else "model.weight.grad"
+    zeroing = "w.grad.zero_() after the update" if kind == AUTOGRAD else (
+        "optimizer.zero_grad()"
+    )  # fmt: skip
+    sum_loss = ".sum() instead of .mean() in the loss" if kind == AUTOGRAD else (
+        "nn.MSELoss(reduction='sum') instead of the default, the mean"
+    )  # fmt: skip
+    runs = [
+        Run(*mistaken_train(*args, accumulate=True), "This matches a run in which the "
+            "gradients accumulate: the update of epoch k used the sum of the gradients "
+            f"of epochs 0 to k, because backward() adds to {grad_name}. Did you forget "
+            f"{zeroing}?"),
+        Run(*mistaken_train(*args, gradient_scale=n, loss_scale=n), "This matches a "
+            f"run whose gradient is N = {n} times too large, as in the source "
+            "document's numpy loop, because the loss is the sum of the squared errors "
+            f"instead of their mean: did you write {sum_loss}?"),
+    ]  # fmt: skip
+    if kind == AUTOGRAD:
+        runs += [
+            Run(*mistaken_train(*args, gradient_scale=n), "This matches a run with the "
+                f"source document's gradient, N = {n} times too large "
+                "(np.dot(2 * x, y_hat - y) is already a sum): did you update with it "
+                "instead of with w.grad?", losses_only=True),
+            Run(*mistaken_train(*args, ascend=True), "This matches gradient ascent: "
+                "did you write w += lr * w.grad instead of w -= lr * w.grad?"),
+            Run(*mistaken_train(*args, frozen=True), f"w never moved from w0 = {w0}: "
+                "does the update change w itself, in place (w -= lr * w.grad inside "
+                "torch.no_grad())?"),
+        ]  # fmt: skip
+    else:
+        runs += [
+            Run(*mistaken_train(*args, frozen=True), f"The weight never moved from w0 "
+                f"= {w0}: did you call optimizer.zero_grad() between loss.backward() "
+                "and optimizer.step()? zero_grad clears the gradient that step needs "
+                "(it sets it to None, and step skips a parameter without one): the "
+                "order is backward, step, zero_grad (or zero_grad first). Or did you "
+                "forget optimizer.step()?"),
+            Run(*mistaken_train(*args, delay=True), "This matches a run that updates "
+                "with the previous epoch's gradient, the first step doing nothing: did "
+                "you call optimizer.step() before loss.backward()? The order is "
+                "backward, then step, then zero_grad."),
+            Run(*mistaken_train(*args, broadcast=True), "This matches nn.MSELoss "
+                "between a prediction of shape (n, 1) and a target of shape (n,): they "
+                "broadcast to (n, n), every prediction against every target (PyTorch "
+                "warns: 'Using a target size ... different to the input size'). "
+                "Reshape y to (n, 1) as well."),
+            Run(*mistaken_train(*args, ascend=True), "This matches gradient ascent: "
+                "did you pass maximize=True or a negative lr to optim.SGD?"),
+        ]  # fmt: skip
+    runs.append(
+        Run(*mistaken_train(*args, record_after=True), "losses[0] is the loss after the "
+            "first update: record loss.item() before the update, so that losses[0] is "
+            "the loss at w0.", losses_only=True)
+    )  # fmt: skip
+    return runs
+
+
+def train_settings(p: LabParams, run: dict) -> list[Run]:
+    """Losses of a run that reads the notebook's W0 or LR instead of its arguments."""
+    x, y = reference_data(p)
+    epochs = run["num_epochs"]
+    lab_lr = reference_train(x, y, run["w0"], p.lr, epochs)
+    lab_w0 = reference_train(x, y, p.w0, run["lr"], epochs)
+    return [
+        Run(*lab_lr, f"The losses follow a run with lr = {p.lr} (the notebook's LR), "
+            f"not the lr = {run['lr']} passed in: does the function use its argument "
+            "lr?", losses_only=True),
+        Run(*lab_w0, f"The losses start at w = {p.w0} (the notebook's W0), not at the "
+            f"w0 = {run['w0']} passed in: does the function start from its argument "
+            "w0?", losses_only=True),
+    ]  # fmt: skip
