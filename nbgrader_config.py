@@ -47,9 +47,13 @@ os.environ["JUPYTER_PATH"] = os.pathsep.join(
 os.environ["COURSEKIT_COURSE"] = str(HERE)
 c.Execute.kernel_name = "course-sandbox"
 c.KernelManager.transport = "ipc"
-# An absolute home for the kernels' sockets: the sandbox mounts just this folder.
-SOCKETS = Path(tempfile.gettempdir()) / f"coursekit-kernels-{os.getuid()}"
-SOCKETS.mkdir(mode=0o700, exist_ok=True)
+# An absolute home for the kernels' sockets, one per grading process (socket
+# names are picked per folder, so two processes must not share one); the
+# sandbox mounts just this folder.
+SOCKETS = (
+    Path(tempfile.gettempdir()) / f"coursekit-kernels-{os.getuid()}" / str(os.getpid())
+)
+SOCKETS.mkdir(mode=0o700, parents=True, exist_ok=True)
 c.KernelManager.ip = str(SOCKETS / "kernel")
 
 # Every cell of a lab runs in well under a second; 30 s per cell stops an

@@ -20,13 +20,13 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
         for sub in demo.load(root / "demo"):
             try:
                 cells = report.cell_scores(gb, sub.lab, sub.student)
-                waiting = report.waiting_for_grader(gb, sub.lab, sub.student)
             except MissingEntry:
                 continue
             out[(sub.student, sub.lab)] = sum(
                 top
                 for name, (_, top) in cells.items()
-                if name not in sub.loses and name not in waiting
+                if name not in sub.loses
+                and name not in report.hand_graded(root, sub.lab)
             )
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import layout
@@ -12,7 +13,7 @@ from . import layout
 
 @dataclass(frozen=True)
 class Row:
-    """One student's grade on one lab, with the test cells that lost points.
+    """One student's grade on one lab, with the auto-graded cells that lost points.
 
     `to_grade` is the points of answers still waiting for a grader (free-text
     cells graded by hand in formgrader); they count in `max_score`, not in `score`.
@@ -49,6 +50,17 @@ def waiting_for_grader(gradebook: Gradebook, lab: str, student: str) -> set[str]
     }
 
 
+def hand_graded(root: Path, lab: str) -> set[str]:
+    """Names of a lab's answer cells that a grader scores by hand (free text)."""
+    released = nbformat.read(layout.notebook("release", lab, root=root), as_version=4)
+    return {
+        meta["grade_id"]
+        for cell in released.cells
+        if (meta := cell.get("metadata", {}).get("nbgrader", {})).get("grade")
+        and meta.get("solution")
+    }
+
+
 def rows(root: Path = layout.ROOT) -> list[Row]:
     """Return the table's rows for every graded submission, sorted by lab then student."""
     out = []
@@ -60,11 +72,12 @@ def rows(root: Path = layout.ROOT) -> list[Row]:
                     waiting = waiting_for_grader(gb, assignment.name, student.id)
                 except MissingEntry:
                     continue
+                by_hand = hand_graded(root, assignment.name)
                 lost = tuple(
                     sorted(
                         name
                         for name, (score, top) in cells.items()
-                        if score < top and name not in waiting
+                        if score < top and name not in by_hand
                     )
                 )
                 out.append(

@@ -68,6 +68,16 @@ def bwrap() -> str | None:
     return path if ok else None
 
 
+def code_paths() -> list[Path]:
+    """What the kernel must be able to read: Python, the venv, the grader's packages."""
+    import coursekit
+    import grader_tests
+
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).parent}
+    paths |= {Path(m.__file__).parent for m in (coursekit, grader_tests)}
+    return sorted(p.resolve() for p in paths)
+
+
 def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str]:
     """bwrap arguments: read-only machine, hidden course internals, writable `workdir`.
 
@@ -75,17 +85,11 @@ def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str
     sockets (`ip` in the connection file, an absolute path set in nbgrader_config.py).
     """
     sockets = Path(json.loads(connection_file.read_text())["ip"]).parent
-    args = [
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--tmpfs",
-        "/tmp",
-    ]
+    args = "--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp".split()
+    # The private /tmp hides the host's; what the kernel runs from may live there.
+    for path in code_paths():
+        if Path("/tmp") in path.parents:
+            args += ["--ro-bind", str(path), str(path)]
     for name in HIDDEN_FOLDERS:
         if (course / name).is_dir():
             args += ["--tmpfs", str(course / name)]
@@ -95,14 +99,7 @@ def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str
     args += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
     args += ["--ro-bind", str(connection_file), str(connection_file)]
     # Caches that IPython and matplotlib expect to write go to the private /tmp.
-    args += [
-        "--setenv",
-        "IPYTHONDIR",
-        "/tmp/.ipython",
-        "--setenv",
-        "MPLCONFIGDIR",
-        "/tmp/.mpl",
-    ]
+    args += "--setenv IPYTHONDIR /tmp/.ipython --setenv MPLCONFIGDIR /tmp/.mpl".split()
     # In its own pid namespace the kernel's parent is bwrap's init, not nbgrader:
     # ipykernel's parent check would shut it down (1 turns the check off), and
     # --die-with-parent does that job instead.

@@ -59,24 +59,38 @@ def test_every_submission_is_graded(graded):
 
 @pytest.mark.parametrize("sub", SUBMISSIONS, ids=lambda s: f"{s.student}-{s.lab}")
 def test_submission_loses_exactly_its_cells(graded, sub):
-    """Does each demo submission lose exactly the test cells written next to it?"""
+    """Does each demo submission lose exactly the auto-graded cells written next to it?"""
     root, _ = graded
     from nbgrader.api import Gradebook
 
     with Gradebook(layout.gradebook_url(root)) as gb:
         cells = report.cell_scores(gb, sub.lab, sub.student)
-    lost = {name for name, (score, top) in cells.items() if score < top}
+    by_hand = report.hand_graded(root, sub.lab)
+    lost = {n for n, (score, top) in cells.items() if score < top and n not in by_hand}
     assert lost == set(sub.loses)
     # a lost cell loses all its points: partial credit comes from splitting cells
     assert all(score == 0 for name, (score, _) in cells.items() if name in lost)
 
 
 def test_correct_is_full_and_blank_is_zero(graded):
+    """Full auto-graded marks for the solution (hand-graded answers wait), 0 for blank."""
     root, _ = graded
     table = {(r.student, r.lab): r for r in report.rows(root)}
     for lab in layout.labs(REPO):
-        assert table[("correct", lab)].score == table[("correct", lab)].max_score > 0
+        correct = table[("correct", lab)]
+        assert correct.score + correct.to_grade == correct.max_score > 0
         assert table[("blank", lab)].score == 0
+
+
+def test_hand_graded_answers_wait_for_a_grader(graded):
+    """Do free-text answers of the solution show up in formgrader as needing grading?"""
+    root, _ = graded
+    from nbgrader.api import Gradebook
+
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        for lab in layout.labs(REPO):
+            by_hand = report.hand_graded(root, lab)
+            assert report.waiting_for_grader(gb, lab, "correct") == by_hand
 
 
 def test_feedback_shows_no_hidden_tests(graded):
