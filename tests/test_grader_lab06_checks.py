@@ -1,0 +1,705 @@
+"""Do lab 06's hidden checks pass the solution and name each known mistake and wrong form?
+
+`SOLUTION` holds the notebook's solution functions; `with_(...)` replaces one to apply
+a named mistake. Every mistake must fail its check with an AssertionError whose
+message contains the expected diagnosis; every wrongly written answer (a string for a
+letter, a list for a tuple...) must fail with a sentence saying how to write it. The
+notebook's own solution and test cells are also run here, as autograde runs them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from coursekit import demo, layout
+from grader_tests import lab06_review as lab
+
+from .conftest import REPO
+
+# ---- the notebook's solution functions ----
+
+
+def split_table(rows, n_inputs):
+    table = torch.tensor(rows, dtype=torch.float32)
+    return table[:, :n_inputs], table[:, n_inputs:]
+
+
+def init_params(n_features, n_targets, seed):
+    torch.manual_seed(seed)
+    w = torch.randn(n_targets, n_features, requires_grad=True)
+    b = torch.randn(n_targets, requires_grad=True)
+    return w, b
+
+
+def linear_model(X, w, b):
+    return X @ w.T + b
+
+
+def mse(preds, targets):
+    return ((preds - targets) ** 2).mean()
+
+
+def autograd_dw(x, y, w0):
+    w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
+    loss = ((w * x - y) ** 2).mean()
+    loss.backward()
+    return float(w.grad)
+
+
+def gd_step(w, b, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+        b -= lr * b.grad
+    w.grad.zero_()
+    b.grad.zero_()
+
+
+def make_dataset(inputs, targets):
+    return TensorDataset(inputs, targets)
+
+
+def make_loader(dataset, batch_size):
+    return DataLoader(dataset, batch_size=batch_size, shuffle=True)
+
+
+def make_optimizer(model, lr):
+    return torch.optim.SGD(model.parameters(), lr=lr)
+
+
+def fit(model, loss_fn, optimizer, loader, num_epochs):
+    losses = []
+    for _ in range(num_epochs):
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
+    return losses
+
+
+def predict(model, inputs):
+    with torch.no_grad():
+        return model(inputs)
+
+
+SOLUTION = {
+    "check_split_table": split_table,
+    "check_init_params": init_params,
+    "check_linear_model": linear_model,
+    "check_mse": mse,
+    "check_autograd_dw": autograd_dw,
+    "check_gd_step": gd_step,
+    "check_gd_step_zero": gd_step,
+    "check_make_dataset": make_dataset,
+    "check_make_loader": make_loader,
+    "check_make_optimizer": make_optimizer,
+    "check_fit": fit,
+    "check_predict": predict,
+}
+
+
+@pytest.mark.parametrize("check", sorted(SOLUTION))
+def test_solution_passes(check):
+    """Does each code check accept the notebook's solution (and return None)?"""
+    assert getattr(lab, check)(SOLUTION[check]) is None
+
+
+def raising(exc):
+    def fn(*args):
+        raise exc
+
+    return fn
+
+
+# ---- mistakes in code ----
+
+
+def _randn_size_empty(n_features, n_targets, seed):  # the source's Q7 answer
+    torch.manual_seed(seed)
+    return torch.randn(size=(), requires_grad=True), torch.randn(
+        size=(), requires_grad=True
+    )
+
+
+def _init(draw_w=None, draw_b=None, order="wb", seeded=True, grad=True, scale=None):
+    def init(n_features, n_targets, seed):
+        if seeded:
+            torch.manual_seed(seed)
+        shapes = {"w": (n_targets, n_features), "b": (n_targets,)}
+        draws = {"w": draw_w or torch.randn, "b": draw_b or torch.randn}
+        out = {k: draws[k](*shapes[k], requires_grad=grad) for k in order}
+        if scale is not None:
+            out = {k: v * scale for k, v in out.items()}
+        return out["w"], out["b"]
+
+    return init
+
+
+def _step(w_new, b_new=None, zero=True, inplace=True, no_grad=True, ret=False):
+    """gd_step computing new values with w_new(w, lr), b_new(b, lr)."""
+    b_new = b_new or w_new
+
+    def step(w, b, lr):
+        ctx = torch.no_grad() if no_grad else contextlib.nullcontext()
+        with ctx:
+            nw, nb = w_new(w, lr), b_new(b, lr)
+            if inplace:
+                w.copy_(nw)
+                b.copy_(nb)
+        if zero:
+            w.grad.zero_()
+            b.grad.zero_()
+        return (nw, nb) if ret else None
+
+    return step
+
+
+def _rebinding_step(w, b, lr):
+    with torch.no_grad():
+        w = w - lr * w.grad
+        b = b - lr * b.grad
+
+
+def _no_no_grad_step(w, b, lr):
+    w -= lr * w.grad
+    b -= lr * b.grad
+
+
+def _zero_first_step(w, b, lr):
+    w.grad.zero_()
+    b.grad.zero_()
+    with torch.no_grad():
+        w -= lr * w.grad
+        b -= lr * b.grad
+
+
+def _grad_none_step(w, b, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+        b -= lr * b.grad
+    w.grad = None
+    b.grad = None
+
+
+def _detaching_step(w, b, lr):
+    with torch.no_grad():
+        w -= lr * w.grad
+        b -= lr * b.grad
+    w.requires_grad_(False)
+    w.grad = None
+    b.grad = None
+
+
+def _fit(
+    zero=True, step=True, backward=True, epochs=None, record="before", returns=True
+):
+    def fit_variant(model, loss_fn, optimizer, loader, num_epochs):
+        losses = []
+        for _ in range(epochs or num_epochs):
+            per_epoch = []
+            for xb, yb in loader:
+                loss = loss_fn(model(xb), yb)
+                if backward:
+                    loss.backward()
+                if step:
+                    optimizer.step()
+                if zero:
+                    optimizer.zero_grad()
+                per_epoch.append(loss.item())
+            losses += per_epoch if record == "before" else [per_epoch[-1]]
+        return losses if returns else None
+
+    return fit_variant
+
+
+def _sum_autograd_dw(x, y, w0):
+    w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
+    ((w * x - y) ** 2).sum().backward()
+    return float(w.grad)
+
+
+def _loss_not_grad(x, y, w0):
+    w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
+    loss = ((w * x - y) ** 2).mean()
+    loss.backward()
+    return loss.item()
+
+
+def _no_requires_grad(x, y, w0):
+    w = torch.tensor(float(w0), dtype=x.dtype)
+    loss = ((w * x - y) ** 2).mean()
+    loss.backward()
+    return float(w.grad)
+
+
+def _returns_none_grad(x, y, w0):
+    w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
+    ((w * x - y) ** 2).mean()
+    return w.grad
+
+
+def _per_example(x, y, w0):
+    return 2 * x * (w0 * x - y)
+
+
+def _predict_with_graph(model, inputs):
+    return model(inputs)
+
+
+def _predict_numpy(model, inputs):
+    with torch.no_grad():
+        return model(inputs).numpy()
+
+
+class _Other(torch.nn.Module):
+    pass
+
+
+GLOBAL_MODEL = torch.nn.Linear(3, 2)
+GLOBAL_DS = TensorDataset(torch.zeros(4, 1))
+
+MISTAKES = [
+    # Q4 split_table
+    ("check_split_table", "int64 (source's torch.tensor)",
+     lambda rows, n: (lambda t: (t[:, :n], t[:, n:]))(torch.tensor(rows)),
+     "has dtype torch.int64; expected torch.float32. torch.tensor of Python ints"),
+    ("check_split_table", "float64",
+     lambda rows, n: (lambda t: (t[:, :n], t[:, n:]))(torch.tensor(rows, dtype=torch.float64)),
+     "has dtype torch.float64; expected torch.float32. The weights are float32"),
+    ("check_split_table", "1-D targets",
+     lambda rows, n: (lambda t: (t[:, :n], t[:, -1]))(torch.tensor(rows, dtype=torch.float32)),
+     "got (5,), expected (5, 2). Keep the targets 2-D"),
+    ("check_split_table", "transposed",
+     lambda rows, n: (lambda t: (t[:, :n].T, t[:, n:].T))(torch.tensor(rows, dtype=torch.float32)),
+     "did you transpose the table?"),
+    ("check_split_table", "columns swapped",
+     lambda rows, n: (lambda t: (t[:, -n:], t[:, :-n]))(torch.tensor(rows, dtype=torch.float32)),
+     "Are the first n_inputs columns the inputs"),
+    ("check_split_table", "blank", raising(NotImplementedError()),
+     "raised NotImplementedError. Did you replace `raise NotImplementedError()`"),
+    ("check_split_table", "numpy", lambda rows, n: (np.array(rows)[:, :n], np.array(rows)[:, n:]),
+     "should be a torch.Tensor; got a numpy.ndarray"),
+    ("check_split_table", "returns one tensor",
+     lambda rows, n: torch.tensor(rows, dtype=torch.float32),
+     "should return 2 values (inputs, targets)"),
+    # Q7 init_params
+    ("check_init_params", "torch.randn(size=()) (source's Q7 answer)", _randn_size_empty,
+     "got (), expected (2, 3). torch.randn(size=()) makes a 0-dim tensor"),
+    ("check_init_params", "w transposed",
+     lambda nf, nt, seed: (torch.randn(nf, nt, requires_grad=True),
+                           torch.randn(nt, requires_grad=True)),
+     "got (3, 2), expected (2, 3). With preds = inputs @ w.T + b, w has one row per target"),
+    ("check_init_params", "no requires_grad", _init(grad=False),
+     "has requires_grad=False: create it with requires_grad=True"),
+    ("check_init_params", "scaled after creation", _init(scale=0.1),
+     "is not a leaf tensor"),
+    ("check_init_params", "rand instead of randn", _init(torch.rand, torch.rand),
+     "did you use torch.rand (uniform) instead of torch.randn"),
+    ("check_init_params", "b drawn first", _init(order="bw"), "Did you draw b before w?"),
+    ("check_init_params", "not seeded", _init(seeded=False),
+     "Did you seed with the argument seed right before drawing w?"),
+    ("check_init_params", "seed hard-coded",
+     lambda nf, nt, seed: init_params(nf, nt, 0),
+     "does not match the recipe torch.manual_seed(seed)"),
+    # Q8 linear_model
+    ("check_linear_model", "X @ w", lambda X, w, b: X @ w + b,
+     "cannot be multiplied"),
+    ("check_linear_model", "X @ w (hint)", lambda X, w, b: X @ w + b,
+     "w has shape (n_targets, n_features): multiply X @ w.T."),
+    ("check_linear_model", "w @ X.T", lambda X, w, b: w @ X.T + b[:, None],
+     "got (2, 6), expected (6, 2). That is (X @ w.T).T"),
+    ("check_linear_model", "no bias", lambda X, w, b: X @ w.T, "Did you forget + b?"),
+    ("check_linear_model", "minus bias", lambda X, w, b: X @ w.T - b,
+     "Did you subtract b instead of adding it?"),
+    ("check_linear_model", "other", lambda X, w, b: X @ w.T + 2 * b,
+     "is wrong in 12 of 12 entries"),
+    # Q13 mse
+    ("check_mse", "divided by rows (source's Q12 answer)",
+     lambda p, t: ((p - t) ** 2).sum() / p.shape[0],
+     "Did you divide the sum by the number of rows (7) instead of the number of entries"),
+    ("check_mse", "sum", lambda p, t: ((p - t) ** 2).sum(),
+     "Did you sum the squared differences without averaging?"),
+    ("check_mse", "RMSE", lambda p, t: ((p - t) ** 2).mean().sqrt(), "(the RMSE)"),
+    ("check_mse", "absolute", lambda p, t: (p - t).abs().mean(), "mean absolute error"),
+    ("check_mse", "square of the mean", lambda p, t: (p - t).mean() ** 2,
+     "Did you square the mean difference"),
+    ("check_mse", "not squared", lambda p, t: (p - t).mean(),
+     "Did you forget to square the differences?"),
+    ("check_mse", "no mean", lambda p, t: (p - t) ** 2,
+     "has 21 elements (shape (7, 3)); expected one number. Did you forget to average"),
+    # X7 autograd_dw
+    ("check_autograd_dw", "sum instead of mean", _sum_autograd_dw,
+     "dL/dw is 4.0x the reference (N = 4): did you sum over the examples"),
+    ("check_autograd_dw", "returns the loss", _loss_not_grad,
+     "the loss L(w0), not its gradient: return w.grad after loss.backward()."),
+    ("check_autograd_dw", "w without requires_grad", _no_requires_grad,
+     "Create w with requires_grad=True before computing the loss."),
+    ("check_autograd_dw", "no backward", _returns_none_grad,
+     "returned None: did you return w.grad after loss.backward()?"),
+    ("check_autograd_dw", "per-example gradients", _per_example,
+     "has 4 elements (shape (4,)); expected one number. Did you forget to average"),
+    ("check_autograd_dw", "hard-coded -30", lambda x, y, w0: -30.0,
+     "autograd_dw(x, y, w0=0.7) with 6 points is wrong"),
+    # Q19 gd_step: values
+    ("check_gd_step", "weights instead of gradient (notebook 003)",
+     _step(lambda t, lr: t - t * lr),
+     "Did you subtract lr * w (the weights) instead of lr * w.grad, like notebook 003"),
+    ("check_gd_step", "uphill", _step(lambda t, lr: t + lr * t.grad),
+     "w moved uphill: did you add lr * w.grad"),
+    ("check_gd_step", "lr missing", _step(lambda t, lr: t - t.grad),
+     "Did you forget to multiply w.grad by lr?"),
+    ("check_gd_step", "rebinding inside the function", _rebinding_step,
+     "left w unchanged: did you write w = w - lr * w.grad?"),
+    ("check_gd_step", "returns new tensors",
+     _step(lambda t, lr: t - lr * t.grad, inplace=False, zero=False, ret=True),
+     "left w unchanged: it returned new tensors instead"),
+    ("check_gd_step", "no torch.no_grad", _no_no_grad_step,
+     "raised RuntimeError: a leaf Variable that requires grad is being used in an "
+     "in-place operation"),
+    ("check_gd_step", "zeroed before the update", _zero_first_step,
+     "Or did you zero w.grad before using it?"),
+    ("check_gd_step", "b not updated",
+     _step(lambda t, lr: t - lr * t.grad, b_new=lambda t, lr: t.clone()),
+     "left b unchanged: did you forget to update b (b -= lr * b.grad)?"),
+    ("check_gd_step", "blank", raising(NotImplementedError()),
+     "calling gd_step(w, b, lr=0.1) raised NotImplementedError"),
+    # Q24 gd_step: the reset
+    ("check_gd_step_zero", "no reset (notebook 003)",
+     _step(lambda t, lr: t - lr * t.grad, zero=False),
+     "w.grad still holds 1.44, ... (not zeros): did you call w.grad.zero_() after the update?"),
+    ("check_gd_step_zero", "requires_grad dropped", _detaching_step,
+     "w is no longer a leaf that requires grad"),
+    # Q31 make_dataset
+    ("check_make_dataset", "a list of pairs", lambda x, y: list(zip(x, y, strict=True)),
+     "should return a torch.utils.data.TensorDataset; got a list of 6 values."),
+    ("check_make_dataset", "inputs only", lambda x, y: TensorDataset(x),
+     "holds 1 tensors; expected 2, (input, target)"),
+    ("check_make_dataset", "swapped", lambda x, y: TensorDataset(y, x),
+     "is (target, input): pass the inputs first"),
+    ("check_make_dataset", "changed", lambda x, y: TensorDataset(x * 2, y),
+     "is not (inputs[0], targets[0])"),
+    # Q32 make_loader
+    ("check_make_loader", "no shuffle", lambda ds, bs: DataLoader(ds, batch_size=bs),
+     "does not shuffle (its sampler is SequentialSampler): did you pass shuffle=True?"),
+    ("check_make_loader", "batch size 5 hard-coded",
+     lambda ds, bs: DataLoader(ds, batch_size=5, shuffle=True),
+     "has batch_size 5; expected 3"),
+    ("check_make_loader", "drop_last",
+     lambda ds, bs: DataLoader(ds, batch_size=bs, shuffle=True, drop_last=True),
+     "drops the last, smaller batch"),
+    ("check_make_loader", "global dataset",
+     lambda ds, bs: DataLoader(GLOBAL_DS, batch_size=bs, shuffle=True),
+     "loads another dataset than its argument"),
+    ("check_make_loader", "returns the dataset", lambda ds, bs: ds,
+     "should return a torch.utils.data.DataLoader; got a torch.utils.data.dataset."
+     "TensorDataset"),
+    # Q43 make_optimizer
+    ("check_make_optimizer", "lr=1e-5 written in (source's Q43 answer)",
+     lambda m, lr: torch.optim.SGD(m.parameters(), lr=1e-5),
+     "has lr 1e-05; expected 0.05: did you pass the argument lr?"),
+    ("check_make_optimizer", "Adam", lambda m, lr: torch.optim.Adam(m.parameters(), lr=lr),
+     "should return a torch.optim.SGD; got a torch.optim.adam.Adam"),
+    ("check_make_optimizer", "global model",
+     lambda m, lr: torch.optim.SGD(GLOBAL_MODEL.parameters(), lr=lr),
+     "holds other tensors than model.parameters()"),
+    ("check_make_optimizer", "momentum",
+     lambda m, lr: torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9),
+     "sets {'momentum': 0.9}: plain SGD"),
+    # Q44 fit
+    ("check_fit", "no zero_grad", _fit(zero=False),
+     "They match a run that never resets the gradients"),
+    ("check_fit", "no step", _fit(step=False), "The parameters never changed"),
+    ("check_fit", "no backward", _fit(backward=False), "The parameters never changed"),
+    ("check_fit", "one epoch", _fit(epochs=1), "They match a single epoch"),
+    ("check_fit", "no return", _fit(returns=False),
+     "should return the list of the batch losses (floats); got None."),
+    ("check_fit", "one loss per epoch", _fit(record="epoch"),
+     "returned 3 losses; expected 9, one per batch (3 epochs of 3 batches). One per batch"),
+    # Q45 predict
+    ("check_predict", "model(unseen_input) (source's Q45 answer)", _predict_with_graph,
+     "returns a tensor that requires grad"),
+    ("check_predict", "numpy", _predict_numpy, "should be a torch.Tensor; got a numpy.ndarray"),
+    ("check_predict", "global model",
+     lambda m, x: GLOBAL_MODEL.double()(x).detach(),
+     "Did you call the model argument on the inputs argument?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "check, case, student, fragment", MISTAKES, ids=[f"{m[0]}-{m[1]}" for m in MISTAKES]
+)
+def test_mistake_is_named(check, case, student, fragment):
+    """Does each known mistake fail its check, with the diagnosis in the message?"""
+    with pytest.raises(AssertionError) as info:
+        getattr(lab, check)(student)
+    assert fragment in str(info.value)
+
+
+def test_not_a_function():
+    """Does a check say so when the name holds a value instead of a function?"""
+    with pytest.raises(
+        AssertionError, match="split_table should be a function; got None"
+    ):
+        lab.check_split_table(None)
+
+
+# ---- typed-in answers: forms and values ----
+
+CORRECT_ANSWERS = [
+    ("check_q6_shapes", ((4, 7), (4,))),
+    ("check_q6_shapes", (torch.Size([4, 7]), (np.int64(4),))),
+    ("check_q12_mse", (1.5,)),
+    ("check_q12_mse", (torch.tensor(1.5),)),
+    ("check_x4_change", (-0.3,)),
+    ("check_x4_change", (7.5 * 1.99**2 - 30,)),
+    ("check_q24_grad", (12,)),
+    ("check_q22_lr_max", (2 / 15,)),
+    ("check_q22_lr_max", (0.133,)),
+    ("check_q25_order", ("ceabd",)),
+    ("check_q25_order", ("d, c, e, a, b",)),
+    ("check_q25_order", ("CEDAB",)),
+    ("check_q26_updates", (40,)),
+    ("check_q33_batch_sizes", ((4, 4, 4, 3),)),
+    ("check_q36_linear", ((3, 5), 18)),
+]
+
+
+@pytest.mark.parametrize("check, args", CORRECT_ANSWERS, ids=lambda v: str(v)[:30])
+def test_right_answers_pass(check, args):
+    """Are right answers accepted, in every reasonable form?"""
+    assert getattr(lab, check)(*args) is None
+
+
+WRONG_ANSWERS = [
+    # forms
+    ("check_q6_shapes", ((4, 7), 4),
+     "q6_b_shape should be a tuple of ints, like (5,); got the int 4. A tuple with one "
+     "element needs a trailing comma: (4,); (4) is just the int 4."),
+    ("check_q6_shapes", ([4, 7], (4,)),
+     "q6_w_shape should be a tuple of ints, like (2, 3); got a list [4, 7]. Write it "
+     "with round brackets, as a tuple."),
+    ("check_q6_shapes", ((4.0, 7.0), (4,)), "Its entries must be ints; the float 4.0 is not."),
+    ("check_q6_shapes", ("(4, 7)", (4,)), "got the string '(4, 7)'. Remove the quotes."),
+    ("check_q6_shapes", ((True, 7), (4,)), "Its entries must be ints; the bool True is not."),
+    ("check_q12_mse", ("1.5",),
+     "q12_mse should be a number, not a string: remove the quotes around '1.5'."),
+    ("check_q12_mse", ([1.5],), "q12_mse should be one number; got a list [1.5]."),
+    ("check_q12_mse", (None,), "q12_mse should be a number; got None."),
+    ("check_q12_mse", (float("nan"),), "q12_mse is nan: expected a finite number."),
+    ("check_q12_mse", (torch.ones(2),), "q12_mse has 2 elements (shape (2,)); expected one number."),
+    ("check_q26_updates", (31.25,),
+     "q26_updates should be a whole number (an int); got the float 31.25. A batch is "
+     "never split: did you divide 100 by 32 without rounding up to whole batches?"),
+    ("check_q26_updates", (40.0,), "Write 40 instead of 40.0."),
+    ("check_q26_updates", ("40",), "got the string '40'. Remove the quotes."),
+    ("check_q26_updates", (True,), "got the bool True."),
+    ("check_q33_batch_sizes", ([4, 4, 4, 3],), "got a list [4, 4, 4, 3]. Write it with round"),
+    ("check_q36_linear", ((3, 5), 18.0), "q36_num_params should be a whole number"),
+    ("check_q25_order", (["c", "e", "a", "b", "d"],),
+     'q25_order should be a string holding each of the letters "abcde" once'),
+    ("check_q25_order", ("ceab",), "got the string 'ceab'."),
+    ("check_q25_order", ("ceabdd",), "got the string 'ceabdd'."),
+    # values
+    ("check_q6_shapes", ((7, 4), (4,)), "q6_w_shape = (7, 4) is not the shape of w. That "
+     "is the shape of w.T"),
+    ("check_q6_shapes", ((200, 7), (4,)), "That is the shape of the inputs"),
+    ("check_q6_shapes", ((4, 7), (200, 4)), "one bias per target, shared by all examples"),
+    ("check_q6_shapes", ((4, 7), (7,)), "one entry per target (per output), not per input"),
+    ("check_q6_shapes", ((4, 7), (4, 1)), "Make b one-dimensional"),
+    ("check_q12_mse", (3.0,), "Did you divide the sum of squared errors by the number of "
+     "rows (3) instead of by the number of entries (6)?"),
+    ("check_q12_mse", (9,), "Did you sum the squared errors without averaging them?"),
+    ("check_q12_mse", (math.sqrt(1.5),), "(that is the RMSE)"),
+    ("check_q12_mse", (5 / 6,), "That is the mean absolute error"),
+    ("check_q12_mse", (4.5,), "by the number of columns (2)"),
+    ("check_q12_mse", (2.0,), "q12_mse = 2 is not the MSE of these predictions."),
+    ("check_x4_change", (0.3,), "check the sign"),
+    ("check_x4_change", (-30,), "That is dL/dw itself"),
+    ("check_x4_change", (29.70075,), "That is the new loss"),
+    ("check_x4_change", (-1.2,), "like notebook 004's np.dot"),
+    ("check_q24_grad", (6.0,), "That is the gradient of one backward pass"),
+    ("check_q24_grad", (9.0,), "That is the loss, not its gradient."),
+    ("check_q22_lr_max", (1 / 15,), "That is 1 / L''"),
+    ("check_q22_lr_max", (2 / 7.5,), "Did you leave out the factor 2"),
+    ("check_q22_lr_max", (2 / 60,), "Did you sum over the examples instead of averaging"),
+    ("check_q22_lr_max", (0.5,), "q22_lr_max = 0.5 is not the largest stable learning rate."),
+    ("check_q25_order", ("ceadb",), "It zeroes the gradients between backward() and the "
+     "update"),
+    ("check_q25_order", ("ecabd",), "Step 'c' (preds = model(inputs)) comes right after 'e'"),
+    ("check_q25_order", ("ceba d",), "Step 'b' (the update under torch.no_grad()) comes "
+     "right after 'e'"),
+    ("check_q26_updates", (30,), "That drops the last, smaller batch"),
+    ("check_q26_updates", (4,), "That is one epoch; the question asks for all 10."),
+    ("check_q26_updates", (10,), "one update per batch, not per epoch"),
+    ("check_q26_updates", (1000,), "That is one update per example"),
+    ("check_q33_batch_sizes", ((4, 4, 4),), "drop_last is False"),
+    ("check_q33_batch_sizes", ((3, 4, 4, 4),), "The full batches come first"),
+    ("check_q33_batch_sizes", ((4, 4, 4, 4),), "The sizes should add up to the 15 examples."),
+    ("check_q36_linear", ((5, 3), 18), "nn.Linear stores weight as (out_features, "
+     "in_features)"),
+    ("check_q36_linear", ((3, 5), 15), "Did you forget the bias, one per output?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "check, args, fragment",
+    WRONG_ANSWERS,
+    ids=[f"{w[0]}-{w[1]!r}"[:60] for w in WRONG_ANSWERS],
+)
+def test_wrong_answer_or_form_is_explained(check, args, fragment):
+    """Does each wrong value or wrong form fail with the sentence that explains it?"""
+    with pytest.raises(AssertionError) as info:
+        getattr(lab, check)(*args)
+    assert fragment in str(info.value)
+
+
+def test_value_messages_do_not_give_the_answer():
+    """Do the messages for wrong typed-in values keep the right value to themselves?"""
+    cases = [
+        ("check_q12_mse", (3.0,), "1.5"),
+        ("check_q22_lr_max", (0.5,), "0.1333"),
+        ("check_q26_updates", (30,), "40"),
+        ("check_q24_grad", (6.0,), "12"),
+        ("check_x4_change", (0.3,), "-0.3"),
+    ]
+    for check, args, answer in cases:
+        with pytest.raises(AssertionError) as info:
+            getattr(lab, check)(*args)
+        assert answer not in str(info.value)
+
+
+# ---- multiple choice ----
+
+
+@pytest.mark.parametrize("question", sorted(lab.ANSWERS))
+def test_choice_key_and_wrong_letters(question):
+    """Does the right letter pass (any case, spaces) and each wrong one fail without the key?"""
+    right = lab.ANSWERS[question]
+    lab.check_choice(question, right)
+    lab.check_choice(question, f" {right.upper()} ")
+    for letter in set(lab.LETTERS) - {right}:
+        with pytest.raises(AssertionError) as info:
+            lab.check_choice(question, letter)
+        message = str(info.value)
+        assert f"answer_{question} = {letter!r} is not right." in message
+        assert f'"{right}"' not in message and f"'{right}'" not in message
+
+
+CHOICE_FORMS = [
+    ("B)", 'answer_q14 should be one of "a", "b", "c", "d"; got the string \'B)\'. Write '
+     'the letter alone, in quotes: answer_q14 = "a" (with your letter).'),
+    (3, 'answer_q14 should be one letter in quotes ("a", "b", "c", "d"); got the int 3.'),
+    ("e", "got the string 'e'"),
+    ("", "got the string ''"),
+    ("ab", "got the string 'ab'"),
+    ("backward computes gradients", "got the string 'backward computes gradients'"),
+    (["a"], "got a list ['a']"),
+    (None, "got None"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("answer, fragment", CHOICE_FORMS, ids=lambda v: repr(v)[:20])
+def test_choice_form_is_explained(answer, fragment):
+    """Does a wrongly written letter fail with how to write it?"""
+    with pytest.raises(AssertionError) as info:
+        lab.check_choice("q14", answer)
+    assert fragment in str(info.value)
+
+
+def test_unknown_question_is_the_authors_error():
+    """Does a misspelt question name raise ValueError (a notebook bug, not a student's)?"""
+    with pytest.raises(ValueError, match="unknown question"):
+        lab.check_choice("q99", "a")
+
+
+# ---- checks are quiet ----
+
+
+def test_checks_write_nothing_to_stderr_and_keep_the_rng(capfd):
+    """Do checks on warning-raising student code stay silent and leave the RNG alone?"""
+    torch.manual_seed(3)
+    state = torch.get_rng_state()
+
+    def noisy_fit(model, loss_fn, optimizer, loader, num_epochs):
+        losses = []
+        for _ in range(num_epochs):
+            for xb, yb in loader:
+                loss = loss_fn(model(xb), yb)
+                loss.backward()
+                optimizer.step()
+                optimizer.zero_grad()
+                losses.append(float(loss))  # warns: requires_grad to scalar
+        return losses
+
+    lab.check_fit(noisy_fit)
+    lab.check_init_params(init_params)
+    with pytest.raises(AssertionError):
+        lab.check_predict(_predict_numpy)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert capfd.readouterr().err == ""
+
+
+# ---- the notebook's own cells ----
+
+
+def _notebook_namespace() -> tuple[dict, list]:
+    """Run the source's setup, form checks and solution cells; return the namespace
+    and the test cells."""
+    nb = nbformat.read(layout.notebook("source", "06_review", root=REPO), as_version=4)
+    namespace: dict = {}
+    tests = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code":
+            continue
+        if meta.get("grade"):
+            tests.append(cell)
+        elif meta.get("solution") or cell.id in ("rv_setup", "rv_form_checks"):
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(demo.solution_code(cell), namespace)  # noqa: S102
+    return namespace, tests
+
+
+def test_notebook_solution_passes_its_test_cells():
+    """Does every test cell of the source, hidden part included, pass on its solutions?"""
+    namespace, tests = _notebook_namespace()
+    assert len(tests) == 33
+    assert sum(c.metadata["nbgrader"]["points"] for c in tests) == 33
+    for cell in tests:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(cell.source, namespace)  # noqa: S102
+
+
+def test_notebook_points_add_up_to_the_title():
+    """Do the cells' points add up to the 48 (33 + 15) the title states?"""
+    nb = nbformat.read(layout.notebook("source", "06_review", root=REPO), as_version=4)
+    graded = [c.metadata["nbgrader"] for c in nb.cells
+              if c.metadata.get("nbgrader", {}).get("grade")]  # fmt: skip
+    auto = sum(m["points"] for m in graded if not m["solution"])
+    manual = sum(m["points"] for m in graded if m["solution"])
+    assert (auto, manual) == (33, 15)
+    assert "(48 points: 33 auto-graded, 15 graded by hand)" in nb.cells[0].source
+    ids = [
+        c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata
+    ]
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith(("rv_", "test_rv_")) for i in ids)
+
+
+def test_every_review_question_is_asked():
+    """Does the notebook ask all 45 questions of notebook 003 (Q1-Q45) and X1-X8?"""
+    nb = nbformat.read(layout.notebook("source", "06_review", root=REPO), as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for k in range(1, 46):
+        assert f"**Q{k}.**" in text, f"Q{k} is not asked"
+    for k in range(1, 9):
+        assert f"**X{k}**" in text, f"X{k} is not asked"
