@@ -125,20 +125,19 @@ def test_second_run_skips_and_keeps_grades(graded):
 
 
 def test_nbgrader_cli_gives_the_same_grades(graded, tmp_path):
-    """Does an instructor running plain `nbgrader autograde <lab>` get the same grades?"""
+    """Does an instructor running plain `nbgrader autograde <lab>` get the same grades?
+
+    One lab is enough to show that the CLI and coursekit's in-process runs agree;
+    grading every lab twice would double the suite's longest part.
+    """
     root, _ = graded
+    lab = layout.labs(REPO)[0]
     cli = make_course(tmp_path)
     nbgrader = Path(sys.executable).parent / "nbgrader"
-    for lab in layout.labs(REPO):
-        subprocess.run(
-            [nbgrader, "generate_assignment", lab, "--force"],
-            cwd=cli,
-            check=True,
-            capture_output=True,
-        )
-    demo.collect(cli)
-    for lab in layout.labs(REPO):
-        subprocess.run(
-            [nbgrader, "autograde", lab], cwd=cli, check=True, capture_output=True
-        )
-    assert report.rows(cli) == report.rows(root)
+    subprocess.run([nbgrader, "generate_assignment", lab, "--force"], cwd=cli, check=True,
+                   capture_output=True)  # fmt: skip
+    demo.collect(cli, labs={lab})
+    subprocess.run(
+        [nbgrader, "autograde", lab], cwd=cli, check=True, capture_output=True
+    )
+    assert report.rows(cli) == [r for r in report.rows(root) if r.lab == lab]
