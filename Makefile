@@ -3,6 +3,8 @@
 # it creates a gradebook.
 
 PYTHON ?= python3
+# Submissions graded at once (each in a kernel of its own); one per core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -25,10 +27,10 @@ demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 	$(PY) -m coursekit demo-build
 
 demo: install  ## release, grade the demo submissions, print the grades table
-	$(PY) -m coursekit demo
+	$(PY) -m coursekit demo --jobs $(JOBS)
 
-grade: install  ## grade everything in submitted/ (FORCE=1 regrades all)
-	$(PY) -m coursekit grade $(if $(FORCE),--force)
+grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers)
+	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force)
 
 table: install
 	$(PY) -m coursekit table

@@ -31,12 +31,12 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
     return out
 
 
-def grade(root: Path, force: bool, with_expected: bool) -> int:
+def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
     """Autograde, generate feedback, export, print the table; return the exit code."""
     backup = grading.backup_gradebook(root)
     if backup:
         print(f"gradebook backed up to {backup.relative_to(root)}")
-    outcomes = grading.autograde_all(root, force=force)
+    outcomes = grading.autograde_all(root, force=force, jobs=jobs)
     problems = grading.feedback_and_export(root)
     expected = expected_scores(root) if with_expected else None
     print()
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("--lab", help="only this lab")
     sub.add_parser("demo-build", help="rebuild demo/submitted/ from demo/<lab>.toml")
-    sub.add_parser(
+    d = sub.add_parser(
         "demo",
         help="release, copy the demo submissions in, grade them, print the table",
     )
@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument(
         "--force", action="store_true", help="regrade submissions that are up to date"
     )
+    for p in (d, g):
+        p.add_argument("--jobs", type=int, default=1, help="grade this many at once")
     sub.add_parser("table", help="print the grades table from the gradebook")
     m = sub.add_parser(
         "mutants", help="grade each known mistake; fail if one keeps full marks"
@@ -123,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         code = grade(
             root,
             force=getattr(args, "force", False),
+            jobs=args.jobs,
             with_expected=args.command == "demo",
         )
         print(f"done in {time.monotonic() - start:.1f} s")

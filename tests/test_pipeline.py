@@ -1,8 +1,8 @@
 """Does the instructor's pipeline work end to end with the real nbgrader?
 
 One module-scoped course folder is released and graded once (the demo
-class, in-process, student by student); the tests then ask questions of its
-gradebook, feedback and output.
+class, in-process, by two worker processes); the tests then ask questions of
+its gradebook, feedback and output.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ def graded(tmp_path_factory) -> tuple[Path, list[grading.Outcome]]:
     root = make_course(tmp_path_factory.mktemp("course"))
     release.release_all(root)
     demo.collect(root)
-    outcomes = grading.autograde_all(root)
+    outcomes = grading.autograde_all(
+        root, jobs=2
+    )  # two workers, as `make demo` on 2 cores
     assert grading.feedback_and_export(root) == []
     return root, outcomes
 
@@ -125,10 +127,10 @@ def test_second_run_skips_and_keeps_grades(graded):
 
 
 def test_nbgrader_cli_gives_the_same_grades(graded, tmp_path):
-    """Does an instructor running plain `nbgrader autograde <lab>` get the same grades?
+    """Does plain, serial `nbgrader autograde <lab>` give the grades of the parallel run?
 
-    One lab is enough to show that the CLI and coursekit's in-process runs agree;
-    grading every lab twice would double the suite's longest part.
+    One lab is enough to show that the CLI and coursekit's parallel in-process
+    runs agree; grading every lab twice would double the suite's longest part.
     """
     root, _ = graded
     lab = layout.labs(REPO)[0]
