@@ -62,6 +62,10 @@ MONOTONE_RTOL = 1e-6
 PROBE_W = 0.5  # not the start 0: a dropped y_hat or w shows; y_hat = 0.5 x
 VARIANT = {"x": (0.5, -1.0, 2.0, 3.0, 1.5), "y": (1.0, -2.5, 3.5, 7.0, 2.0), "w": 0.7}
 CUBIC = {"w": 1.5, "h": 0.01}  # f(w) = w ** 3: central difference 3 w^2 + h^2
+# With its default h the central difference of the cubic must match 3 w^2 = 6.75 to
+# gradcheck.AGREEMENT_RTOL (1e-7): h = 1e-6 is off by h^2 = 1e-12 plus ~5e-10 of
+# rounding; any default h above ~8e-4 (h^2 > 6.75e-7) fails. The lab's MSE is a
+# quadratic, whose central difference is exact for every h: it cannot show this.
 # The losses come from a run with another start, lr and length than the notebook's,
 # so a function reading the notebook's W0, LR or NUM_EPOCHS instead of its arguments
 # shows; lr = 0.015 is stable (2 / L = 2 / 15) and the run ends far from its floor.
@@ -235,7 +239,9 @@ def check_numerical_gradient(
     numerical_gradient: Callable, p: LabParams = DEFAULT
 ) -> None:
     """numerical_gradient(f, w, h) is the central difference; with its default h it
-    matches autograd on the lab's loss in float64."""
+    matches autograd on the lab's loss in float64, and the exact derivative of a cubic
+    (on a quadratic like the lab's loss the central difference is exact for any h, so
+    only the cubic shows a default h that is too large)."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(numerical_gradient, "numerical_gradient")
     w, h = CUBIC["w"], CUBIC["h"]
@@ -280,6 +286,28 @@ def check_numerical_gradient(
                 "much smaller h loses digits to rounding, a larger one to curvature.",
             )
         )
+    w = CUBIC["w"]
+    text = f"numerical_gradient(f, {w}) (the default h) for f(w) = w ** 3"
+    expected = 3 * w**2  # the exact derivative
+    value, _ = _call(numerical_gradient, text, _cubic, w)
+    got = validate.to_number(value, text)
+    validate.require_finite([got], text)
+    if not compare.is_close(got, expected, gradcheck.AGREEMENT_RTOL, 0.0):
+        mismatch = messages.value_mismatch(
+            text, got, expected, gradcheck.AGREEMENT_RTOL * abs(expected)
+        )
+        hint = (
+            "The expected value is the exact derivative 3 w^2; the central difference "
+            "of a cubic is 3 w^2 + h^2, within 1e-12 of it with h = 1e-6: is the "
+            "default h about 1e-6?"
+        )
+        if got > expected:  # the excess h^2 tells the h used
+            h_used = messages.fmt_number((got - expected) ** 0.5, 2)
+            hint += (
+                f" Yours behaves like h = {h_used}, too large: the error of the "
+                "central difference grows like h ** 2."
+            )
+        raise AssertionError(messages.with_hint(mismatch, hint))
 
 
 # ---- training: train_autograd and train_nn ----

@@ -97,6 +97,7 @@ def mistaken_train(
     frozen: bool = False,
     broadcast: bool = False,
     record_after: bool = False,
+    shrink: bool = False,
 ) -> tuple[float, list[float]]:
     """The lab's loop in float64 with mistakes switched on; returns (w, losses).
 
@@ -106,7 +107,8 @@ def mistaken_train(
     epoch's gradient, the first step none); frozen: w never changes;
     broadcast: the loss compares every prediction with every target, as
     nn.MSELoss does for shapes (n, 1) and (n,); record_after: the loss is
-    recorded after the update.
+    recorded after the update; shrink: the update uses the weights instead of
+    the gradient, w -= lr * w (the source's crop-yield bug).
     """
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     w, buffer, previous, losses = float(w0), 0.0, None, []
@@ -122,7 +124,7 @@ def mistaken_train(
         loss, grad = loss_and_gradient(w)
         if not record_after:
             losses.append(loss_scale * loss)
-        grad *= gradient_scale
+        grad = w if shrink else grad * gradient_scale
         buffer = buffer + grad if accumulate else grad
         sign = -1.0 if ascend else 1.0
         if delay:
@@ -167,8 +169,16 @@ def train(x: np.ndarray, y: np.ndarray, run: dict, kind: str) -> list[Run]:
                 "did you write w += lr * w.grad instead of w -= lr * w.grad?"),
             Run(*mistaken_train(*args, frozen=True), f"w never moved from w0 = {w0}: "
                 "does the update change w itself, in place (w -= lr * w.grad inside "
-                "torch.no_grad())?"),
+                "torch.no_grad())?" + (" Or does it use w instead of w.grad? "
+                "From w0 = 0, w -= lr * w never moves." if w0 == 0 else "")),
         ]  # fmt: skip
+        shrunk = mistaken_train(*args, shrink=True)
+        runs.append(
+            Run(*shrunk, "This matches a run that updates with the weights instead of "
+                "their gradient, w -= lr * w: w only shrinks towards 0 and the loss "
+                "barely moves. Subtract lr * w.grad.",
+                losses_only=shrunk[0] == w0)  # from w0 = 0: the frozen run's w
+        )  # fmt: skip
     else:
         runs += [
             Run(*mistaken_train(*args, frozen=True), f"The weight never moved from w0 "

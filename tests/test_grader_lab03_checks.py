@@ -115,6 +115,9 @@ def autograd_loop(zero="after", update="in place", no_grad=True, sign=1.0,
                     w = w - sign * step_lr * w.grad
             elif update == "rebind":
                 w = w - sign * step_lr * w.grad
+            elif update == "weights":  # the source's crop-yield bug
+                with torch.no_grad():
+                    w -= sign * step_lr * w
             if zero == "after":
                 w.grad.zero_()
             if record == "after":
@@ -234,6 +237,16 @@ MISTAKES = [
     ("check_numerical_gradient", "default h too small", {"numerical_gradient":
         lambda self, f, w, h=1e-13: (f(w + h) - f(w - h)) / (2 * h)},
      "is the default h about 1e-6?"),
+    ("check_numerical_gradient", "default h too large", {"numerical_gradient":
+        lambda self, f, w, h=0.1: (f(w + h) - f(w - h)) / (2 * h)},
+     "numerical_gradient(f, 1.5) (the default h) for f(w) = w ** 3 is wrong: got "
+     "6.76, expected 6.75 (difference 0.01, up to 6.7e-07 allowed). The expected "
+     "value is the exact derivative 3 w^2; the central difference of a cubic is "
+     "3 w^2 + h^2, within 1e-12 of it with h = 1e-6: is the default h about 1e-6? "
+     "Yours behaves like h = 0.1, too large"),
+    ("check_numerical_gradient", "default h 1e-3", {"numerical_gradient":
+        lambda self, f, w, h=1e-3: (f(w + h) - f(w - h)) / (2 * h)},
+     "Yours behaves like h = 0.001, too large"),
     ("check_numerical_gradient", "no default h", {"numerical_gradient":
         lambda self, f, w, h: (f(w + h) - f(w - h)) / (2 * h)},
      "raised TypeError"),
@@ -280,6 +293,15 @@ MISTAKES = [
      "have a grad_fn. The loss does not depend on a tensor that requires grad"),
     ("check_train_autograd_w", "w never updated", {"train_autograd": autograd_loop(
         update=None)}, "w never moved from w0 = 0.0: does the update change w itself"),
+    ("check_train_autograd_w", "update with the weights, w -= lr * w", {
+        "train_autograd": autograd_loop(update="weights")},
+     "w never moved from w0 = 0.0: does the update change w itself, in place "
+     "(w -= lr * w.grad inside torch.no_grad())? Or does it use w instead of "
+     "w.grad? From w0 = 0, w -= lr * w never moves."),
+    ("check_train_autograd_losses", "update with the weights, w -= lr * w", {
+        "train_autograd": autograd_loop(update="weights")},
+     "This matches a run that updates with the weights instead of their gradient, "
+     "w -= lr * w"),
     ("check_train_autograd_losses", "recorded after the update", {"train_autograd":
         autograd_loop(record="after")}, "losses[0] is the loss after the first update"),
     ("check_train_autograd_losses", "notebook's LR", {"train_autograd": autograd_loop(
@@ -422,6 +444,8 @@ EQUIVALENT = {
         torch.from_numpy(x) * torch.from_numpy(a - y)).mean())},
     "central difference, other order": {"numerical_gradient": fd_of(
         lambda f, w, h: (f(w + h) / (2 * h) - f(w - h) / (2 * h)))},
+    "central difference, default h = 1e-5": {"numerical_gradient":
+        lambda self, f, w, h=1e-5: (f(w + h) - f(w - h)) / (2 * h)},
     "zero_ at the start of each epoch": {"train_autograd": autograd_loop(
         zero="before")},
     "w.grad = None, F.mse_loss, tensor losses": {"train_autograd":

@@ -75,6 +75,26 @@ def test_central_difference_of_a_cubic():
     assert math.isclose(got, 3 * w**2 + h**2, rel_tol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("h", "passes"),
+    [
+        (1e-6, True),
+        (1e-5, True),
+        (1e-7, True),
+        (1e-3, False),
+        (0.01, False),
+        (0.1, False),
+    ],
+)
+def test_default_h_probe_tells_1e_6_from_a_large_h(h, passes):
+    """Does the cubic probe at the default h pass h near 1e-6 with room, not h >= 1e-3?"""
+    w = lab.CUBIC["w"]
+    got = lab.reference_central_difference(lambda v: v**3, w, h)
+    error = abs(got - 3 * w**2) / (3 * w**2)
+    limit = gradcheck.AGREEMENT_RTOL
+    assert error < limit / 10 if passes else error > limit
+
+
 def _autograd_run(x, y, w0, lr, num_epochs, dtype=torch.float64):
     """The lab's autograd loop written out, in `dtype`."""
     x, y = torch.as_tensor(x, dtype=dtype), torch.as_tensor(y, dtype=dtype)
@@ -187,8 +207,27 @@ def _no_zero_run(x, y, w0, lr, num_epochs):
     return w.item(), losses
 
 
+def _shrink_run(x, y, w0, lr, num_epochs):
+    """The autograd loop updating with the weights, w -= lr * w (the 003 bug)."""
+    x, y = (
+        torch.as_tensor(x, dtype=torch.float64),
+        torch.as_tensor(y, dtype=torch.float64),
+    )
+    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    losses = []
+    for _ in range(num_epochs):
+        loss = ((w * x - y) ** 2).mean()
+        losses.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w
+        w.grad.zero_()
+    return w.item(), losses
+
+
 SIMULATED = {
     "accumulate": (dict(accumulate=True), _no_zero_run),
+    "shrink": (dict(shrink=True), _shrink_run),
     "ascend": (dict(ascend=True), lambda *a: _nn_run(*a, maximize=True)),
     "sum": (dict(gradient_scale=P.n, loss_scale=P.n),
             lambda *a: _nn_run(*a, reduction="sum")),
