@@ -73,6 +73,7 @@ class Verdict:
     score: float
     max_score: float
     lost: tuple[str, ...]
+    error: str = ""  # grading itself failed: the verdict says nothing about the checks
 
     @property
     def survived(self) -> bool:
@@ -80,7 +81,7 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        return self.survived == bool(self.mutant.equivalent)
+        return not self.error and self.survived == bool(self.mutant.equivalent)
 
 
 def run(mutants: list[Mutant], root: Path = layout.ROOT) -> list[Verdict]:
@@ -96,12 +97,13 @@ def run(mutants: list[Mutant], root: Path = layout.ROOT) -> list[Verdict]:
             path = layout.notebook("submitted", m.lab, m.student, course)
             path.parent.mkdir(parents=True)
             nbformat.write(demo.build(sub, course), path)
-        grading.autograde_all(course)
+        outcomes = {(o.student, o.lab): o for o in grading.autograde_all(course)}
         rows = {(r.student, r.lab): r for r in report.rows(course)}
     verdicts = []
     for m in mutants:
-        row = rows[(m.student, m.lab)]
-        verdicts.append(Verdict(m, row.score, row.max_score, row.lost))
+        row, outcome = rows[(m.student, m.lab)], outcomes[(m.student, m.lab)]
+        error = outcome.message if outcome.status == "failed" else ""
+        verdicts.append(Verdict(m, row.score, row.max_score, row.lost, error))
     return verdicts
 
 
@@ -109,7 +111,9 @@ def format_verdicts(verdicts: list[Verdict]) -> str:
     """One line per mutant, then a summary line."""
     lines = []
     for v in verdicts:
-        if v.survived:
+        if v.error:
+            what = f"NOT GRADED ({v.error})"
+        elif v.survived:
             what = (
                 f"survived (equivalent: {v.mutant.equivalent})"
                 if v.mutant.equivalent
