@@ -36,7 +36,7 @@ table: install
 	$(PY) -m coursekit table
 
 mutants: install  ## grade every known student mistake; fails if one keeps full marks
-	$(PY) -m coursekit mutants
+	$(PY) -m coursekit mutants --jobs $(JOBS)
 
 test: install  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "mutants", help="grade each known mistake; fail if one keeps full marks"
     )
     m.add_argument("--lab", help="only this lab's mutants")
+    m.add_argument("--jobs", type=int, default=1, help="grade this many at once")
     m.add_argument(
         "--every", type=int, default=1, help="only every k-th mutant (a sample)"
     )
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.lab or mt.lab == args.lab
         ][:: args.every]
         print(f"grading {len(chosen)} mutants")
-        verdicts = mutants.run(chosen, root)
+        verdicts = mutants.run(chosen, root, jobs=args.jobs)
         print()
         print(mutants.format_verdicts(verdicts))
         return 0 if all(v.ok for v in verdicts) else 1

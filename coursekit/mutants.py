@@ -84,8 +84,10 @@ class Verdict:
         return not self.error and self.survived == bool(self.mutant.equivalent)
 
 
-def run(mutants: list[Mutant], root: Path = layout.ROOT) -> list[Verdict]:
-    """Grade each mutant in a throwaway copy of the course; return the verdicts."""
+def run(
+    mutants: list[Mutant], root: Path = layout.ROOT, jobs: int = 1
+) -> list[Verdict]:
+    """Grade each mutant in a throwaway copy of the course (`jobs` at once)."""
     with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
         course = layout.copy_course(Path(tmp), root)
         for lab in sorted({m.lab for m in mutants}):
@@ -97,7 +99,9 @@ def run(mutants: list[Mutant], root: Path = layout.ROOT) -> list[Verdict]:
             path = layout.notebook("submitted", m.lab, m.student, course)
             path.parent.mkdir(parents=True)
             nbformat.write(demo.build(sub, course), path)
-        outcomes = {(o.student, o.lab): o for o in grading.autograde_all(course)}
+        outcomes = {
+            (o.student, o.lab): o for o in grading.autograde_all(course, jobs=jobs)
+        }
         rows = {(r.student, r.lab): r for r in report.rows(course)}
     verdicts = []
     for m in mutants:
