@@ -79,7 +79,9 @@ CHECK_SEED_OFFSET = 1  # data of seed + 1: code reading the notebook's globals s
 SPLIT_VARIANT = {"n": 13, "train_fraction": 0.6, "seed": 7}  # int(7.8) = 7, not 8
 INIT_VARIANT_SEED = 7
 UNRELATED_SEED = 12345  # the global state before an init: an unseeded init shows
-UPDATE_INPUTS = {"b": 0.5, "w": -1.0, "db": 2.0, "dw": -4.0, "lr": 0.1}  # no ties
+# No ties among the mistakes; lr is not the notebook's LR = 0.1, so that an update
+# that reads the global LR instead of its argument shows here, not only in train.
+UPDATE_INPUTS = {"b": 0.5, "w": -1.0, "db": 2.0, "dw": -4.0, "lr": 0.05}
 # train's own run: another start, lr and length, so that a loop reading the notebook's
 # LR, NUM_EPOCHS or start, or the globals x_train, y_train, shows.
 TRAIN_RUN = {"b0": -1.0, "w0": 2.0, "lr": 0.05, "num_epochs": 50}
@@ -596,7 +598,7 @@ def check_update(update: Callable, p: LabParams = DEFAULT) -> None:
     labels = [f"the new {k} from {text}" for k in "bw"]
     got = [as_number(v, label) for v, label in zip(result, labels, strict=True)]
     for i, name in enumerate("bw"):
-        candidates = mistakes.update(name, s, expected[1 - i])
+        candidates = mistakes.update(name, s, expected[1 - i], p.lr)
         require_close(labels[i], got[i], expected[i], RTOL, ATOL, candidates=candidates)
 
 

@@ -126,8 +126,10 @@ def randn_gradients(p: LabParams) -> Vector:
     ]  # fmt: skip
 
 
-def update(name: str, inputs: dict[str, float], other_new: float) -> Scalar:
-    """The new b (or w) of update: uphill, with the parameter, no lr, swapped."""
+def update(
+    name: str, inputs: dict[str, float], other_new: float, lab_lr: float
+) -> Scalar:
+    """The new b (or w) of update: uphill, with the parameter, no lr, swapped, LR."""
     other = "w" if name == "b" else "b"
     param, grad, lr = inputs[name], inputs[f"d{name}"], inputs["lr"]
     return [
@@ -142,6 +144,9 @@ def update(name: str, inputs: dict[str, float], other_new: float) -> Scalar:
         (param, f"update returned {name} unchanged: did you return the new value?"),
         (-lr * grad, f"update returned the change -lr * d{name}, not the new value "
          f"{name} - lr * d{name}."),
+        (param - lab_lr * grad, f"The new {name} moved by {lab_lr} * d{name}, not by "
+         f"lr * d{name} with the lr = {lr} passed in: did you write the notebook's "
+         "LR instead of the argument lr?"),
     ]  # fmt: skip
 
 

@@ -368,8 +368,8 @@ MISTAKES = [
      "did you use the globals x_train, y_train instead of the arguments?"),
     # update
     ("check_update", "uphill", {"update": lambda s, b, w, db, dw, lr: (b + lr * db,
-        w + lr * dw)}, "the new b from update(b=0.5, w=-1.0, db=2.0, dw=-4.0, lr=0.1) "
-     "is wrong: got 0.7, expected 0.3 (difference 0.4, up to 3e-10 allowed). The new "
+        w + lr * dw)}, "the new b from update(b=0.5, w=-1.0, db=2.0, dw=-4.0, lr=0.05) "
+     "is wrong: got 0.6, expected 0.4 (difference 0.2, up to 4e-10 allowed). The new "
      "b moved uphill: did you write b + lr * db instead of b - lr * db?"),
     ("check_update", "with the parameters", {"update": lambda s, b, w, db, dw, lr: (
         b - lr * b, w - lr * w)}, "did you update with the parameter instead of its "
@@ -384,6 +384,10 @@ MISTAKES = [
      "update returned b unchanged"),
     ("check_update", "the change", {"update": lambda s, b, w, db, dw, lr: (-lr * db,
         -lr * dw)}, "update returned the change -lr * db"),
+    ("check_update", "notebook's LR", {"update": lambda s, b, w, db, dw, lr: (
+        b - P.lr * db, w - P.lr * dw)}, "The new b moved by 0.1 * db, not by lr * db "
+     "with the lr = 0.05 passed in: did you write the notebook's LR instead of the "
+     "argument lr?"),
     # train
     ("check_train", "blank", {"train": raising(NotImplementedError())},
      "calling train(x, y, b0=-1.0, w0=2.0, lr=0.05, num_epochs=50) raised "
