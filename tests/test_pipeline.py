@@ -7,6 +7,7 @@ its gradebook, feedback and output.
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -112,9 +113,20 @@ def test_feedback_shows_no_hidden_tests(graded):
 
 
 def test_grades_csv_has_every_submission(graded):
+    """Does grades.csv (nbgrader export) carry each submission's score from the gradebook?
+
+    nbgrader writes a row for every student and lab, 0 where nothing was handed in.
+    """
     root, _ = graded
-    lines = (root / "grades.csv").read_text().splitlines()
-    assert len(lines) == 1 + len(SUBMISSIONS)
+    with (root / "grades.csv").open() as fh:
+        exported = {
+            (r["student_id"], r["assignment"]): float(r["score"])
+            for r in csv.DictReader(fh)
+        }
+    students = {sub.student for sub in SUBMISSIONS}
+    assert len(exported) == len(students) * len(layout.labs(REPO))
+    for row in report.rows(root):
+        assert exported[(row.student, row.lab)] == row.score
 
 
 def test_second_run_skips_and_keeps_grades(graded):
