@@ -77,7 +77,8 @@ class Verdict:
 
     @property
     def survived(self) -> bool:
-        return self.score >= self.max_score
+        """No auto-graded cell lost points (answers graded by hand are not mutated)."""
+        return not self.lost
 
     @property
     def ok(self) -> bool:
@@ -124,7 +125,7 @@ def format_verdicts(verdicts: list[Verdict]) -> str:
                 else "SURVIVED"
             )
         else:
-            what = f"killed, lost {v.max_score - v.score:g} in {', '.join(v.lost)}"
+            what = f"killed, lost points in {', '.join(v.lost)}"
         lines.append(f"{v.mutant.lab}  {v.mutant.name:<28} {what}")
     survivors = [v for v in verdicts if v.survived and not v.mutant.equivalent]
     lines.append(

@@ -496,6 +496,13 @@ def check_split_table(split_table: Callable, p: LabParams = DEFAULT) -> None:
                         "data would not multiply with them: pass dtype=torch.float32."
                     )
                 )
+            if tensor.requires_grad:
+                raise AssertionError(
+                    f"{label} requires grad: the data are not parameters. Create the "
+                    "table without requires_grad=True; only w and b need gradients "
+                    "(Q14), and autograd would otherwise track every operation on "
+                    "the data too."
+                )
             compare.require_entries(
                 label, validate.to_floats(tensor), want.ravel().tolist(), 0.0, 0.0,
                 "Are the first n_inputs columns the inputs and the rest the targets?",
@@ -973,6 +980,14 @@ def check_fit(fit: Callable, p: LabParams = DEFAULT) -> None:
             f"{text} returned {len(losses)} losses; expected {len(want_losses)}, one "
             f"per batch ({epochs} epochs of {len(want_losses) // epochs} batches).{hint}"
         )
+    for i, v in enumerate(losses):
+        if isinstance(v, torch.Tensor) and v.requires_grad:
+            raise AssertionError(
+                f"losses[{i}] from {text} is a tensor that requires grad: append "
+                "loss.item(), a float. A kept loss tensor keeps its batch's autograd "
+                "graph alive (memory grows with every batch), and plt.plot(losses) "
+                "fails on it."
+            )
     got_losses = [validate.to_number(v, f"losses[{i}] from {text}")
                   for i, v in enumerate(losses)]  # fmt: skip
     compare.require_entries(

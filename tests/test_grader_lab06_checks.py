@@ -221,6 +221,18 @@ def _fit(
     return fit_variant
 
 
+def _fit_keeping_tensors(model, loss_fn, optimizer, loader, num_epochs):
+    losses = []
+    for _ in range(num_epochs):
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(loss)  # the tensor, with its graph
+    return losses
+
+
 def _sum_autograd_dw(x, y, w0):
     w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
     ((w * x - y) ** 2).sum().backward()
@@ -275,6 +287,9 @@ MISTAKES = [
     ("check_split_table", "float64",
      lambda rows, n: (lambda t: (t[:, :n], t[:, n:]))(torch.tensor(rows, dtype=torch.float64)),
      "has dtype torch.float64; expected torch.float32. The weights are float32"),
+    ("check_split_table", "data requires grad",
+     lambda rows, n: (lambda t: (t[:, :n], t[:, n:]))(torch.tensor(rows, dtype=torch.float32, requires_grad=True)),
+     "requires grad: the data are not parameters"),
     ("check_split_table", "1-D targets",
      lambda rows, n: (lambda t: (t[:, :n], t[:, -1]))(torch.tensor(rows, dtype=torch.float32)),
      "got (5,), expected (5, 2). Keep the targets 2-D"),
@@ -424,6 +439,9 @@ MISTAKES = [
      "should return the list of the batch losses (floats); got None."),
     ("check_fit", "one loss per epoch", _fit(record="epoch"),
      "returned 3 losses; expected 9, one per batch (3 epochs of 3 batches). One per batch"),
+    ("check_fit", "keeps the loss tensors", _fit_keeping_tensors,
+     "losses[0] from fit(model, F.mse_loss, optimizer, loader, num_epochs=3) (10 "
+     "examples, batch size 4, lr 0.1) is a tensor that requires grad: append loss.item()"),
     # Q45 predict
     ("check_predict", "model(unseen_input) (source's Q45 answer)", _predict_with_graph,
      "returns a tensor that requires grad"),
