@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from grader_tests import compare, diagnose, lab01_mistakes, messages, validate
+from grader_tests import choice, compare, diagnose, lab01_mistakes, messages, validate
 from grader_tests import lab02_mistakes as mistakes
 from grader_tests.compare import require_close
 from grader_tests.lab02_reference import (  # noqa: F401  (re-exported: one import)
@@ -905,20 +905,6 @@ def check_answer(question: str, answer: object) -> None:
     __tracebackhide__ = True  # noqa: F841
     if question not in ANSWERS:  # the notebook's author called it wrongly
         raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    name = f"answer_{question}"
-    allowed = ", ".join(repr(letter) for letter in LETTERS)
-    if not isinstance(answer, str):
-        raise AssertionError(
-            f"{name} should be a string holding one letter ({allowed}); got "
-            f"{messages.fmt_type(answer)}."
-        )
-    letter = answer.strip().lower()
-    if letter not in LETTERS:
-        raise AssertionError(
-            f"{name} should be one of {allowed}; got {answer!r}. Write the letter "
-            "alone, in quotes."
-        )
-    if letter != ANSWERS[question]:
-        raise AssertionError(
-            f"{name} = {answer!r} is not right. {ANSWER_HINTS[question]}"
-        )
+    choice.check_letter(
+        f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
+    )
