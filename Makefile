@@ -9,7 +9,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install release demo-build demo grade table mutants test lint format clean
+# Debian packages that some tests use, as PACKAGE=file-it-provides; `make test`
+# installs the missing ones (as root) with scripts/system-packages.sh.
+SYSTEM_PACKAGES :=
+
+.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean
 
 install: $(VENV)/.installed
 
@@ -19,6 +23,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+system-packages:
+	@bash scripts/system-packages.sh $(SYSTEM_PACKAGES)
 
 release: install  ## regenerate release/ and solutions/ from source/
 	$(PY) -m coursekit release
@@ -38,7 +45,7 @@ table: install
 mutants: install  ## grade every known student mistake; fails if one keeps full marks
 	$(PY) -m coursekit mutants --jobs $(JOBS)
 
-test: install  ## the repository's test suite, the solution notebooks under nbval included
+test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
 
 lint: install
