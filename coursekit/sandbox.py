@@ -41,16 +41,81 @@ LIMITS = (
     ),
     (resource.RLIMIT_CORE, 0, "no core dumps from a crashing kernel"),
 )
+# Processes and threads of one kernel, all it starts included (torch's thread
+# pool and ipykernel use about 20); a fork bomb stops here.
+PIDS_MAX = 256
+# Where a pids cgroup can be made: cgroup v1's pids hierarchy, or cgroup v2.
+CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 HIDDEN_FOLDERS = ("source", "solutions", "submitted", "feedback", "autograded")
 HIDDEN_FILES = ("gradebook.db", "gradebook.db.bak", "grades.csv")
 
 
 def apply_limits() -> None:
-    """Lower this process's resource limits (never raise them)."""
+    """Lower this process's resource limits (never raise them) and cap its processes."""
     for which, value, _why in LIMITS:
         soft, hard = resource.getrlimit(which)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
         resource.setrlimit(which, (value, hard))
+    problem = limit_processes()
+    if problem:
+        print(f"coursekit.sandbox: no process limit: {problem}", file=sys.stderr)
+
+
+def pids_cgroup_root() -> Path | None:
+    """A cgroup hierarchy with the pids controller that this process may write."""
+    for root in CGROUP_ROOTS:
+        v1 = (root / "pids.max").exists() or root.name == "pids"
+        v2 = "pids" in _read(root / "cgroup.subtree_control").split()
+        if (v1 or v2) and (root / "cgroup.procs").exists() and os.access(root, os.W_OK):
+            return root
+    return None
+
+
+def limit_processes(pids_max: int = PIDS_MAX) -> str | None:
+    """Move this process into a pids cgroup of its own capped at `pids_max`.
+
+    Everything it starts inherits the cgroup, so a fork bomb in a student's
+    cell fails with "Resource temporarily unavailable" instead of filling the
+    machine. RLIMIT_NPROC cannot do this: it does not apply to root. Returns
+    why not, where no writable pids cgroup exists.
+    """
+    root = pids_cgroup_root()
+    if root is None:
+        return "no writable pids cgroup (cgroup v1 pids or v2 with pids delegated)"
+    parent = root / "coursekit"
+    try:
+        parent.mkdir(exist_ok=True)
+        if (root / "cgroup.subtree_control").exists():  # v2: delegate pids downwards
+            (parent / "cgroup.subtree_control").write_text("+pids")
+        remove_ended_cgroups(parent)
+        own = parent / f"kernel-{os.getpid()}"
+        own.mkdir(exist_ok=True)
+        (own / "pids.max").write_text(str(pids_max))
+        (own / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError as error:
+        return f"{parent}: {error}"
+    return None
+
+
+def remove_ended_cgroups(parent: Path | None = None) -> None:
+    """Remove the cgroups of kernels that have ended (a busy one refuses rmdir)."""
+    if parent is None:
+        root = pids_cgroup_root()
+        if root is None:
+            return
+        parent = root / "coursekit"
+    for child in parent.glob("kernel-*"):
+        try:
+            child.rmdir()
+        except OSError:
+            pass
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 def bwrap() -> str | None:

@@ -73,6 +73,15 @@ answer_init = "c"
 MEMORY = """hog = bytearray(64 * 1024**3)
 answer_noise = "b"
 """
+FORK_BOMB = """import os, time
+children = []
+while True:
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(20)
+        os._exit(0)
+    children.append(pid)
+"""
 
 # student -> (cell replaced, its code, expected status, score)
 CHEATS = {
@@ -84,6 +93,7 @@ CHEATS = {
     "swallows_errors": ("answer_init", SWALLOWS_ERRORS, "failed", 0),
     "uses_network": ("answer_init", NETWORK, "graded", FULL),
     "memory_hog": ("answer_noise", MEMORY, "graded", FULL - 1),
+    "fork_bomb": ("answer_noise", FORK_BOMB, "graded", FULL - 1),
 }
 
 
@@ -146,7 +156,11 @@ def test_honest_student_is_untouched(graded):
 
 def _outputs(root: Path, student: str) -> str:
     nb = nbformat.read(layout.notebook("autograded", LAB, student, root), as_version=4)
-    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return "".join(
+        o.get("text", "") + o.get("evalue", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )
 
 
 def test_shared_files_and_network_are_out_of_reach(graded):
@@ -166,3 +180,13 @@ def test_no_lab_solution_or_demo_trips_the_scan():
         REPO.glob("demo/submitted/*/*/*.ipynb")
     ):
         assert integrity.findings(nbformat.read(path, as_version=4)) == [], path
+
+
+def test_fork_bomb_is_stopped_by_the_process_limit(graded):
+    """Did the fork bomb end on the kernel's process cap, not on the cell timeout?"""
+    from coursekit import sandbox
+
+    root, outcomes, _ = graded
+    assert sandbox.pids_cgroup_root() is not None, "no pids cgroup on this machine"
+    assert "Resource temporarily unavailable" in _outputs(root, "fork_bomb")
+    assert outcomes["fork_bomb"].seconds < 60
