@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from coursekit import report
+import pytest
+
+from coursekit import feedback, report
 from coursekit.feedback import NOTE, strip_hidden
 
 
@@ -32,3 +34,47 @@ def test_table_shows_points_waiting_for_a_grader():
     rows = [report.Row("cy", "06_x", 20, 32, (), to_grade=12)]
     line = report.format_table(rows).splitlines()[2]
     assert "20 / 32" in line and "12 to grade" in line
+
+
+@pytest.mark.parametrize(
+    "message, shown",
+    [
+        (
+            "losses[-1] is wrong: got 1.415, expected 0.1103 (difference 1.3, up to 1e-05 allowed).",
+            "losses[-1] is wrong: got 1.415, expected … (difference …, up to 1e-05 allowed).",
+        ),
+        (
+            "got [3.0, 5.0], expected [0.5, -0.5]: does predict use w and b?",
+            "got [3.0, 5.0], expected …: does predict use w and b?",
+        ),
+        (
+            "w: got 1.05, expected 1 - 0.1 * 0.5 = 0.95: 1.05 means",
+            "w: got 1.05, expected …: 1.05 means",
+        ),
+        ("dw is 0, but should be 3.25: did you", "dw is 0, but should be …: did you"),
+        (
+            "got tensor([1.]), expected tensor([1.5]) (rel",
+            "got tensor([1.]), expected … (rel",
+        ),
+        (
+            "has 49 entries; expected 50, one per epoch.",
+            "has 49 entries; expected …, one per epoch.",
+        ),
+    ],
+)
+def test_reference_values_are_redacted(message, shown):
+    assert feedback.redact_references(message) == shown
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "db has shape (4, 1), expected one number: did you average?",
+        "x has dtype float64; expected torch.float32",
+        "shape (5, 1), dtype float32, as expected",
+        "got shape (4,), expected (4, 1)",
+        "dw is 100.0x the reference (N = 100): did you sum?",
+    ],
+)
+def test_words_and_shapes_are_kept(message):
+    assert feedback.redact_references(message) == message

@@ -112,6 +112,42 @@ def test_feedback_shows_no_hidden_tests(graded):
     )
 
 
+def test_feedback_quotes_no_reference_values(graded):
+    """Do hidden checks' reference values ("expected 0.1103") stay out of feedback?
+
+    Every such clause in the autograded notebooks' hidden-test outputs must
+    reach the feedback as "expected …", next to the student's own value.
+    """
+    import html
+
+    import nbformat
+
+    from coursekit import feedback
+
+    root, _ = graded
+    quoted = 0
+    for sub in SUBMISSIONS:
+        autograded = layout.notebook("autograded", sub.lab, sub.student, root)
+        page = root / "feedback" / sub.student / sub.lab / f"{sub.lab}.html"
+        if not autograded.exists():
+            continue
+        text = html.unescape(page.read_text())
+        nb = nbformat.read(autograded, as_version=4)
+        for cell in nb.cells:
+            if not feedback.HIDDEN.search(cell.source):
+                continue
+            visible = feedback.strip_hidden(cell.source)
+            for output in cell.get("outputs", []):
+                message = output.get("evalue", "")
+                for match in feedback.REFERENCE.finditer(message):
+                    if match.group(0) in visible:  # the release shows it too
+                        continue
+                    quoted += 1
+                    assert match.group(0) not in text, (sub.student, match.group(0))
+                    assert f"{match.group(1)} {feedback.HIDDEN_VALUE}" in text
+    assert quoted > 0  # some wrong answers in the demo class do quote references
+
+
 def test_grades_csv_has_every_submission(graded):
     """Does grades.csv (nbgrader export) carry each submission's score from the gradebook?
 
