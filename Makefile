@@ -48,9 +48,10 @@ mutants: install  ## grade every known student mistake; fails if one keeps full 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
 
-lint: install
+lint: install  ## ruff, then the course's own rules (coursekit/lint.py)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m coursekit lint-course
 
 format: install
 	$(PY) -m ruff format .

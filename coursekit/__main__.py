@@ -1,4 +1,4 @@
-"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table}`."""
+"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table,...}`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, mutants, release, report
+from . import demo, grading, layout, lint, mutants, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     for p in (d, g):
         p.add_argument("--jobs", type=int, default=1, help="grade this many at once")
     sub.add_parser("table", help="print the grades table from the gradebook")
+    sub.add_parser(
+        "lint-course", help="check the labs and checks against the course's rules"
+    )
     m = sub.add_parser(
         "mutants", help="grade each known mistake; fail if one keeps full marks"
     )
@@ -116,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(mutants.format_verdicts(verdicts))
         return 0 if all(v.ok for v in verdicts) else 1
+    elif args.command == "lint-course":
+        code, text = lint.report(root)
+        print(text)
+        return code
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:
