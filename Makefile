@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # installs the missing ones (as root) with scripts/system-packages.sh.
 SYSTEM_PACKAGES :=
 
-.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean
+.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean new-lab
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ demo: install  ## release, grade the demo submissions, print the grades table
 
 grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers)
 	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force)
+
+new-lab: install  ## create a lab from the template: make new-lab NAME=07_something
+	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=07_something"; exit 2; }
+	$(PY) -m coursekit new-lab $(NAME)
 
 table: install
 	$(PY) -m coursekit table

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, lint, mutants, release, report
+from . import demo, grading, layout, lint, mutants, newlab, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -89,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser(
         "lint-course", help="check the labs and checks against the course's rules"
     )
+    n = sub.add_parser(
+        "new-lab",
+        help="create a lab from the template: notebook, checks, demo, mutants",
+    )
+    n.add_argument("name", help="the lab's id, e.g. 07_logistic_regression")
     m = sub.add_parser(
         "mutants", help="grade each known mistake; fail if one keeps full marks"
     )
@@ -119,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(mutants.format_verdicts(verdicts))
         return 0 if all(v.ok for v in verdicts) else 1
+    elif args.command == "new-lab":
+        try:
+            files = newlab.create(args.name, root)
+        except newlab.NewLabError as exc:
+            print(f"new-lab: {exc}", file=sys.stderr)
+            return 2
+        print(newlab.next_steps(args.name, files, root))
     elif args.command == "lint-course":
         code, text = lint.report(root)
         print(text)
