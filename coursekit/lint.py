@@ -88,8 +88,8 @@ def lint_grade_ids(notebooks: Mapping[str, NotebookNode]) -> list[Problem]:
                         "unique-grade-id",
                         here,
                         f"grade id {gid!r} is already used by {seen[gid]}. Grades are "
-                        "stored per grade id: rename this cell's id in JupyterLab's "
-                        "Create Assignment toolbar, with the lab's prefix (e.g. "
+                        "stored per grade id: rename this cell's id in the Create "
+                        "Assignment panel (JupyterLab's right sidebar), with the lab's prefix (e.g. "
                         f"'lab{lab[:2]}_'), and update demo/{lab}.toml and "
                         f"mutants/{lab}.toml if they name it.",
                     )
@@ -143,7 +143,7 @@ def lint_answers_graded(lab: str, nb: NotebookNode) -> list[Problem]:
                     "answer-graded",
                     _where(lab, index, cell),
                     f"answer cell is never graded: {what}. Add a test cell after it "
-                    "(Create Assignment toolbar: 'Autograder tests', with points) "
+                    "(Create Assignment panel in JupyterLab's right sidebar: 'Autograder tests', with points) "
                     "that calls it, or make the cell 'Read-only' if students should "
                     "not answer here.",
                 )
@@ -181,7 +181,7 @@ def lint_points(lab: str, nb: NotebookNode) -> list[Problem]:
                     "points",
                     _where(lab, index, cell),
                     f"graded cell states no points (points = {points!r}): give it a "
-                    "positive number in the Create Assignment toolbar, and say it in "
+                    "positive number in the Create Assignment panel (JupyterLab's right sidebar), and say it in "
                     "the task's heading, e.g. '(2 points)'.",
                 )
             )
@@ -214,8 +214,8 @@ def lint_points(lab: str, nb: NotebookNode) -> list[Problem]:
                 "title-points",
                 _where(lab, title[0], nb.cells[title[0]]),
                 f"the title says {shown.group(1)} points but the graded cells add up "
-                f"to {nice}: fix the heading, or the points of the cells (Create "
-                "Assignment toolbar).",
+                f"to {nice}: fix the heading, or the cells' points (Create Assignment "
+                "panel, in JupyterLab's right sidebar).",
             )
         )
     return problems

@@ -97,7 +97,7 @@ def next_steps(name: str, files: list[Path], root: Path = layout.ROOT) -> str:
         "",
         "next:",
         f"  1. write the lab: .venv/bin/jupyter lab source/{name}/{name}.ipynb "
-        "(View > Cell Toolbar: Create Assignment shows grade ids and points)",
+        "(the Create Assignment panel in the right sidebar shows grade ids and points)",
         f"  2. write its checks in grader_tests/{module}.py and their tests in "
         f"tests/test_grader_{module}.py;",
         f"     run them: .venv/bin/python -m pytest tests/test_grader_{module}.py -q",
