@@ -33,8 +33,8 @@ release: install  ## regenerate release/ and solutions/ from source/
 demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 	$(PY) -m coursekit demo-build
 
-demo: install  ## release, grade the demo submissions, print the grades table
-	$(PY) -m coursekit demo --jobs $(JOBS)
+demo: install  ## release, grade the demo submissions, print the grades table (LAB=<lab>: one lab)
+	$(PY) -m coursekit demo --jobs $(JOBS) $(if $(LAB),--lab $(LAB))
 
 grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers)
 	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force)

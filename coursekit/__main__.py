@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for p in (d, g):
         p.add_argument("--jobs", type=int, default=1, help="grade this many at once")
+    d.add_argument("--lab", help="only this lab's demo class (e.g. a lab just added)")
     sub.add_parser("table", help="print the grades table from the gradebook")
     sub.add_parser(
         "lint-course", help="check the labs and checks against the course's rules"
@@ -104,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     root = args.course.resolve()
+    if getattr(args, "lab", None) and args.lab not in layout.labs(root):
+        print(f"no lab {args.lab!r} in {root / 'source'}", file=sys.stderr)
+        return 2
     start = time.monotonic()
 
     if args.command == "release" and args.lab:
@@ -138,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:
-        if args.command == "demo":
+        if args.command == "demo" and args.lab:
+            release.release(args.lab, root)
+            for line in demo.collect(root, labs={args.lab}):
+                print(line)
+        elif args.command == "demo":
             release.release_all(root)
             for line in demo.collect(root):
                 print(line)

@@ -128,3 +128,9 @@ def test_new_lab_is_released_and_its_demo_class_graded(course, monkeypatch):
     assert {s.student: set(s.loses) for s in subs} == {
         k: set(v[2]) for k, v in scores.items()
     }
+
+
+def test_demo_of_an_unknown_lab_is_refused(capsys):
+    """Does `demo --lab` with a typo say so, instead of an nbgrader traceback?"""
+    assert main(["--course", str(REPO), "demo", "--lab", "09_nope"]) == 2
+    assert "no lab '09_nope' in" in capsys.readouterr().err
