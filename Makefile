@@ -46,8 +46,8 @@ new-lab: install  ## create a lab from the template: make new-lab NAME=07_someth
 table: install
 	$(PY) -m coursekit table
 
-mutants: install  ## grade every known student mistake; fails if one keeps full marks
-	$(PY) -m coursekit mutants --jobs $(JOBS)
+mutants: install  ## grade every known student mistake; fails if one keeps full marks (LAB=<lab>: one lab)
+	$(PY) -m coursekit mutants --jobs $(JOBS) $(if $(LAB),--lab $(LAB))
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
