@@ -102,32 +102,32 @@ def test_new_lab_check_tests_pass(course):
 
 
 def test_new_lab_is_released_and_its_demo_class_graded(course, monkeypatch):
-    """Released, does the correct demo get full marks, blank 0, sum_not_mean half?"""
+    """Released, does the correct demo get full marks and the blank release 0?
+
+    The lab's third demo student (sum_not_mean, 1 of 2) is graded with every
+    lab's demo class once the lab is in the course; two submissions keep this
+    test short.
+    """
     monkeypatch.setenv("PYTHONPATH", str(course))  # the kernels import the new checks
     release.release(LAB, course)
     released = layout.notebook("release", LAB, root=course).read_text()
     assert "BEGIN SOLUTION" not in released and "grader_tests" not in released
     subs = [s for s in demo.load(course / "demo") if s.lab == LAB]
     assert [s.student for s in subs] == ["correct", "blank", "sum_not_mean"]
-    for sub in subs:
+    for sub in subs[:2]:
         path = layout.notebook("submitted", LAB, sub.student, course)
         path.parent.mkdir(parents=True)
         nbformat.write(demo.build(sub, course), path)
     outcomes = grading.autograde_all(course, jobs=2)
     assert {(o.student, o.status) for o in outcomes} == {
-        (s.student, "graded") for s in subs
+        ("correct", "graded"),
+        ("blank", "graded"),
     }
     rows = [r for r in report.rows(course) if r.lab == LAB]
     scores = {r.student: (r.score, r.max_score, r.lost) for r in rows}
-    prefix = "test_lab07"
-    assert scores == {
-        "correct": (2, 2, ()),
-        "blank": (0, 2, (f"{prefix}_mse_form", f"{prefix}_mse_value")),
-        "sum_not_mean": (1, 2, (f"{prefix}_mse_value",)),
-    }
-    assert {s.student: set(s.loses) for s in subs} == {
-        k: set(v[2]) for k, v in scores.items()
-    }
+    cells = ("test_lab07_mse_form", "test_lab07_mse_value")
+    assert scores == {"correct": (2, 2, ()), "blank": (0, 2, cells)}
+    assert set(subs[1].loses) == set(cells)
 
 
 def test_demo_of_an_unknown_lab_is_refused(capsys):
