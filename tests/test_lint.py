@@ -7,8 +7,6 @@ same lab with one rule broken.
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -239,7 +237,6 @@ def test_grader_files_beside_a_notebook_are_caught(tmp_path):
         ("lab-folder", "source/notes/"),
     ]
     assert "move grader code, reference answers and solution data" in str(found[0])
-    shutil.rmtree(course / "source" / "notes")
 
 
 def test_command_line_exit_code_and_messages(tmp_path, capsys):
