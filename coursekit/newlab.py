@@ -104,7 +104,7 @@ def next_steps(name: str, files: list[Path], root: Path = layout.ROOT) -> str:
         f"  3. describe the demo class in demo/{name}.toml and the mistakes in "
         f"mutants/{name}.toml",
         "  4. make release && make demo-build   (release/, solutions/, demo/submitted/)",
-        "  5. make lint                         (ruff and the course's rules)",
+        "  5. make format && make lint          (ruff, then the course's rules)",
         f"  6. make demo LAB={name}   (grades its demo class, checks the expected scores)",
         f"  7. add the lab to README.md's table of labs, then commit source/{name}, "
         "release/, solutions/, demo/, mutants/, grader_tests/ and tests/",
