@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # installs the missing ones (as root) with scripts/system-packages.sh.
 SYSTEM_PACKAGES :=
 
-.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean
+.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean new-lab
 
 install: $(VENV)/.installed
 
@@ -33,24 +33,29 @@ release: install  ## regenerate release/ and solutions/ from source/
 demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 	$(PY) -m coursekit demo-build
 
-demo: install  ## release, grade the demo submissions, print the grades table
-	$(PY) -m coursekit demo --jobs $(JOBS)
+demo: install  ## release, grade the demo submissions, print the grades table (LAB=<lab>: one lab)
+	$(PY) -m coursekit demo --jobs $(JOBS) $(if $(LAB),--lab $(LAB))
 
 grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers)
 	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force)
 
+new-lab: install  ## create a lab from the template: make new-lab NAME=07_something
+	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=07_something"; exit 2; }
+	$(PY) -m coursekit new-lab $(NAME)
+
 table: install
 	$(PY) -m coursekit table
 
-mutants: install  ## grade every known student mistake; fails if one keeps full marks
-	$(PY) -m coursekit mutants --jobs $(JOBS)
+mutants: install  ## grade every known student mistake; fails if one keeps full marks (LAB=<lab>: one lab)
+	$(PY) -m coursekit mutants --jobs $(JOBS) $(if $(LAB),--lab $(LAB))
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
 
-lint: install
+lint: install  ## ruff, then the course's own rules (coursekit/lint.py)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m coursekit lint-course
 
 format: install
 	$(PY) -m ruff format .

@@ -1,4 +1,4 @@
-"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table}`."""
+"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table,...}`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, mutants, release, report
+from . import demo, grading, layout, lint, mutants, newlab, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -85,7 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     for p in (d, g):
         p.add_argument("--jobs", type=int, default=1, help="grade this many at once")
+    d.add_argument("--lab", help="only this lab's demo class (e.g. a lab just added)")
     sub.add_parser("table", help="print the grades table from the gradebook")
+    sub.add_parser(
+        "lint-course", help="check the labs and checks against the course's rules"
+    )
+    n = sub.add_parser(
+        "new-lab",
+        help="create a lab from the template: notebook, checks, demo, mutants",
+    )
+    n.add_argument("name", help="the lab's id, e.g. 07_logistic_regression")
     m = sub.add_parser(
         "mutants", help="grade each known mistake; fail if one keeps full marks"
     )
@@ -96,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     root = args.course.resolve()
+    if getattr(args, "lab", None) and args.lab not in layout.labs(root):
+        print(f"no lab {args.lab!r} in {root / 'source'}", file=sys.stderr)
+        return 2
     start = time.monotonic()
 
     if args.command == "release" and args.lab:
@@ -116,10 +128,25 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(mutants.format_verdicts(verdicts))
         return 0 if all(v.ok for v in verdicts) else 1
+    elif args.command == "new-lab":
+        try:
+            files = newlab.create(args.name, root)
+        except newlab.NewLabError as exc:
+            print(f"new-lab: {exc}", file=sys.stderr)
+            return 2
+        print(newlab.next_steps(args.name, files, root))
+    elif args.command == "lint-course":
+        code, text = lint.report(root)
+        print(text)
+        return code
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:
-        if args.command == "demo":
+        if args.command == "demo" and args.lab:
+            release.release(args.lab, root)
+            for line in demo.collect(root, labs={args.lab}):
+                print(line)
+        elif args.command == "demo":
             release.release_all(root)
             for line in demo.collect(root):
                 print(line)

@@ -1,0 +1,260 @@
+"""Does the course linter pass the course, and catch each broken rule with a clear message?
+
+Each rule is tested on a small notebook built with nbformat's v4 helpers (as
+nbgrader's own tests build theirs): a lab that follows every rule, then the
+same lab with one rule broken.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from coursekit import layout, lint
+
+from .conftest import REPO, make_course
+
+ANSWER = '''def mse(y_hat, y):
+    """Mean squared error."""
+    ### BEGIN SOLUTION
+    loss = ((y_hat - y) ** 2).mean()
+    ### END SOLUTION
+    return loss'''
+TEST = """assert mse is not None
+### BEGIN HIDDEN TESTS
+from grader_tests import lab07_x as lab
+
+lab.check_mse(mse)
+### END HIDDEN TESTS"""
+
+
+def nbgrader(grade_id, grade=False, solution=False, points=None, locked=True):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked,
+            "schema_version": 3, "solution": solution, "task": False}  # fmt: skip
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def title(text="# Lab 07: X (2 points)", grade_id="x_title"):
+    return new_markdown_cell(text, metadata=nbgrader(grade_id))
+
+
+def answer(source=ANSWER, grade_id="x_mse"):
+    return new_code_cell(
+        source, metadata=nbgrader(grade_id, solution=True, locked=False)
+    )
+
+
+def graded_cell(source=TEST, grade_id="test_x_mse", points=2):
+    return new_code_cell(source, metadata=nbgrader(grade_id, grade=True, points=points))
+
+
+def notebook(*cells):
+    nb = new_notebook(cells=list(cells))
+    nb.metadata.kernelspec = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    return nb
+
+
+def good():
+    return notebook(title(), answer(), graded_cell())
+
+
+def problems(nb, lab="07_x"):
+    return lint.lint_notebook(lab, nb)
+
+
+def only(found, rule):
+    """The single problem found, which must break `rule`."""
+    assert [p.rule for p in found] == [rule], [str(p) for p in found]
+    return str(found[0])
+
+
+def test_the_course_passes():
+    """Does every lab of this course follow every rule?"""
+    found = lint.lint_course(REPO)
+    assert found == [], "\n".join(map(str, found))
+
+
+def test_a_good_lab_passes():
+    """Is the small lab the other tests break clean to begin with?"""
+    assert problems(good()) == []
+    assert lint.lint_grade_ids({"07_x": good(), "08_y": notebook()}) == []
+
+
+def test_grade_ids_are_unique_across_the_course():
+    """Is a grade id used in two labs named, with both places?"""
+    other = notebook(title("# Lab 08: Y", "y_title"), answer(grade_id="x_mse"))
+    text = only(lint.lint_grade_ids({"07_x": good(), "08_y": other}), "unique-grade-id")
+    assert text.startswith("source/08_y/08_y.ipynb, cell 1 (x_mse): grade id 'x_mse'")
+    assert "already used by source/07_x/07_x.ipynb, cell 1 (x_mse)" in text
+
+
+def test_an_answer_without_a_test_cell_is_caught():
+    """Is an answer cell that no test cell follows named?"""
+    alone = notebook(title("# Lab 07: X (0 points)"), answer())
+    assert "no test cell after it uses mse" in only(problems(alone), "answer-graded")
+    found = problems(notebook(title(), graded_cell(), answer()))
+    assert [p.rule for p in found] == ["answer-graded"]
+    assert str(found[0]).startswith("source/07_x/07_x.ipynb, cell 2 (x_mse): answer")
+    assert "no test cell after it uses mse" in str(found[0])
+
+
+def test_an_answer_whose_tests_use_something_else_is_caught():
+    """A test cell follows, but never calls what the answer defines: still ungraded."""
+    other = TEST.replace("mse", "mae")
+    text = only(
+        problems(notebook(title(), answer(), graded_cell(other))), "answer-graded"
+    )
+    assert "no test cell after it uses mse" in text
+
+
+@pytest.mark.parametrize("points", [None, 0, -1, "2"])
+def test_a_graded_cell_without_points_is_caught(points):
+    """Is a test cell with no (or no positive) points named?"""
+    nb = notebook(title("# Lab 07: X (0 points)"), answer(), graded_cell(points=points))
+    text = only(problems(nb), "points")
+    assert text.startswith("source/07_x/07_x.ipynb, cell 2 (test_x_mse): graded cell")
+
+
+@pytest.mark.parametrize(
+    "heading, fragment",
+    [
+        ("# Lab 07: X (3 points)", "the title says 3 points but the graded cells add up to 2"),
+        ("# Lab 07: X", "does not show the lab's total: its graded cells add up to 2 points"),
+        ("## Lab 07: X (2 points)", "no title heading"),
+    ],
+)  # fmt: skip
+def test_the_title_must_show_the_total(heading, fragment):
+    """Does the title heading have to show the sum of the cells' points?"""
+    text = only(
+        problems(notebook(title(heading), answer(), graded_cell())), "title-points"
+    )
+    assert fragment in text
+
+
+@pytest.mark.parametrize(
+    "hidden, fragment",
+    [
+        ("from grader_tests import lab07_x as lab\n\nassert abs(mse(1, 2) - 1) < 1e-9",
+         "its statement is a Assert, not a call"),
+        ("from grader_tests import lab07_x as lab\n\nx = 2\nlab.check_mse(mse)",
+         "has 2 statements besides imports, expected one call"),
+        ("import numpy as np\nfrom grader_tests import lab07_x as lab\n\nlab.check_mse(mse)",
+         "imports 'numpy': import only from grader_tests"),
+        ("print(mse(1, 2))", "the call is not into grader_tests"),
+        ("from grader_tests_fake import lab\n\nlab.check_mse(mse)",
+         "imports from 'grader_tests_fake'"),
+    ],
+)  # fmt: skip
+def test_hidden_tests_are_one_call_into_grader_tests(hidden, fragment):
+    """Is hidden logic written in the notebook (not in grader_tests) caught?"""
+    source = f"assert mse is not None\n{lint.HIDDEN[0]}\n{hidden}\n{lint.HIDDEN[1]}"
+    text = only(
+        problems(notebook(title(), answer(), graded_cell(source))), "hidden-tests"
+    )
+    assert (
+        "cell 2 (test_x_mse): hidden tests must be one call into grader_tests" in text
+    )
+    assert fragment in text
+
+
+def test_hidden_tests_outside_a_test_cell_or_unclosed_are_caught():
+    """Are hidden tests in an answer cell, or without their end marker, named?"""
+    stray = ANSWER + "\n" + TEST.split("\n", 1)[1]
+    found = problems(notebook(title(), answer(stray), graded_cell()))
+    assert "not an autograder test cell" in only(found, "hidden-tests")
+    unclosed = TEST.replace(lint.HIDDEN[1], "")
+    found = problems(notebook(title(), answer(), graded_cell(unclosed)))
+    assert "(found 1 and 0)" in only(found, "hidden-tests")
+
+
+def test_outputs_and_execution_counts_are_caught():
+    """Is a source cell with an output, or only an execution count, named?"""
+    nb = good()
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="hello\n")]
+    assert "cell 1 (x_mse): the cell holds outputs" in only(problems(nb), "no-outputs")
+    nb = good()
+    nb.cells[2].execution_count = 3
+    assert "cell 2 (test_x_mse)" in only(problems(nb), "no-outputs")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {},
+        {"name": "course-sandbox", "language": "python"},
+        {"name": "ir", "language": "R"},
+    ],
+)
+def test_the_kernelspec_must_be_python3(spec):
+    """Is a notebook saved with another kernel (or none) named?"""
+    nb = good()
+    nb.metadata.kernelspec = spec
+    text = only(problems(nb), "kernelspec")
+    assert text.startswith("source/07_x/07_x.ipynb: the notebook's kernelspec is")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import sys\n\ndef check(x):\n    print('bad', file=sys.stderr)\n",
+        "import sys\n\ndef check(x):\n    sys.stderr.write('bad')\n",
+        "from sys import stderr\n",
+        "import os\n\ndef check(x):\n    os.write(2, b'bad')\n",
+    ],
+)
+def test_checks_must_not_write_to_stderr(code):
+    """Is a check that writes to stderr (which costs its cell all points) named?"""
+    text = only(lint.lint_check_source("grader_tests/lab07_x.py", code), "no-stderr")
+    assert text.startswith("grader_tests/lab07_x.py:")
+    assert (
+        "nbgrader gives 0 points to a test cell that writes anything to stderr" in text
+    )
+
+
+def test_checks_that_swallow_stderr_pass():
+    """Redirecting stderr away (what validate.quiet does) is fine."""
+    code = "import contextlib, io\nwith contextlib.redirect_stderr(io.StringIO()):\n    pass\n"
+    assert lint.lint_check_source("grader_tests/x.py", code) == []
+
+
+def test_grader_files_beside_a_notebook_are_caught(tmp_path):
+    """Is a reference file in source/<lab>/ (copied to students) named, and a bad folder?"""
+    course = make_course(tmp_path)
+    lab = "01_gd_from_scratch"
+    (course / "source" / lab / "reference.npy").write_bytes(b"\x93NUMPY")
+    (course / "source" / lab / ".ipynb_checkpoints").mkdir()  # nbgrader skips it
+    (course / "source" / "notes").mkdir()
+    found = lint.lint_course(course)
+    assert [(p.rule, p.where) for p in found] == [
+        ("lab-folder", "source/01_gd_from_scratch/reference.npy"),
+        ("lab-folder", "source/notes/"),
+    ]
+    assert "move grader code, reference answers and solution data" in str(found[0])
+
+
+def test_command_line_exit_code_and_messages(tmp_path, capsys):
+    """Does `python -m coursekit lint-course` print each problem and fail on one?"""
+    from coursekit.__main__ import main
+
+    course = make_course(tmp_path)
+    assert main(["--course", str(course), "lint-course"]) == 0
+    labs = len(layout.labs(course))
+    assert capsys.readouterr().out.strip() == f"course lint: {labs} labs, no problems"
+    path = course / "source" / "03_autograd" / "03_autograd.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = nb.cells[0].source.replace("(11 points)", "(12 points)")
+    nbformat.write(nb, path)
+    assert main(["--course", str(course), "lint-course"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "source/03_autograd/03_autograd.ipynb, cell 0 (ag_md_title): the title says "
+        in out
+    )
+    assert out.strip().endswith(f"1 problem in {labs} labs")
