@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, mutants, release, report
+from . import classreport, demo, grading, layout, mutants, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -38,6 +38,8 @@ def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
         print(f"gradebook backed up to {backup.relative_to(root)}")
     outcomes = grading.autograde_all(root, force=force, jobs=jobs)
     problems = grading.feedback_and_export(root)
+    for path in classreport.write_all(root):
+        print(f"wrote {path.relative_to(root)}")
     expected = expected_scores(root) if with_expected else None
     print()
     print(report.format_table(report.rows(root), expected))
@@ -48,7 +50,8 @@ def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
         print(f"PROBLEM {p}")
     print(
         f"\n{len(outcomes)} submissions, {len(failed)} could not be graded (scored 0); "
-        "feedback in feedback/, grades in grades.csv"
+        "feedback in feedback/, grades in grades.csv and grades-by-question.csv, "
+        "class report in report/index.html"
     )
     mismatched = expected and any(
         abs(expected[(r.student, r.lab)] - r.score) > 1e-9
