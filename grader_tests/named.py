@@ -41,6 +41,8 @@ VISIBLE_PHRASES: dict[str, str] = {
     "did you compute the gradient for b?": "GradientNotComputed",
     "did you forget to average the per-example terms": "NotAveraged",
     ".grad.zero_()?": "NoZeroGrad",
+    "means optimizer.zero_grad() is missing": "NoZeroGrad",
+    "means the gradients accumulated": "NoZeroGrad",
 }
 
 
