@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import classreport, demo, grading, layout, mutants, release, report
+from . import classreport, demo, grading, layout, mutants, pairs, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser(
-        "release", help="regenerate release/ and solutions/ from source/"
+        "release",
+        help="sync source/ with labs/, then regenerate release/ and solutions/",
     )
     r.add_argument("--lab", help="only this lab")
     sub.add_parser("demo-build", help="rebuild demo/submitted/ from demo/<lab>.toml")
@@ -101,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     root = args.course.resolve()
     start = time.monotonic()
 
+    if args.command in ("release", "demo"):
+        # Each lab's notebook and its paired script (labs/<lab>.py) agree first.
+        for line in pairs.sync(root):
+            print(line)
     if args.command == "release" and args.lab:
         release.release(args.lab, root)
     elif args.command == "release":

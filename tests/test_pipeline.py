@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import classreport, demo, grading, layout, release, report
+from coursekit import classreport, demo, grading, layout, pairs, release, report
 from grader_tests import named
 
 from .conftest import REPO, make_course
@@ -25,6 +25,7 @@ SUBMISSIONS = demo.load(REPO / "demo")
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> tuple[Path, list[grading.Outcome]]:
     root = make_course(tmp_path_factory.mktemp("course"))
+    pairs.regenerate(root)  # the notebooks as their paired scripts give them
     release.release_all(root)
     demo.collect(root)
     outcomes = grading.autograde_all(
@@ -35,7 +36,8 @@ def graded(tmp_path_factory) -> tuple[Path, list[grading.Outcome]]:
 
 
 def test_release_matches_committed_release_and_solutions(graded):
-    """Is release/ (and solutions/) exactly what nbgrader generates from source/ today?"""
+    """Is release/ (and solutions/) exactly what nbgrader generates today from the
+    notebooks that the paired scripts in labs/ give?"""
     root, _ = graded
     for lab in layout.labs(REPO):
         for step in ("release", "solutions"):
