@@ -151,7 +151,13 @@ def _histogram_png(lab: str, totals: list[float], top: float) -> str:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 2.6), dpi=100)
-    ax.hist(totals, bins=range(int(top) + 2), color="#4c72b0", edgecolor="white")
+    from matplotlib.ticker import MaxNLocator
+
+    # one bar per whole point, centred on it; students are counted in whole numbers
+    edges = [k - 0.5 for k in range(int(top) + 2)]
+    ax.hist(totals, bins=edges, color="#4c72b0", edgecolor="white")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(f"auto-graded score (of {top:g})")
     ax.set_ylabel("students")
     ax.set_title(lab)
