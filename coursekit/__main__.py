@@ -7,7 +7,17 @@ import sys
 import time
 from pathlib import Path
 
-from . import classreport, demo, grading, layout, mutants, pairs, release, report
+from . import (
+    classreport,
+    demo,
+    grading,
+    jupyterlab,
+    layout,
+    mutants,
+    pairs,
+    release,
+    report,
+)
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -98,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument(
         "--every", type=int, default=1, help="only every k-th mutant (a sample)"
     )
+    lab = sub.add_parser(
+        "lab", help="JupyterLab on a scratch copy of a released lab (students' view)"
+    )
+    lab.add_argument("--lab", help="the lab to open (default: the first)")
+    fg = sub.add_parser(
+        "formgrader", help="JupyterLab with nbgrader's formgrader (instructors' view)"
+    )
+    for p in (lab, fg):
+        p.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1")
     args = parser.parse_args(argv)
     root = args.course.resolve()
     start = time.monotonic()
@@ -124,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(mutants.format_verdicts(verdicts))
         return 0 if all(v.ok for v in verdicts) else 1
+    elif args.command == "lab":
+        name = args.lab or layout.labs(root)[0]
+        print(f"student copy: {jupyterlab.student_copy(name, root).relative_to(root)}")
+        view = root / jupyterlab.STUDENT_VIEW
+        return jupyterlab.serve(root, view, args.port, f"lab/tree/{name}/{name}.ipynb")
+    elif args.command == "formgrader":
+        return jupyterlab.serve(root, root, args.port, "formgrader")
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import classreport, demo, grading, layout, pairs, release, report
+from coursekit import classreport, demo, grading, layout, report
 from grader_tests import named
 
 from .conftest import REPO, make_course
@@ -23,16 +23,9 @@ SUBMISSIONS = demo.load(REPO / "demo")
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> tuple[Path, list[grading.Outcome]]:
-    root = make_course(tmp_path_factory.mktemp("course"))
-    pairs.regenerate(root)  # the notebooks as their paired scripts give them
-    release.release_all(root)
-    demo.collect(root)
-    outcomes = grading.autograde_all(
-        root, jobs=2
-    )  # two workers, as `make demo` on 2 cores
-    assert grading.feedback_and_export(root) == []
-    return root, outcomes
+def graded(graded_course) -> tuple[Path, list[grading.Outcome]]:
+    """The demo class graded once per test session (tests/conftest.py)."""
+    return graded_course
 
 
 def test_release_matches_committed_release_and_solutions(graded):
