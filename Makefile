@@ -11,9 +11,9 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 # Debian packages that some tests use, as PACKAGE=file-it-provides; `make test`
 # installs the missing ones (as root) with scripts/system-packages.sh.
-SYSTEM_PACKAGES :=
+SYSTEM_PACKAGES := chromium=/usr/bin/chromium
 
-.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean new-lab
+.PHONY: install system-packages release demo-build demo grade table mutants lab formgrader test lint format clean new-lab
 
 install: $(VENV)/.installed
 
@@ -48,6 +48,12 @@ table: install
 
 mutants: install  ## grade every known student mistake; fails if one keeps full marks (LAB=<lab>: one lab)
 	$(PY) -m coursekit mutants --jobs $(JOBS) $(if $(LAB),--lab $(LAB))
+
+lab: install  ## JupyterLab on a scratch copy of a released lab, students' view (LAB=<lab>, PORT=8888)
+	$(PY) -m coursekit lab $(if $(LAB),--lab $(LAB)) --port $(or $(PORT),8888)
+
+formgrader: install  ## JupyterLab with nbgrader's formgrader, instructors' view (after make demo or make grade)
+	$(PY) -m coursekit formgrader --port $(or $(PORT),8888)
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

@@ -7,7 +7,19 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, lint, mutants, newlab, release, report
+from . import (
+    classreport,
+    demo,
+    grading,
+    jupyterlab,
+    layout,
+    lint,
+    mutants,
+    newlab,
+    pairs,
+    release,
+    report,
+)
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -38,6 +50,8 @@ def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
         print(f"gradebook backed up to {backup.relative_to(root)}")
     outcomes = grading.autograde_all(root, force=force, jobs=jobs)
     problems = grading.feedback_and_export(root)
+    for path in classreport.write_all(root):
+        print(f"wrote {path.relative_to(root)}")
     expected = expected_scores(root) if with_expected else None
     print()
     print(report.format_table(report.rows(root), expected))
@@ -48,7 +62,8 @@ def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
         print(f"PROBLEM {p}")
     print(
         f"\n{len(outcomes)} submissions, {len(failed)} could not be graded (scored 0); "
-        "feedback in feedback/, grades in grades.csv"
+        "feedback in feedback/, grades in grades.csv and grades-by-question.csv, "
+        "class report in report/index.html"
     )
     mismatched = expected and any(
         abs(expected[(r.student, r.lab)] - r.score) > 1e-9
@@ -69,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser(
-        "release", help="regenerate release/ and solutions/ from source/"
+        "release",
+        help="sync source/ with labs/, then regenerate release/ and solutions/",
     )
     r.add_argument("--lab", help="only this lab")
     sub.add_parser("demo-build", help="rebuild demo/submitted/ from demo/<lab>.toml")
@@ -103,6 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument(
         "--every", type=int, default=1, help="only every k-th mutant (a sample)"
     )
+    lab = sub.add_parser(
+        "lab", help="JupyterLab on a scratch copy of a released lab (students' view)"
+    )
+    lab.add_argument("--lab", help="the lab to open (default: the first)")
+    fg = sub.add_parser(
+        "formgrader", help="JupyterLab with nbgrader's formgrader (instructors' view)"
+    )
+    for p in (lab, fg):
+        p.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1")
     args = parser.parse_args(argv)
     root = args.course.resolve()
     if getattr(args, "lab", None) and args.lab not in layout.labs(root):
@@ -110,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     start = time.monotonic()
 
+    if args.command in ("release", "demo"):
+        # Each lab's notebook and its paired script (labs/<lab>.py) agree first.
+        for line in pairs.sync(root):
+            print(line)
     if args.command == "release" and args.lab:
         release.release(args.lab, root)
     elif args.command == "release":
@@ -139,6 +168,13 @@ def main(argv: list[str] | None = None) -> int:
         code, text = lint.report(root)
         print(text)
         return code
+    elif args.command == "lab":
+        name = args.lab or layout.labs(root)[0]
+        print(f"student copy: {jupyterlab.student_copy(name, root).relative_to(root)}")
+        view = root / jupyterlab.STUDENT_VIEW
+        return jupyterlab.serve(root, view, args.port, f"lab/tree/{name}/{name}.ipynb")
+    elif args.command == "formgrader":
+        return jupyterlab.serve(root, root, args.port, "formgrader")
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:

@@ -222,12 +222,19 @@ def grade_one(root: Path, lab: str, student: str) -> Outcome:
 def feedback_and_export(root: Path = layout.ROOT) -> list[str]:
     """Generate feedback for every lab and export grades.csv; return problems found."""
     problems = []
-    for lab in layout.labs(root):
-        if not any((root / "autograded").glob(f"*/{lab}")):
-            continue  # nothing graded for this lab yet
+    graded = [
+        lab for lab in layout.labs(root) if any((root / "autograded").glob(f"*/{lab}"))
+    ]  # labs with nothing graded yet get no feedback
+    start = time.monotonic()
+    for i, lab in enumerate(graded, 1):
         result = nbgrader_app.run(["generate_feedback", lab, "--force"], root)
         if not result.ok:
             problems.append(f"generate_feedback {lab}: {explain_failure(result.log)}")
+        print(
+            f"[{i}/{len(graded)}] feedback {lab:<28} {'ok' if result.ok else 'FAILED'}"
+            f"  (elapsed {time.monotonic() - start:5.1f} s)",
+            flush=True,
+        )
     result = nbgrader_app.run(["export", "--to", str(root / "grades.csv")], root)
     if not result.ok:
         problems.append(f"export: {explain_failure(result.log)}")

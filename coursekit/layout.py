@@ -48,6 +48,7 @@ def copy_course(dest: Path, root: Path = ROOT) -> Path:
     Grading there touches nothing of the original: tests and mutation runs use it.
     """
     shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
-    for folder in ("source", "release", "solutions", "demo"):
-        shutil.copytree(root / folder, dest / folder)
+    for folder in ("source", "release", "solutions", "demo", "labs"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, dest / folder)
     return dest

@@ -92,6 +92,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
         course = layout.copy_course(Path(tmp), root)
         for lab in sorted({m.lab for m in mutants}):
+            print(f"releasing {lab} into a scratch course", flush=True)
             release.release(lab, course)
         for m in mutants:
             sub = demo.DemoSubmission(
@@ -133,4 +134,11 @@ def format_verdicts(verdicts: list[Verdict]) -> str:
         f"{len(survivors)} survived, "
         f"{sum(bool(v.mutant.equivalent) for v in verdicts)} listed as equivalent"
     )
+    # The failures again, at the end, where a long run's reader looks first.
+    lines += [f"survived: {v.mutant.lab} {v.mutant.name}" for v in survivors]
+    lines += [
+        f"not graded: {v.mutant.lab} {v.mutant.name} ({v.error})"
+        for v in verdicts
+        if v.error
+    ]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from . import layout, nbgrader_app
@@ -20,9 +21,31 @@ def release(lab: str, root: Path = layout.ROOT) -> None:
 
 
 def release_all(root: Path = layout.ROOT) -> list[str]:
-    """Release every lab in `source/`; return the lab ids."""
-    found = layout.labs(root)
-    for lab in found:
-        print(f"releasing {lab}", flush=True)
-        release(lab, root)
+    """Release every lab in `source/`, with progress; return the lab ids.
+
+    A lab that fails does not stop the others; the run ends with a summary of
+    the failures and raises ReleaseError if there was one.
+    """
+    found, failed = layout.labs(root), []
+    start = time.monotonic()
+    for i, lab in enumerate(found, 1):
+        t0 = time.monotonic()
+        try:
+            release(lab, root)
+            status = "released"
+        except ReleaseError as error:
+            failed.append((lab, str(error)))
+            status = "FAILED"
+        print(
+            f"[{i}/{len(found)}] {lab:<28} {status:<8} {time.monotonic() - t0:4.1f} s"
+            f"  (elapsed {time.monotonic() - start:5.1f} s)",
+            flush=True,
+        )
+    if failed:
+        for lab, error in failed:
+            print(f"release failed: {lab}: {error.splitlines()[0]}", flush=True)
+        raise ReleaseError(
+            f"{len(failed)} of {len(found)} labs failed to release:\n"
+            + "\n".join(error for _, error in failed)
+        )
     return found

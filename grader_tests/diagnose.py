@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from grader_tests import messages
+from grader_tests.named import Diagnosis, mistake_of
 
 # A mistaken formula evaluated in float32 lands within ~1e-6 relative of its candidate;
 # the table's factors differ by 2x or more, so 1e-3 matches one without confusing two.
@@ -25,35 +26,36 @@ def gradient_signatures(n: int) -> list[tuple[float, str]]:
     """(factor, message) pairs for the gradient of a mean over n examples.
 
     got = factor * expected. Messages are templates with {name}, {got}, {expected},
-    {ratio} and {n}; factors equal to 1 or repeated (small n) are left out.
+    {ratio} and {n}; factors equal to 1 or repeated (small n) are left out. Each
+    message is a `Diagnosis` naming its mistake (see grader_tests.named).
     """
     got_expected = "Got {got}, expected {expected}."
-    table = [
+    table = [  # (factor, message, the mistake it names)
         (n, "{name} is {ratio}x the reference (N = {n}): did you sum over the examples "
-            "instead of averaging? " + got_expected),
+            "instead of averaging? " + got_expected, "SummedNotAveraged"),
         (0.5, "{name} is half the reference: got {got}, expected {expected}. Did you "
-              "leave out the factor 2 that the derivative of the square brings down?"),
+              "leave out the factor 2 that the derivative of the square brings down?", "MissingFactor2"),
         (-1.0, "{name} has the wrong sign: got {got}, expected {expected}. Did you "
-               "write y - y_hat instead of y_hat - y?"),
+               "write y - y_hat instead of y_hat - y?", "WrongSign"),
         (-n, "{name} is {ratio}x the reference (N = {n}): did you sum over the "
              "examples instead of averaging, and write y - y_hat instead of "
-             "y_hat - y? " + got_expected),
+             "y_hat - y? " + got_expected, "SummedAndWrongSign"),
         (n / 2, "{name} is {ratio}x the reference (N = {n}): did you sum over the "
                 "examples instead of averaging, and leave out the factor 2? "
-                + got_expected),
+                + got_expected, "SummedAndMissingFactor2"),
         (-0.5, "{name} is {ratio}x the reference: got {got}, expected {expected}. Did "
-               "you write y - y_hat instead of y_hat - y, and leave out the factor 2?"),
+               "you write y - y_hat instead of y_hat - y, and leave out the factor 2?", "WrongSignAndMissingFactor2"),
         (2.0, "{name} is twice the reference: got {got}, expected {expected}. Did you "
-              "multiply by 2 twice?"),
+              "multiply by 2 twice?", "DoubledFactor2"),
         (1 / n, "{name} is {ratio}x the reference (1/N, N = {n}): did you divide by N "
-                "twice (a mean, then / N again)? " + got_expected),
+                "twice (a mean, then / N again)? " + got_expected, "DividedTwice"),
         (0.0, "{name} is 0, but should be {expected}: did you forget to compute "
-              "{name} (returned zeros or an untouched initial value)?"),
+              "{name} (returned zeros or an untouched initial value)?", "GradientNotComputed"),
     ]  # fmt: skip
     kept: list[tuple[float, str]] = []
-    for factor, message in table:
+    for factor, message, mistake in table:
         if factor != 1 and all(factor != f for f, _ in kept):
-            kept.append((float(factor), message))
+            kept.append((float(factor), Diagnosis(message, mistake)))
     return kept
 
 
@@ -88,7 +90,10 @@ def diagnose_scalar(name: str, got: float, expected: float, n: int) -> str | Non
     fields = {"name": name, "got": g, "expected": e, "n": n}
     fields["ratio"] = messages.fmt_ratio(got / expected)
     candidates = [
-        ([factor * expected], template.format(**fields))
+        (
+            [factor * expected],
+            Diagnosis(template.format(**fields), mistake_of(template)),
+        )
         for factor, template in gradient_signatures(n)
     ]
     return best_match([got], candidates)

@@ -24,6 +24,7 @@ from grader_tests.lab02_reference import (
     reference_run,
     reference_train,
 )
+from grader_tests.named import Diagnosis
 
 Vector = list[tuple[list[float], str]]
 Scalar = list[tuple[float, str]]
@@ -76,8 +77,9 @@ def predict(
     return [
         (_flat(w + b * x), "predict swaps b and w: did you write w + b * x? The "
          "intercept b is added, the slope w multiplies x."),
-        (_flat(p.true_b + p.true_w * x), f"predict ignores b and w: it returned the "
-         f"true line {p.true_b} + {p.true_w} * x. Use the parameters: b + w * x."),
+        (_flat(p.true_b + p.true_w * x), Diagnosis(f"predict ignores b and w: it "
+         f"returned the true line {p.true_b} + {p.true_w} * x. Use the parameters: "
+         "b + w * x.", "TrueLine")),
         (_flat(w * x), "predict leaves out the intercept: did you forget b + ?"),
         (_flat(b + x), "predict leaves out the slope: did you forget w * ?"),
         (_flat(b + w * lab_x), "predict ignores its argument x: did you use the "

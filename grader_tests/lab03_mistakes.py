@@ -24,6 +24,7 @@ from grader_tests.lab03_reference import (
     reference_mse,
     reference_train,
 )
+from grader_tests.named import Diagnosis
 
 Scalar = list[tuple[float, str]]
 
@@ -165,8 +166,9 @@ def train(x: np.ndarray, y: np.ndarray, run: dict, kind: str) -> list[Run]:
                 f"source document's gradient, N = {n} times too large "
                 "(np.dot(2 * x, y_hat - y) is already a sum): did you update with it "
                 "instead of with w.grad?", losses_only=True),
-            Run(*mistaken_train(*args, ascend=True), "This matches gradient ascent: "
-                "did you write w += lr * w.grad instead of w -= lr * w.grad?"),
+            Run(*mistaken_train(*args, ascend=True), Diagnosis("This matches "
+                "gradient ascent: did you write w += lr * w.grad instead of "
+                "w -= lr * w.grad?", "GradientAscent")),
             Run(*mistaken_train(*args, frozen=True), f"w never moved from w0 = {w0}: "
                 "does the update change w itself, in place (w -= lr * w.grad inside "
                 "torch.no_grad())?" + (" Or does it use w instead of w.grad? "
@@ -174,9 +176,10 @@ def train(x: np.ndarray, y: np.ndarray, run: dict, kind: str) -> list[Run]:
         ]  # fmt: skip
         shrunk = mistaken_train(*args, shrink=True)
         runs.append(
-            Run(*shrunk, "This matches a run that updates with the weights instead of "
-                "their gradient, w -= lr * w: w only shrinks towards 0 and the loss "
-                "barely moves. Subtract lr * w.grad.",
+            Run(*shrunk, Diagnosis("This matches a run that updates with the "
+                "weights instead of their gradient, w -= lr * w: w only shrinks "
+                "towards 0 and the loss barely moves. Subtract lr * w.grad.",
+                "UpdatedWithWeights"),
                 losses_only=shrunk[0] == w0)  # from w0 = 0: the frozen run's w
         )  # fmt: skip
     else:
@@ -196,8 +199,9 @@ def train(x: np.ndarray, y: np.ndarray, run: dict, kind: str) -> list[Run]:
                 "broadcast to (n, n), every prediction against every target (PyTorch "
                 "warns: 'Using a target size ... different to the input size'). "
                 "Reshape y to (n, 1) as well."),
-            Run(*mistaken_train(*args, ascend=True), "This matches gradient ascent: "
-                "did you pass maximize=True or a negative lr to optim.SGD?"),
+            Run(*mistaken_train(*args, ascend=True), Diagnosis("This matches "
+                "gradient ascent: did you pass maximize=True or a negative lr to "
+                "optim.SGD?", "GradientAscent")),
         ]  # fmt: skip
     runs.append(
         Run(*mistaken_train(*args, record_after=True), "losses[0] is the loss after the "

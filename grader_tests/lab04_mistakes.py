@@ -23,6 +23,7 @@ from grader_tests.lab04_reference import (
     seeded_run,
     simulate,
 )
+from grader_tests.named import Diagnosis
 
 Candidates = list[tuple[list[float], str]]
 
@@ -309,11 +310,12 @@ def gradient_shape(name: str, shape: tuple[int, ...], n: int, m: int) -> str | N
 def step(name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> Candidates:
     """The new w (or b) of step: with the weights, uphill, no lr, unchanged."""
     return [
-        (_flat(param * (1 - lr)), f"The new {name} is {name} * (1 - lr): did you "
-         f"update with the weights instead of their gradient, like the seed "
-         f"document's {name}.sub_({name} * lr)? Subtract {name}.grad * lr."),
-        (_flat(param + lr * grad), f"The new {name} moved uphill: did you add "
-         f"{name}.grad * lr instead of subtracting it?"),
+        (_flat(param * (1 - lr)), Diagnosis(f"The new {name} is {name} * (1 - lr): "
+         f"did you update with the weights instead of their gradient, like the seed "
+         f"document's {name}.sub_({name} * lr)? Subtract {name}.grad * lr.",
+         "UpdatedWithWeights")),
+        (_flat(param + lr * grad), Diagnosis(f"The new {name} moved uphill: did you "
+         f"add {name}.grad * lr instead of subtracting it?", "GradientAscent")),
         (_flat(param - grad), f"Did you forget to multiply {name}.grad by lr?"),
         (_flat(param - lr * lr * grad), "Did you multiply by lr twice?"),
     ]  # fmt: skip
@@ -341,15 +343,15 @@ def train_run(
         return _flat(w, b)
 
     return [
-        (run(update="ascend"), "w, b match a run that climbs the loss: did you add "
-         "w.grad * lr instead of subtracting it?"),
-        (run(zero_grad=False), "w, b match a run whose gradients were never zeroed: "
-         "did you forget w.grad.zero_() and b.grad.zero_() after the update? PyTorch "
-         "adds each backward's gradients to .grad, so every step used the sum of all "
-         "the gradients so far."),
-        (run(update="weights"), "w, b match a run updated with the weights instead "
-         "of their gradient (each epoch w = w * (1 - lr)), the seed document's "
-         "w.sub_(w * lr): subtract w.grad * lr."),
+        (run(update="ascend"), Diagnosis("w, b match a run that climbs the loss: "
+         "did you add w.grad * lr instead of subtracting it?", "GradientAscent")),
+        (run(zero_grad=False), Diagnosis("w, b match a run whose gradients were never "
+         "zeroed: did you forget w.grad.zero_() and b.grad.zero_() after the update? "
+         "PyTorch adds each backward's gradients to .grad, so every step used the sum "
+         "of all the gradients so far.", "NoZeroGrad")),
+        (run(update="weights"), Diagnosis("w, b match a run updated with the weights "
+         "instead of their gradient (each epoch w = w * (1 - lr)), the seed "
+         "document's w.sub_(w * lr): subtract w.grad * lr.", "UpdatedWithWeights")),
         (run(num_epochs=num_epochs - 1), f"w, b match {num_epochs - 1} epochs, one "
          f"too few: does the loop run range(num_epochs) = {num_epochs} times?"),
         (run(num_epochs=num_epochs + 1), f"w, b match {num_epochs + 1} epochs, one "

@@ -24,6 +24,7 @@ from grader_tests.lab05_reference import (
     reference_mse,
     reference_order,
 )
+from grader_tests.named import Diagnosis
 
 Vector = list[tuple[list[float], str]]
 Scalar = list[tuple[float, str]]
@@ -31,9 +32,10 @@ Scalar = list[tuple[float, str]]
 SOURCE_LR = 3e-5  # the learning rate of document 003's from-scratch loop
 SOURCE_EPOCHS = 100  # document 003's `epochs = 100`
 
-ZERO_GRAD = (
+ZERO_GRAD = Diagnosis(
     "PyTorch adds each backward() to .grad: did you forget opt.zero_grad(), so that "
-    "the gradients accumulate from batch to batch?"
+    "the gradients accumulate from batch to batch?",
+    "NoZeroGrad",
 )
 STEP_FIRST = (
     "did you call opt.step() before loss.backward()? The step uses whatever .grad "
@@ -347,15 +349,16 @@ def manual_fit_params(
     batches = full_batch(len(x), num_epochs)
     shrink = (1 - lr) ** num_epochs
     out = [
-        (_flat(w0 * shrink, b0 * shrink), "w and b only shrank toward 0: did you "
-         "update with the weights instead of their gradients, like the source's "
-         "w.sub_(w * learning_rate)? Use w -= w.grad * lr."),
+        (_flat(w0 * shrink, b0 * shrink), Diagnosis("w and b only shrank toward 0: "
+         "did you update with the weights instead of their gradients, like the "
+         "source's w.sub_(w * learning_rate)? Use w -= w.grad * lr.",
+         "UpdatedWithWeights")),
         (_flat(w0, b0), "w and b never moved: does the loop update them in place "
          "(w -= w.grad * lr inside torch.no_grad()) and return them?"),
     ]  # fmt: skip
     runs = [
-        (dict(accumulate=True), "The loop's gradients accumulate: did you forget "
-         "w.grad.zero_() and b.grad.zero_() after each update?"),
+        (dict(accumulate=True), Diagnosis("The loop's gradients accumulate: did you "
+         "forget w.grad.zero_() and b.grad.zero_() after each update?", "NoZeroGrad")),
         (dict(loss="sum"), "w, b match training with the summed squared error: "
          "divide the sum by diff.numel(), as the mean does."),
         (dict(lr=SOURCE_LR), f"w, b match lr = {SOURCE_LR:g}, the source's "

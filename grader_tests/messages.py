@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from grader_tests.named import Diagnosis, mistake_of
+
 SIGNIFICANT_DIGITS = 4  # enough to tell values apart at a glance; more only if needed
 
 
@@ -90,5 +92,10 @@ def entries_mismatch(
 
 
 def with_hint(message: str, hint: str | None) -> str:
-    """Append a hint (the likely mistake, as a question) to a message, if any."""
-    return f"{message} {hint}" if hint else message
+    """Append a hint (the likely mistake, as a question) to a message, if any.
+
+    The result names the hint's mistake (or the message's), as a `Diagnosis` does.
+    """
+    text = f"{message} {hint}" if hint else message
+    mistake = mistake_of(hint) or mistake_of(message)
+    return Diagnosis(text, mistake) if mistake else text

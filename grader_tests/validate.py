@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from grader_tests import messages
+from grader_tests.named import error_class, mistake_of
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -32,7 +33,9 @@ def quiet(check: F) -> F:
     numbers. The check returns None: a cell whose value is False still earns points.
     A failure is raised again from here, keeping only the student's exception as its
     cause: IPython hides frames marked __tracebackhide__ but always shows the last
-    one, so the last one is this line and not a check's code.
+    one, so the last one is this line and not a check's code. A message that names
+    a mistake (grader_tests.named) is raised as the AssertionError subclass of that
+    name.
     """
 
     @functools.wraps(check)
@@ -49,7 +52,10 @@ def quiet(check: F) -> F:
                 check(*args, **kwargs)
             return
         except AssertionError as error:
-            failure, cause = AssertionError(*error.args), error.__cause__
+            # A diagnosed mistake is raised as the AssertionError subclass named
+            # for it: the notebook's error output keeps the name for reports.
+            named = mistake_of(error.args[0]) if error.args else None
+            failure, cause = error_class(named)(*error.args), error.__cause__
         finally:
             np.random.set_state(numpy_state)
         raise failure from cause

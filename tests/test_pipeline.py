@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import demo, grading, layout, release, report
+from coursekit import classreport, demo, grading, layout, report
+from grader_tests import named
 
 from .conftest import REPO, make_course
 
@@ -22,19 +23,14 @@ SUBMISSIONS = demo.load(REPO / "demo")
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> tuple[Path, list[grading.Outcome]]:
-    root = make_course(tmp_path_factory.mktemp("course"))
-    release.release_all(root)
-    demo.collect(root)
-    outcomes = grading.autograde_all(
-        root, jobs=2
-    )  # two workers, as `make demo` on 2 cores
-    assert grading.feedback_and_export(root) == []
-    return root, outcomes
+def graded(graded_course) -> tuple[Path, list[grading.Outcome]]:
+    """The demo class graded once per test session (tests/conftest.py)."""
+    return graded_course
 
 
 def test_release_matches_committed_release_and_solutions(graded):
-    """Is release/ (and solutions/) exactly what nbgrader generates from source/ today?"""
+    """Is release/ (and solutions/) exactly what nbgrader generates today from the
+    notebooks that the paired scripts in labs/ give?"""
     root, _ = graded
     for lab in layout.labs(REPO):
         for step in ("release", "solutions"):
@@ -191,3 +187,80 @@ def test_nbgrader_cli_gives_the_same_grades(graded, tmp_path):
         [nbgrader, "autograde", lab], cwd=cli, check=True, capture_output=True
     )
     assert report.rows(cli) == [r for r in report.rows(root) if r.lab == lab]
+
+
+def test_grades_by_question_add_up_to_the_gradebook(graded):
+    """Does grades-by-question.csv give each graded cell's score, summing to the gradebook's?"""
+    root, _ = graded
+    path = classreport.write_question_csv(root)
+    with path.open() as fh:
+        table = list(csv.DictReader(fh))
+    columns = list(table[0])
+    assert columns[0] == "student_id"
+    for lab in layout.labs(REPO):
+        ids = [c.split("/", 1)[1] for c in columns if c.startswith(f"{lab}/")]
+        assert ids == [q.grade_id for q in classreport.questions(root, lab)]
+    by_student = {r["student_id"]: r for r in table}
+    assert set(by_student) == {sub.student for sub in SUBMISSIONS}
+    rows = report.rows(root)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        waiting = {
+            (r.student, r.lab): report.waiting_for_grader(gb, r.lab, r.student)
+            for r in rows
+        }
+    for row in rows:
+        mine = [
+            v for k, v in by_student[row.student].items() if k.startswith(f"{row.lab}/")
+        ]
+        assert sum(float(v) for v in mine if v) == row.score
+        # a cell waiting for a grader is empty, not 0
+        assert mine.count("") == len(waiting[(row.student, row.lab)])
+    # a lab a student did not hand in is empty
+    handed_in = {(r.student, r.lab) for r in rows}
+    for student, values in by_student.items():
+        for key, value in values.items():
+            if key != "student_id" and (student, key.split("/")[0]) not in handed_in:
+                assert value == ""
+
+
+def test_report_names_the_mistakes_the_checks_diagnosed(graded):
+    """Does the class report count the demo class's mistakes, each where points were lost?"""
+    root, _ = graded
+    from nbgrader.api import Gradebook
+
+    found = classreport.diagnosed(root)
+    mine = {(f.student, f.lab, f.grade_id): f.mistake for f in found}
+    lab01 = "01_gd_from_scratch"
+    assert mine[("sum_not_mean", lab01, "test_gradient_w")] == "SummedNotAveraged"
+    assert mine[("sum_not_mean", lab01, "test_gradient_b")] == "SummedNotAveraged"
+    assert mine[("no_bias_gradient", lab01, "test_gradient_b")] == (
+        "GradientNotComputed"
+    )
+    assert not [f for f in found if f.student == "correct"]
+    losses = {(s.student, s.lab): set(s.loses) for s in SUBMISSIONS}
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        for f in found:  # a diagnosed mistake always cost its cell's points
+            assert f.grade_id in losses[(f.student, f.lab)]
+            assert report.cell_scores(gb, f.lab, f.student)[f.grade_id][0] == 0
+    counts = {label: n for label, n, _, _ in classreport.mistake_rows(found)}
+    summed = {(f.student, f.lab) for f in found if f.mistake == "SummedNotAveraged"}
+    label = named.MISTAKES["SummedNotAveraged"]
+    assert counts[label] == len(summed) >= 1
+
+
+def test_report_page_has_histograms_pass_rates_and_mistakes(graded):
+    """Does report/index.html show a histogram per lab, pass rates and the mistakes table?"""
+    root, _ = graded
+    page = classreport.write_html(root).read_text()
+    labs = layout.labs(REPO)
+    assert page.count('src="data:image/png;base64,') == len(labs)
+    assert named.MISTAKES["SummedNotAveraged"] in page
+    table = classreport.scores(root)
+    lab = labs[0]
+    submitted = [cells for (_, lb), cells in table.items() if lb == lab]
+    for q, full, done, waiting in classreport.pass_rates(root, lab):
+        assert done + waiting == len(submitted)
+        assert full == sum(c[q.grade_id] == q.points for c in submitted)
+        assert f"<td>{q.grade_id}</td><td>{q.points:g}" in page

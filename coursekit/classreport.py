@@ -1,0 +1,261 @@
+"""After grading: grades per question (CSV for an LMS) and a class report (HTML).
+
+`grades-by-question.csv` has one row per student and one column per graded
+cell of each lab (`<lab>/<grade id>`), read from nbgrader's gradebook; a cell
+still waiting for a grader, or a lab not handed in, is left empty. The report
+(`report/index.html`, one file with its plots embedded) shows per lab a
+histogram of the scores and each question's pass rate, and a table of the
+mistakes the checks diagnosed across the class: a hidden check that recognises
+a mistake raises it under that mistake's name (grader_tests.named), which the
+autograded notebook keeps as the error's `ename`; a visible check's message
+(plain text in the student's notebook) is matched by its phrases.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from grader_tests.named import MISTAKES, mistake_in_output
+
+from . import layout
+
+CSV_NAME = "grades-by-question.csv"
+REPORT_DIR = "report"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One graded cell of a lab, with its points and whether a person grades it."""
+
+    lab: str
+    grade_id: str
+    points: float
+    by_hand: bool
+
+
+@dataclass(frozen=True)
+class Found:
+    """One mistake a hidden check diagnosed in one student's lab."""
+
+    mistake: str
+    lab: str
+    student: str
+    grade_id: str
+
+
+def questions(root: Path, lab: str) -> list[Question]:
+    """A lab's graded cells in notebook order, read from its release."""
+    released = nbformat.read(layout.notebook("release", lab, root=root), as_version=4)
+    out = []
+    for cell in released.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade"):
+            out.append(
+                Question(
+                    lab,
+                    meta["grade_id"],
+                    float(meta["points"]),
+                    bool(meta.get("solution")),
+                )
+            )
+    return out
+
+
+def scores(root: Path) -> dict[tuple[str, str], dict[str, float | None]]:
+    """{(student, lab): {grade id: score, or None while it waits for a grader}}."""
+    out: dict[tuple[str, str], dict[str, float | None]] = {}
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        for assignment in gb.assignments:
+            for student in gb.students:
+                try:
+                    submission = gb.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    continue
+                out[(student.id, assignment.name)] = {
+                    g.name: None if g.needs_manual_grade else float(g.score)
+                    for nb in submission.notebooks
+                    for g in nb.grades
+                }
+    return out
+
+
+def write_question_csv(root: Path) -> Path:
+    """Write grades-by-question.csv next to grades.csv; return its path."""
+    table = scores(root)
+    labs = [lab for lab in layout.labs(root) if any(lab == k[1] for k in table)]
+    columns = [q for lab in labs for q in questions(root, lab)]
+    students = sorted({student for student, _ in table})
+    path = root / CSV_NAME
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["student_id"] + [f"{q.lab}/{q.grade_id}" for q in columns])
+        for student in students:
+            row: list[str] = [student]
+            for q in columns:
+                score = table.get((student, q.lab), {}).get(q.grade_id)
+                row.append("" if score is None else f"{score:g}")
+            writer.writerow(row)
+    return path
+
+
+def diagnosed(root: Path) -> list[Found]:
+    """Every named mistake in the test cells' error outputs of autograded notebooks."""
+    found = []
+    for lab in layout.labs(root):
+        for student in layout.students("autograded", root):
+            path = layout.notebook("autograded", lab, student, root)
+            if not path.is_file():
+                continue
+            nb = json.loads(path.read_text())  # read only: no need to validate
+            for cell in nb["cells"]:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                if not meta.get("grade") or meta.get("solution"):
+                    continue
+                for output in cell.get("outputs", []):
+                    if output.get("output_type") != "error":
+                        continue
+                    mistake = mistake_in_output(
+                        output.get("ename", ""), output.get("evalue", "")
+                    )
+                    if mistake:
+                        found.append(Found(mistake, lab, student, meta["grade_id"]))
+    return found
+
+
+def pass_rates(
+    root: Path, lab: str, table: dict | None = None
+) -> list[tuple[Question, int, int, int]]:
+    """Per question: (question, full marks, submissions scored, waiting for a grader).
+
+    `table` is `scores(root)` when the caller has it already.
+    """
+    table = {k: v for k, v in (table or scores(root)).items() if k[1] == lab}
+    out = []
+    for q in questions(root, lab):
+        got = [cells.get(q.grade_id) for cells in table.values()]
+        done = [s for s in got if s is not None]
+        full = sum(abs(s - q.points) < 1e-9 for s in done)
+        out.append((q, full, len(done), len(got) - len(done)))
+    return out
+
+
+def _histogram_png(lab: str, totals: list[float], top: float) -> str:
+    """A histogram of a lab's scores, as a base64 PNG for an <img> tag."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 2.6), dpi=100)
+    from matplotlib.ticker import MaxNLocator
+
+    # one bar per whole point, centred on it; students are counted in whole numbers
+    edges = [k - 0.5 for k in range(int(top) + 2)]
+    ax.hist(totals, bins=edges, color="#4c72b0", edgecolor="white")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"auto-graded score (of {top:g})")
+    ax.set_ylabel("students")
+    ax.set_title(lab)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def mistake_rows(found: list[Found]) -> list[tuple[str, int, str, str]]:
+    """(what students did, how many students, where, who), most frequent first."""
+    by_mistake: dict[str, list[Found]] = defaultdict(list)
+    for f in found:
+        by_mistake[f.mistake].append(f)
+    rows = []
+    for mistake, hits in by_mistake.items():
+        students = sorted({(f.lab, f.student) for f in hits})
+        where = sorted({f"{f.lab}/{f.grade_id}" for f in hits})
+        who = ", ".join(f"{student} ({lab})" for lab, student in students)
+        rows.append((MISTAKES[mistake], len(students), ", ".join(where), who))
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+STYLE = (
+    "body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+    "table{border-collapse:collapse;margin:.5em 0 1.5em}"
+    "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
+    "th{background:#f0f0f0}"
+)
+
+
+def write_html(root: Path) -> Path:
+    """Write report/index.html (histograms, pass rates, mistakes); return its path."""
+    table = scores(root)
+    parts = [f"<h1>Class report: {len({s for s, _ in table})} students</h1>"]
+    rows = mistake_rows(diagnosed(root))
+    parts.append("<h2>Mistakes the checks diagnosed</h2>")
+    parts.append(
+        _table(
+            ["what students did", "students", "found in", "who"],
+            [list(map(str, r)) for r in rows],
+        )
+        if rows
+        else "<p>No named mistake was diagnosed.</p>"
+    )
+    for lab in layout.labs(root):
+        lab_scores = {s: cells for (s, lb), cells in table.items() if lb == lab}
+        if not lab_scores:
+            continue
+        auto = [q for q in questions(root, lab) if not q.by_hand]
+        top = sum(q.points for q in auto)
+        totals = [
+            sum(cells.get(q.grade_id) or 0.0 for q in auto)
+            for cells in lab_scores.values()
+        ]
+        png = _histogram_png(lab, totals, top)
+        parts.append(f"<h2>{html.escape(lab)}</h2>")
+        parts.append(
+            f'<img alt="histogram of {html.escape(lab)} scores" src="data:image/png;base64,{png}">'
+        )
+        rates = [
+            [
+                q.grade_id,
+                f"{q.points:g}" + (" (by hand)" if q.by_hand else ""),
+                f"{full} / {done}" + (f" ({100 * full / done:.0f}%)" if done else ""),
+                f"{waiting}" if waiting else "",
+            ]
+            for q, full, done, waiting in pass_rates(root, lab, table)
+        ]
+        parts.append(
+            _table(["question", "points", "full marks", "waiting for a grader"], rates)
+        )
+    folder = root / REPORT_DIR
+    folder.mkdir(exist_ok=True)
+    path = folder / "index.html"
+    path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Class report</title>"
+        f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
+    return path
+
+
+def write_all(root: Path = layout.ROOT) -> list[Path]:
+    """Write the per-question CSV and the HTML report; return their paths."""
+    return [write_question_csv(root), write_html(root)]

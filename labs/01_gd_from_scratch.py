@@ -1,0 +1,962 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: kernelspec,language_info,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   language_info:
+#     name: python
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 01: Gradient descent from scratch (17 points)
+#
+# You will fit a straight line to noisy data with gradient descent, writing every
+# piece yourself in PyTorch: the data, the model, the loss, the gradients (derived by
+# hand, no autograd), the update and the training loop. Then you use what you built
+# in three experiments (initial values, learning rate, noise) and explain what you
+# see.
+#
+# **Learning objectives.** After this lab you can
+#
+# - make a reproducible synthetic data set whose right answer you know;
+# - write the mean squared error of a linear model and derive its gradients with
+#   respect to $w$ and $b$ by hand, saying where every factor comes from;
+# - write gradient descent as five named steps, and check a hand-written gradient
+#   against autograd;
+# - explain why gradient descent finds the least-squares line, not the true line;
+# - compute the largest stable learning rate from the Hessian and predict when
+#   training diverges.
+#
+# **How this lab is graded.** Each task is a function (or a one-letter answer) in a
+# cell marked `# YOUR CODE HERE`: replace the line `raise NotImplementedError()` with
+# your code. The cell after it is a test cell. Run it: its *visible* check is quick,
+# runs on a tiny example, and tells you what looks wrong. When the lab is graded, the
+# same test cells also run *hidden* checks (the lab's data, the common mistakes), so
+# passing a visible check is necessary, not sufficient. Points are in the headings.
+# Keep the function names and arguments, don't delete, copy or split the answer and
+# test cells, and make sure the notebook runs top to bottom
+# (*Kernel → Restart Kernel and Run All Cells*); it takes a few seconds.
+#
+# | Section | Points |
+# |---|---|
+# | 1. Synthetic data | 2 |
+# | 2. The model | 1 |
+# | 3. The loss | 1 |
+# | 4. Gradients, by hand | 4 |
+# | 5. One update step | 1 |
+# | 6. The training loop | 3 |
+# | 8. Experiment: initial values | 1 |
+# | 9. Experiment: learning rate | 3 |
+# | 10. Experiment: noise | 1 |
+# | **Total** | **17** |
+#
+# **A corrected document.** This lab follows a short assignment whose example code
+# had mistakes. They are fixed here, and flagged as **Pitfall** where they matter:
+#
+# 1. the prediction used the true line (`2 * xs + 3 + noise`) instead of `w` and `b`
+#    (Section 2);
+# 2. the "gradient" was the per-example term `2 * x * (w*x + b - y)`, never averaged,
+#    and it was assigned to `loss.grad` (Section 4);
+# 3. there was no gradient for `b` at all (Section 4).
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 0. Setup
+#
+# The constants below are the lab's defaults; the hidden checks use the same values,
+# so leave them as they are (experiment in new cells instead). The only randomness in
+# this lab is the data, and `make_data` seeds PyTorch's random number generator with
+# `SEED` itself: every run gives the same numbers.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import matplotlib.pyplot as plt
+import torch
+
+SEED = 42  # seed of the data, the lab's only randomness
+N = 100  # number of examples
+TRUE_W = 2.0  # slope of the true line
+TRUE_B = 3.0  # intercept of the true line
+NOISE_STD = 0.2  # standard deviation of the noise added to y
+LR = 0.1  # learning rate
+NUM_EPOCHS = 1000  # number of gradient descent steps
+W0 = 0.0  # initial w
+B0 = 0.0  # initial b
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 1. Synthetic data (2 points)
+#
+# **Why.** With real data nobody tells us the right answer. With synthetic data we
+# choose it, here the line $y = 2x + 3$, so we can check what gradient descent finds.
+# The noise makes the problem realistic: the points scatter around the line and no
+# line passes through all of them.
+#
+# With $w^\star$ = `true_w`, $b^\star$ = `true_b` and $\sigma$ = `noise_std`, each
+# example $i = 1, \dots, n$ is drawn as
+#
+# $$x_i \sim \mathcal{U}[0, 1), \qquad \varepsilon_i \sim \mathcal{N}(0, \sigma^2),
+# \qquad y_i = w^\star x_i + b^\star + \varepsilon_i .$$
+#
+# **Task (2 points).** Write `make_data(n, true_w, true_b, noise_std, seed)` with this
+# recipe, *in this order*: a seed gives the same numbers only if the random calls come
+# in the same order, and the hidden checks rebuild the data with it.
+#
+# 1. `torch.manual_seed(seed)`
+# 2. `x = torch.rand(n, 1)`: uniform on $[0, 1)$ (`torch.randn` would be normal);
+# 3. `noise = noise_std * torch.randn(n, 1)`;
+# 4. `y = true_w * x + true_b + noise`.
+#
+# Both tensors have shape `(n, 1)`, one row per example and one column per input
+# feature (the layout PyTorch models expect), and dtype `float32` (the default).
+# 1 point for the shapes, 1 for the values.
+
+# %% nbgrader={"grade": false, "grade_id": "make_data", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def make_data(n, true_w, true_b, noise_std, seed):
+    """Make n noisy points around the line y = true_w * x + true_b.
+
+    Returns x of shape (n, 1), uniform on [0, 1), and y of shape (n, 1),
+    both float32.
+    """
+    ### BEGIN SOLUTION
+    torch.manual_seed(seed)
+    x = torch.rand(n, 1)
+    noise = noise_std * torch.randn(n, 1)
+    y = true_w * x + true_b + noise
+    ### END SOLUTION
+    return x, y
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_make_data_shape", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that make_data returns two float32 tensors of shape (n, 1)."""
+x_small, y_small = make_data(5, 2.0, 3.0, 0.1, 0)
+assert x_small.shape == (5, 1), f"x has shape {tuple(x_small.shape)}, expected (5, 1)"
+assert y_small.shape == (5, 1), f"y has shape {tuple(y_small.shape)}, expected (5, 1)"
+assert x_small.dtype == torch.float32, f"x has dtype {x_small.dtype}, expected float32"
+assert y_small.dtype == torch.float32, f"y has dtype {y_small.dtype}, expected float32"
+print("x and y for n = 5: shape (5, 1), dtype float32, as expected")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_make_data_shape(make_data)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_make_data_values", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check make_data's values: seeded x, y on the line, noise of the right size."""
+x_small, y_exact = make_data(1000, 2.0, 3.0, 0.0, 0)
+torch.manual_seed(0)
+assert torch.equal(x_small, torch.rand(1000, 1)), (
+    "x differs from torch.manual_seed(seed) then torch.rand(n, 1): "
+    "did you seed first, and draw x (uniform) before the noise?"
+)
+assert torch.allclose(y_exact, 2.0 * x_small + 3.0), (
+    "with noise_std = 0, y should be exactly true_w * x + true_b"
+)
+_, y_noisy = make_data(1000, 2.0, 3.0, 1.0, 0)
+noise_std_small = float((y_noisy - 2.0 * x_small - 3.0).std())
+print(f"std of the noise: {noise_std_small:.3f} (should be within 0.1 of 1.0)")
+assert 0.9 < noise_std_small < 1.1, (
+    f"with noise_std = 1.0 the noise has std {noise_std_small:.3f}: "
+    "did you use noise_std * torch.randn(n, 1)?"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_make_data_values(make_data)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The lab's data set: `N` = 100 points around $y = 2x + 3$, noise standard deviation
+# 0.2.
+
+# %% nbgrader={"grade": false, "grade_id": "data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
+x, y = make_data(N, TRUE_W, TRUE_B, NOISE_STD, SEED)
+
+# %% nbgrader={"grade": false, "grade_id": "data_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+x_line = torch.tensor([[0.0], [1.0]])
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.scatter(x, y, s=12, alpha=0.7, label="data")
+ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = 2x + 3")
+ax.set(xlabel="x", ylabel="y", title=f"{N} noisy points around the true line")
+ax.legend();
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 2. The model (1 point)
+#
+# **Why.** The model is our guess at how $y$ depends on $x$: a line, with two
+# parameters, the slope $w$ and the intercept $b$. Training means choosing $w$ and
+# $b$; the model must therefore be a function of them.
+#
+# $$\hat y_i = w\, x_i + b$$
+#
+# In code, `w` and `b` are 0-dim tensors (e.g. `torch.tensor(0.0)`) and `x` has
+# shape `(n, 1)`. Broadcasting multiplies every row by the same `w` and adds the same
+# `b`, so `y_hat` has shape `(n, 1)`, like `y`.
+#
+# **Pitfall.** The source computed `y_pred = 2 * xs + 3 + noise`: the true line plus
+# the data's own noise. That equals `ys` (up to rounding), so the loss was 0 whatever
+# `w` and `b` were, and there was nothing to learn. The prediction must use the parameters.
+#
+# **Task (1 point).** Write `predict(x, w, b)`.
+
+# %% nbgrader={"grade": false, "grade_id": "predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def predict(x, w, b):
+    """Predictions of the line: x (n, 1), w and b 0-dim -> y_hat (n, 1)."""
+    ### BEGIN SOLUTION
+    y_hat = w * x + b
+    ### END SOLUTION
+    return y_hat
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_predict", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check predict on three points, with two different lines."""
+x_small = torch.tensor([[0.0], [1.0], [2.0]])
+y_hat_small = predict(x_small, torch.tensor(2.0), torch.tensor(3.0))
+print("y_hat for w = 2, b = 3:", y_hat_small.ravel(), "(should be [3, 5, 7])")
+assert torch.allclose(y_hat_small, torch.tensor([[3.0], [5.0], [7.0]])), (
+    f"got {y_hat_small.ravel().tolist()}, expected [3, 5, 7] for w = 2, b = 3"
+)
+y_hat_other = predict(x_small, torch.tensor(-1.0), torch.tensor(0.5))
+assert torch.allclose(y_hat_other, torch.tensor([[0.5], [-0.5], [-1.5]])), (
+    f"for w = -1, b = 0.5 got {y_hat_other.ravel().tolist()}, "
+    "expected [0.5, -0.5, -1.5]: does predict use its arguments w and b?"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_predict(predict)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 3. The loss: mean squared error (1 point)
+#
+# **Why.** To improve the line we need one number that says how bad it is. The error
+# of example $i$ is $\hat y_i - y_i$. Squaring makes every error count, positive or
+# negative, and large errors count more. Averaging (rather than summing) keeps the
+# loss from growing with the number of examples, so the same learning rate works for
+# 100 points or 100,000.
+#
+# $$L(w, b) = \frac{1}{N} \sum_{i=1}^{N} (\hat y_i - y_i)^2
+#           = \frac{1}{N} \sum_{i=1}^{N} (w x_i + b - y_i)^2$$
+#
+# As a function of $(w, b)$ this is a quadratic bowl: convex, with exactly one
+# minimum (as long as the $x_i$ are not all equal). Keep this in mind for the
+# experiments.
+#
+# Names should not lie: this is the *mean squared* error. Its square root, the RMSE,
+# is a different number (in the units of $y$).
+#
+# **Task (1 point).** Write `mse(y_hat, y)`; it returns a 0-dim tensor.
+
+# %% nbgrader={"grade": false, "grade_id": "mse", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def mse(y_hat, y):
+    """Mean squared error: y_hat and y (n, 1) -> loss, 0-dim."""
+    ### BEGIN SOLUTION
+    loss = ((y_hat - y) ** 2).mean()
+    ### END SOLUTION
+    return loss
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_mse", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check mse on three points: its value and that it is one number."""
+y_hat_small = torch.tensor([[1.0], [2.0], [3.0]])
+loss_small = mse(y_hat_small, torch.tensor([[1.0], [0.0], [0.0]]))
+assert loss_small.shape == (), (
+    f"the loss has shape {tuple(loss_small.shape)}, expected a 0-dim tensor: "
+    "did you forget .mean()?"
+)
+print(f"mse = {float(loss_small):.4f} (should be (0 + 4 + 9) / 3 = 4.3333)")
+assert abs(float(loss_small) - 13 / 3) < 1e-5, (
+    f"got {float(loss_small):.4f}, expected 4.3333: 13 means a sum instead of a mean, "
+    "2.0817 a square root (RMSE)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_mse(mse)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# At the starting point $w = b = 0$ the line is $y = 0$, far below every point, and the
+# loss is large (about 16.6):
+
+# %% nbgrader={"grade": false, "grade_id": "loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+mse(predict(x, torch.tensor(W0), torch.tensor(B0)), y)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_gradients", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 4. Gradients, by hand (4 points)
+#
+# **Why.** The gradient says, for each parameter, how fast the loss changes when we
+# nudge it. A small step *against* the gradient lowers the loss: to first order,
+#
+# $$L\Big(w - \text{lr}\,\frac{\partial L}{\partial w},\;
+#        b - \text{lr}\,\frac{\partial L}{\partial b}\Big)
+#   \approx L(w, b) - \text{lr}\,\Big[\Big(\frac{\partial L}{\partial w}\Big)^2
+#   + \Big(\frac{\partial L}{\partial b}\Big)^2\Big].$$
+#
+# Later labs let autograd compute gradients; here we derive them, to know what
+# autograd computes.
+#
+# **Derivation.** Write $e_i = w x_i + b - y_i$ (in code `error = y_hat - y`), so
+# $L = \frac{1}{N}\sum_i e_i^2$. The chain rule gives
+#
+# $$\frac{\partial e_i^2}{\partial w} = 2 e_i \frac{\partial e_i}{\partial w}
+#   = 2 e_i x_i, \qquad
+#   \frac{\partial e_i^2}{\partial b} = 2 e_i \frac{\partial e_i}{\partial b}
+#   = 2 e_i ,$$
+#
+# and the derivative of a mean is the mean of the derivatives:
+#
+# $$\frac{\partial L}{\partial w} = \frac{2}{N} \sum_{i=1}^{N} x_i\,(w x_i + b - y_i),
+#   \qquad
+#   \frac{\partial L}{\partial b} = \frac{2}{N} \sum_{i=1}^{N} (w x_i + b - y_i).$$
+#
+# - The **2** comes from the square (the power rule, $\frac{d}{de} e^2 = 2e$).
+# - The **1/N** comes from the mean in the loss: `.mean()` in code, not `.sum()`,
+#   which would make the gradient $N = 100$ times too large.
+# - The **sign**: $e_i$ is prediction minus target. With $y_i - \hat y_i$ the
+#   gradient points uphill.
+# - The **shape**: $w$ is one number, so $\partial L / \partial w$ is one number, and
+#   so is $\partial L / \partial b$. In code `x * error` has shape `(N, 1)`, one term
+#   per example, and `.mean()` reduces it to a 0-dim tensor.
+#
+# In code, `dw` is $\partial L / \partial w$ and `db` is $\partial L / \partial b$.
+#
+# **Pitfall.** The source's `compute_gradient` returned `2 * xs * (w*xs + b - ys)`:
+# the per-example terms, shape `(100, 1)`, never averaged, so not the gradient of the
+# loss. It assigned them to `loss.grad`, the slot for the gradient of the loss with
+# respect to *itself* (one number), hence `RuntimeError: assigned grad has data of a
+# different size`. The update needs `dw` and `db`, one number each, and the source
+# never computed a gradient for `b` at all (its update read `w.grad` and `b.grad`,
+# which nothing had set).
+#
+# **Task (4 points).** Write `gradients(x, y, w, b)` returning `(dw, db)` with the
+# formulas above, using your `predict`, without autograd. The test cells compare your
+# gradients with autograd's on a tiny float64 example: 2 points for `dw`, 2 for `db`.
+
+# %% nbgrader={"grade": false, "grade_id": "gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def gradients(x, y, w, b):
+    """Gradients of the MSE with respect to w and b, derived by hand.
+
+    x, y: (n, 1); w, b: 0-dim. Returns dw and db, each 0-dim (one number).
+    """
+    ### BEGIN SOLUTION
+    error = predict(x, w, b) - y  # (n, 1): y_hat - y
+    dw = 2 * (x * error).mean()  # the 2 from the square, the 1/N from the mean
+    db = 2 * error.mean()
+    ### END SOLUTION
+    return dw, db
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_gradient_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check dw against autograd on a tiny float64 example."""
+x_small = torch.tensor([[0.0], [0.5], [1.0], [2.0]], dtype=torch.float64)
+y_small = torch.tensor([[1.0], [2.0], [2.5], [6.0]], dtype=torch.float64)
+w_small = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+b_small = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
+((w_small * x_small + b_small - y_small) ** 2).mean().backward()  # autograd's dw
+dw_small, _ = gradients(x_small, y_small, w_small.detach(), b_small.detach())
+assert dw_small.numel() == 1, (
+    f"dw has shape {tuple(dw_small.shape)}, expected one number: "
+    "did you forget to average the per-example terms with .mean()?"
+)
+dw_got, dw_ref = dw_small.item(), w_small.grad.item()
+rel_error = abs(dw_got - dw_ref) / (abs(dw_got) + abs(dw_ref))
+# The relative error should be around 1e-15 or less (float64 rounding).
+print(f"dw = {dw_got:.6f}, autograd {dw_ref:.6f}, relative error {rel_error:.1e}")
+ratio = dw_got / dw_ref
+hints = {
+    4.0: "did you sum over the examples instead of averaging (N = 4 here)",
+    0.5: "did you drop the factor 2 of the square",
+    -1.0: "did you write y - y_hat instead of y_hat - y",
+}
+hint = next(
+    (h for r, h in hints.items() if abs(ratio - r) < 1e-6),
+    "compare your code with the formula above",
+)
+assert rel_error < 1e-8, f"dw is {ratio:.3g} times autograd's value: {hint}?"
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_dw(gradients)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_gradient_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check db against autograd on a tiny float64 example."""
+x_small = torch.tensor([[0.0], [0.5], [1.0], [2.0]], dtype=torch.float64)
+y_small = torch.tensor([[1.0], [2.0], [2.5], [6.0]], dtype=torch.float64)
+w_small = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+b_small = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
+((w_small * x_small + b_small - y_small) ** 2).mean().backward()  # autograd's db
+_, db_small = gradients(x_small, y_small, w_small.detach(), b_small.detach())
+assert db_small is not None, "db is None: did you compute the gradient for b?"
+assert db_small.numel() == 1, (
+    f"db has shape {tuple(db_small.shape)}, expected one number: "
+    "did you forget to average the per-example terms with .mean()?"
+)
+db_got, db_ref = db_small.item(), b_small.grad.item()
+rel_error = abs(db_got - db_ref) / (abs(db_got) + abs(db_ref))
+# The relative error should be around 1e-15 or less (float64 rounding).
+print(f"db = {db_got:.6f}, autograd {db_ref:.6f}, relative error {rel_error:.1e}")
+ratio = db_got / db_ref
+hints = {
+    4.0: "did you sum over the examples instead of averaging (N = 4 here)",
+    0.5: "did you drop the factor 2 of the square",
+    -1.0: "did you write y - y_hat instead of y_hat - y",
+    0.0: "did you forget the gradient for b",
+}
+hint = next(
+    (h for r, h in hints.items() if abs(ratio - r) < 1e-6),
+    "compare your code with the formula above",
+)
+assert rel_error < 1e-8, f"db is {ratio:.3g} times autograd's value: {hint}?"
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_db(gradients)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# At the start both gradients are negative: increasing $w$ or $b$ lowers the loss,
+# as it should, since the line $y = 0$ lies below every point.
+
+# %% nbgrader={"grade": false, "grade_id": "gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+gradients(x, y, torch.tensor(W0), torch.tensor(B0))
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_step", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 5. One update step (1 point)
+#
+# $$w \leftarrow w - \text{lr}\,\frac{\partial L}{\partial w}, \qquad
+#   b \leftarrow b - \text{lr}\,\frac{\partial L}{\partial b}$$
+#
+# **Why the minus.** The gradient points where the loss grows fastest; we go the
+# other way. **Why a small learning rate.** The gradient describes the loss only near
+# the current point: too small a step wastes epochs, too large a step overshoots
+# (Section 9 makes "too large" exact).
+#
+# **Task (1 point).** Write `step(w, b, dw, db, lr)` returning the new `(w, b)` as new
+# tensors (no in-place update). Nothing in this lab tracks gradients, so no
+# `torch.no_grad()` is needed; that comes with autograd.
+
+# %% nbgrader={"grade": false, "grade_id": "step", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def step(w, b, dw, db, lr):
+    """One gradient descent update: all 0-dim tensors, lr a float -> new (w, b)."""
+    ### BEGIN SOLUTION
+    w_new = w - lr * dw
+    b_new = b - lr * db
+    ### END SOLUTION
+    return w_new, b_new
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_step", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check one update from w = 1, b = 2 with dw = 0.5, db = -1, lr = 0.1."""
+w_next, b_next = step(
+    torch.tensor(1.0), torch.tensor(2.0), torch.tensor(0.5), torch.tensor(-1.0), 0.1
+)
+print(f"w = {float(w_next):.4f}, b = {float(b_next):.4f} (should be 0.95 and 2.1)")
+assert abs(float(w_next) - 0.95) < 1e-6, (
+    f"w: got {float(w_next):.4f}, expected 1 - 0.1 * 0.5 = 0.95: "
+    "1.05 means you added the gradient, 0.90 that you used w instead of dw"
+)
+assert abs(float(b_next) - 2.1) < 1e-6, (
+    f"b: got {float(b_next):.4f}, expected 2 - 0.1 * (-1) = 2.1: "
+    "1.9 means you added the gradient, 1.8 that you used b instead of db"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_step(step)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 6. The training loop (3 points)
+#
+# Gradient descent is five steps, the last four repeated:
+#
+# 1. **Initialise** the parameters: `w`, `b` = `w0`, `b0`.
+# 2. **Predict**: `y_hat = predict(x, w, b)`.
+# 3. **Loss**: `loss = mse(y_hat, y)`, and record `float(loss)` *before* the update,
+#    so `losses[0]` is the loss at the starting point.
+# 4. **Gradients**: `dw, db = gradients(x, y, w, b)`.
+# 5. **Step**: `w, b = step(w, b, dw, db, lr)`.
+#
+# Steps 2 to 5 run `num_epochs` times. An epoch is one pass over the data; here every
+# update uses all $N$ examples (full-batch gradient descent), so one epoch is one
+# update.
+#
+# **Task (3 points).** Write `train(x, y, w0, b0, lr, num_epochs)` returning the final
+# `w`, `b` and the list `losses` of `num_epochs` Python floats, using your own
+# functions. `w0` and `b0` may be floats or 0-dim tensors:
+# `torch.as_tensor(w0, dtype=x.dtype)` handles both. 2 points for the final
+# parameters, 1 for the losses.
+
+# %% nbgrader={"grade": false, "grade_id": "train", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train(x, y, w0, b0, lr, num_epochs):
+    """Full-batch gradient descent for the line y_hat = w * x + b.
+
+    x, y: (n, 1); w0, b0: floats or 0-dim tensors. Returns the final w and b
+    (0-dim) and losses, a list of num_epochs floats: losses[k] is the loss
+    before update k.
+    """
+    ### BEGIN SOLUTION
+    w = torch.as_tensor(w0, dtype=x.dtype)  # 1. initialise
+    b = torch.as_tensor(b0, dtype=x.dtype)
+    losses = []
+    for _ in range(num_epochs):
+        y_hat = predict(x, w, b)  # 2. predict
+        loss = mse(y_hat, y)  # 3. loss, recorded before the update
+        losses.append(float(loss))
+        dw, db = gradients(x, y, w, b)  # 4. gradients
+        w, b = step(w, b, dw, db, lr)  # 5. step
+    ### END SOLUTION
+    return w, b, losses
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check that train recovers w = 2, b = 1 from five points on y = 2x + 1."""
+x_small = torch.linspace(0, 1, 5).reshape(-1, 1)
+w_small, b_small, _ = train(x_small, 2 * x_small + 1, 0.0, 0.0, 0.1, 1000)
+print(f"w = {float(w_small):.4f}, b = {float(b_small):.4f} (should be 2 and 1)")
+assert abs(float(w_small) - 2) < 1e-3 and abs(float(b_small) - 1) < 1e-3, (
+    "train did not find w = 2, b = 1 on noise-free points: do the gradient and step "
+    "tests pass, and does every epoch update both w and b?"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_train_params(train)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check the losses of 3 epochs: a list of floats, the first at (w0, b0)."""
+x_small = torch.linspace(0, 1, 5).reshape(-1, 1)
+_, _, losses_small = train(x_small, 2 * x_small + 1, 0.0, 0.0, 0.1, 3)
+print("losses:", losses_small, "(should start at 4.5 and decrease)")
+assert isinstance(losses_small, list) and len(losses_small) == 3, (
+    "losses should be a list with one entry per epoch (3 here)"
+)
+assert all(isinstance(value, float) for value in losses_small), (
+    "losses should hold Python floats: append float(loss), not the tensor"
+)
+assert abs(losses_small[0] - 4.5) < 1e-5, (
+    f"losses[0] is {losses_small[0]:.4f}, expected 4.5, the loss at w = b = 0: "
+    "did you record the loss after the update instead of before?"
+)
+assert losses_small[0] > losses_small[1] > losses_small[2], "the loss should decrease"
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_train_losses(train)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Train on the lab's data, from $w = b = 0$ with `LR` = 0.1 for 1000 epochs:
+
+# %% nbgrader={"grade": false, "grade_id": "train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w, b, losses = train(x, y, W0, B0, LR, NUM_EPOCHS)
+float(w), float(b)
+
+# %% nbgrader={"grade": false, "grade_id": "train_plot_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.scatter(x, y, s=12, alpha=0.7, label="data")
+ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = 2x + 3")
+label = f"GD fit y = {float(w):.3f}x + {float(b):.3f}"
+ax.plot(x_line, predict(x_line, w, b), "r", label=label)
+ax.set(xlabel="x", ylabel="y", title="Data, true line and gradient descent fit")
+ax.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The loss curve, on a log scale (the loss spans three orders of magnitude). It falls
+# from about 16.6 to near its floor within a few dozen epochs, then flattens at about
+# 0.027, not at 0: no line passes through noisy points (Section 10 says where the
+# floor is).
+
+# %% nbgrader={"grade": false, "grade_id": "train_plot_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.semilogy(losses)
+ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title=f"Training, lr = {LR}");
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_lstsq", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 7. What did gradient descent find?
+#
+# **Why not (2, 3).** Gradient descent minimises the loss on *these* $N$ points; it
+# never sees the true line. The minimum of $L$ is where both gradients vanish:
+#
+# $$\frac{\partial L}{\partial w} = 0,\; \frac{\partial L}{\partial b} = 0
+#   \iff A^\top A \begin{pmatrix} w \\ b \end{pmatrix} = A^\top y,
+#   \qquad A = \begin{pmatrix} x_1 & 1 \\ \vdots & \vdots \\ x_N & 1 \end{pmatrix},$$
+#
+# the normal equations, whose solution is the **least-squares** fit.
+# `torch.linalg.lstsq` solves them directly (here in float64). So gradient descent
+# should agree with least squares, up to float32 rounding and the last slow steps,
+# and both differ from $(2, 3)$ by the same amount: the error caused by this
+# particular noise, which more epochs cannot remove (more data shrinks it, roughly
+# like $\sigma / \sqrt{N}$).
+
+# %% nbgrader={"grade": false, "grade_id": "lstsq_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
+A = torch.cat([x, torch.ones_like(x)], dim=1).double()  # (N, 2): columns x and 1
+w_ls, b_ls = torch.linalg.lstsq(A, y.double()).solution.ravel()
+print(f"{'':>15}{'w':>9}{'b':>9}")
+print(f"{'gradient desc.':>15}{float(w):9.5f}{float(b):9.5f}")
+print(f"{'least squares':>15}{float(w_ls):9.5f}{float(b_ls):9.5f}")
+print(f"{'true line':>15}{TRUE_W:9.5f}{TRUE_B:9.5f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_lstsq_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# At the true parameters the gradient is small but *not* zero (compare about $-4.5$
+# and $-8.1$ at the start): for this sample of noise another line fits better, so
+# gradient descent walks away from $(2, 3)$ towards the least-squares fit.
+
+# %% nbgrader={"grade": false, "grade_id": "lstsq_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
+gradients(x, y, torch.tensor(TRUE_W), torch.tensor(TRUE_B))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_init", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 8. Experiment: initial values (1 point)
+#
+# *How do different initial values of $w$ and $b$ affect the number of iterations
+# needed for convergence?* Train again, from $(w_0, b_0) = (-10, 10)$ with the same
+# learning rate, and compare with the run from $(0, 0)$.
+
+# %% nbgrader={"grade": false, "grade_id": "init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w_far, b_far, losses_far = train(x, y, -10.0, 10.0, LR, NUM_EPOCHS)
+float(w_far), float(b_far)
+
+# %% nbgrader={"grade": false, "grade_id": "init_plot_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.semilogy(losses, label="start (0, 0)")
+ax.semilogy(losses_far, label="start (-10, 10)")
+ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Two starting points")
+ax.legend();
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_init_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The same two runs seen from above: contour lines of $L(w, b)$ and the path of
+# $(w, b)$, one dot every 10 epochs. `gd_path` repeats your training loop but records
+# the parameters instead of the loss.
+
+# %% nbgrader={"grade": false, "grade_id": "init_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def gd_path(w0, b0, lr, num_epochs):
+    """The (w, b) visited by gradient descent on (x, y): (num_epochs + 1, 2)."""
+    w_k, b_k = torch.tensor(w0), torch.tensor(b0)
+    path = [(w0, b0)]
+    for _ in range(num_epochs):
+        dw_k, db_k = gradients(x, y, w_k, b_k)
+        w_k, b_k = step(w_k, b_k, dw_k, db_k, lr)
+        path.append((float(w_k), float(b_k)))
+    return torch.tensor(path)
+
+
+# %% nbgrader={"grade": false, "grade_id": "init_plot_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w_grid, b_grid = torch.meshgrid(
+    torch.linspace(-12, 6, 200), torch.linspace(-2, 12, 200), indexing="xy"
+)
+y_hat_grid = w_grid[..., None] * x.ravel() + b_grid[..., None]  # (200, 200, N)
+loss_grid = ((y_hat_grid - y.ravel()) ** 2).mean(dim=-1)
+fig, ax = plt.subplots(figsize=(6, 5))
+ax.contour(w_grid, b_grid, loss_grid, levels=torch.logspace(-1, 2.5, 15))
+for (w0, b0), color in [((W0, B0), "C0"), ((-10.0, 10.0), "C1")]:
+    path = gd_path(w0, b0, LR, NUM_EPOCHS)[::10]
+    label = f"start ({w0:g}, {b0:g})"
+    ax.plot(path[:, 0], path[:, 1], ".-", color=color, ms=3, label=label)
+ax.plot(float(w_ls), float(b_ls), "k*", ms=12, label="least squares")
+ax.set(xlabel="w", ylabel="b", title="Loss contours and two descent paths")
+ax.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_question_init", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question (1 point).** Training from $(w_0, b_0) = (-10, 10)$ instead of $(0, 0)$,
+# with lr = 0.1:
+#
+# - a) it ends at a different $w$, $b$;
+# - b) it diverges;
+# - c) it needs more epochs to get close to the minimum but ends at the same $w$, $b$
+#   (the MSE of a linear model is convex, with one minimum).
+#
+# In the cell below, replace `raise NotImplementedError()` with `answer_init = "a"`,
+# `"b"` or `"c"`.
+
+# %% nbgrader={"grade": false, "grade_id": "answer_init", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_init = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_init = "c"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_answer_init", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_init is one of the letters "a", "b", "c"."""
+assert answer_init in ("a", "b", "c"), (
+    f'answer_init should be "a", "b" or "c", got {answer_init!r}'
+)
+print(f"answer_init = {answer_init!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_answer("init", answer_init)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 9. Experiment: learning rate (3 points)
+#
+# *How does the learning rate affect the speed of convergence and the final result?
+# What happens if it is set too high or too low?* For our loss the answer is exact,
+# because $L$ is a quadratic in $(w, b)$.
+#
+# **The Hessian.** Differentiate $\partial L / \partial w$ and
+# $\partial L / \partial b$ from Section 4 once more:
+#
+# $$H = \begin{pmatrix}
+#         \frac{\partial^2 L}{\partial w^2} & \frac{\partial^2 L}{\partial w\,\partial b} \\
+#         \frac{\partial^2 L}{\partial b\,\partial w} & \frac{\partial^2 L}{\partial b^2}
+#       \end{pmatrix}
+#     = 2 \begin{pmatrix} \overline{x^2} & \bar x \\ \bar x & 1 \end{pmatrix},
+#   \qquad \overline{x^2} = \frac{1}{N}\sum_{i=1}^{N} x_i^2, \quad
+#   \bar x = \frac{1}{N}\sum_{i=1}^{N} x_i .$$
+#
+# $H$ depends on neither $w$, $b$ nor $y$: the loss is exactly quadratic, and its
+# curvature comes from the inputs alone. $H$ is symmetric with eigenvalues
+# $\lambda_{\min} \le \lambda_{\max}$, both positive.
+#
+# **Why there is a threshold.** Write $\theta = (w, b)$ and $\theta^\star$ for the
+# minimum. For a quadratic the gradient is $H(\theta - \theta^\star)$, so one step
+# gives
+#
+# $$\theta_{k+1} - \theta^\star = (I - \text{lr}\, H)\,(\theta_k - \theta^\star).$$
+#
+# Split the error along the eigenvectors of $H$ ($H v_j = \lambda_j v_j$): along
+# $v_j$ the error is multiplied by $(1 - \text{lr}\,\lambda_j)$ at every step. It
+# shrinks iff $|1 - \text{lr}\,\lambda_j| < 1$, i.e. $0 < \text{lr} < 2 / \lambda_j$,
+# and every direction must shrink:
+#
+# $$\text{gradient descent converges} \iff \text{lr} < \frac{2}{\lambda_{\max}} .$$
+#
+# ($\lambda_{\max}$ is often called $L$, the smoothness constant; here $L$ is the
+# loss.) Between $1/\lambda_{\max}$ and $2/\lambda_{\max}$ the factor is negative:
+# the parameters overshoot and oscillate, but the oscillation dies out. Beyond
+# $2/\lambda_{\max}$ it is below $-1$, and the oscillation grows at every step. A small
+# learning rate makes every factor close to 1: safe but slow. The slowest direction
+# is the flat one, $v_{\min}$, with factor $1 - \text{lr}\,\lambda_{\min}$: about
+# 0.987 per step for the lab's data with lr = 0.1. That is why the run from
+# $(-10, 10)$, which starts far out along the flat valley of the contour plot,
+# needed hundreds of epochs.
+#
+# **Task (2 points).** Write `largest_stable_lr(x)` returning $2 / \lambda_{\max}$ as
+# a Python float. Build $H$ in float64 (`x.double()`) and use
+# `torch.linalg.eigvalsh`, which returns the eigenvalues of a symmetric matrix in
+# ascending order.
+
+# %% nbgrader={"grade": false, "grade_id": "largest_stable_lr", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def largest_stable_lr(x):
+    """2 / lambda_max for the MSE of a line: x (n, 1) -> float.
+
+    lambda_max is the largest eigenvalue of the 2 x 2 Hessian of the MSE with
+    respect to (w, b).
+    """
+    ### BEGIN SOLUTION
+    x64 = x.double().ravel()
+    mean_x = x64.mean()
+    mean_x2 = (x64**2).mean()
+    H = 2 * torch.stack(
+        [torch.stack([mean_x2, mean_x]), torch.stack([mean_x, torch.ones_like(mean_x)])]
+    )
+    lambda_max = torch.linalg.eigvalsh(H)[-1]
+    ### END SOLUTION
+    return float(2 / lambda_max)
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_largest_stable_lr", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check largest_stable_lr for x = (0, 1), where H = [[1, 1], [1, 2]]."""
+lr_small = float(largest_stable_lr(torch.tensor([[0.0], [1.0]])))
+# lambda_max = (3 + sqrt(5)) / 2, so 2 / lambda_max = 3 - sqrt(5)
+print(f"largest stable lr = {lr_small:.6f} (should be 3 - sqrt(5) = 0.763932)")
+assert abs(lr_small - (3 - 5**0.5)) < 1e-6, (
+    f"got {lr_small:.6f}, expected {3 - 5**0.5:.6f}: 1.5279 means 2 / lambda_max "
+    "without the factor 2 in H, 0.3820 means 1 / lambda_max instead of 2 / lambda_max"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_largest_stable_lr(largest_stable_lr)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr_value", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# For the lab's data the threshold is about 0.78, so `LR` = 0.1 is safe, and slow
+# along the flat direction.
+
+# %% nbgrader={"grade": false, "grade_id": "lr_value", "locked": true, "schema_version": 3, "solution": false, "task": false}
+lr_max = largest_stable_lr(x)
+lr_max
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Train for 200 epochs at half the threshold, just below it and just above it:
+
+# %% nbgrader={"grade": false, "grade_id": "lr_plot_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, ax = plt.subplots(figsize=(6, 4))
+for factor in (0.5, 0.99, 1.01):
+    _, _, losses_lr = train(x, y, W0, B0, factor * lr_max, 200)
+    ax.semilogy(losses_lr, label=f"lr = {factor} x largest stable lr")
+ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Around the threshold")
+ax.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# And $w$ itself during the first 100 epochs, just below (left) and just above
+# (right) the threshold:
+
+# %% nbgrader={"grade": false, "grade_id": "lr_plot_w", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
+for ax, factor, color in zip(axes, (0.99, 1.01), ("C1", "C2"), strict=True):
+    path = gd_path(W0, B0, factor * lr_max, 100)
+    ax.plot(path[:, 0], ".-", color=color, ms=3, lw=0.8, label="w")
+    ax.axhline(float(w_ls), color="k", ls="--", label="least-squares w")
+    ax.set(xlabel="epoch", title=f"lr = {factor} x largest stable lr")
+    ax.legend(loc="upper left")
+axes[0].set_ylabel("w");
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_question_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question (1 point).** With lr = 1.01 × `largest_stable_lr(x)`:
+#
+# - a) the loss grows without bound, and the parameters oscillate with growing
+#   amplitude;
+# - b) gradient descent converges, only more slowly;
+# - c) it converges to a different minimum.
+#
+# In the cell below, replace `raise NotImplementedError()` with `answer_lr = "a"`,
+# `"b"` or `"c"`.
+
+# %% nbgrader={"grade": false, "grade_id": "answer_lr", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_lr = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_lr = "a"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_answer_lr", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_lr is one of the letters "a", "b", "c"."""
+assert answer_lr in ("a", "b", "c"), (
+    f'answer_lr should be "a", "b" or "c", got {answer_lr!r}'
+)
+print(f"answer_lr = {answer_lr!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_answer("lr", answer_lr)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 10. Experiment: noise (1 point)
+#
+# *How does the model perform if you increase the amount of noise in the data?*
+#
+# **Why it matters.** The noise is the part of $y$ that no line can explain. It has
+# two effects. The least-squares line moves away from the true one, by an amount
+# proportional to $\sigma$. And the loss has a floor: at the least-squares fit the
+# loss is the mean of the squared residuals, about $\sigma^2$ (in expectation
+# $\frac{N-2}{N}\sigma^2$: two parameters absorb a little of the noise). Any one
+# sample of $N = 100$ noise values has its own spread, so expect the right order of
+# magnitude, not the exact value.
+#
+# Make the data again with `noise_std` = 1.0 and the same seed: the same $x$ and the
+# same standard normal draws, so the noise is exactly 5 times larger and the
+# comparison is clean.
+
+# %% nbgrader={"grade": false, "grade_id": "noise_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+NOISE_STD_HIGH = 1.0
+x_noisy, y_noisy = make_data(N, TRUE_W, TRUE_B, NOISE_STD_HIGH, SEED)
+w_noisy, b_noisy, losses_noisy = train(x_noisy, y_noisy, W0, B0, LR, NUM_EPOCHS)
+
+# %% nbgrader={"grade": false, "grade_id": "noise_table", "locked": true, "schema_version": 3, "solution": false, "task": false}
+print("noise_std        w        b  final loss  final loss / noise_std**2")
+for noise_std, w_k, b_k, losses_k in [
+    (NOISE_STD, w, b, losses),
+    (NOISE_STD_HIGH, w_noisy, b_noisy, losses_noisy),
+]:
+    w_k, b_k, ratio = float(w_k), float(b_k), losses_k[-1] / noise_std**2
+    print(f"{noise_std:9.1f}{w_k:9.4f}{b_k:9.4f}{losses_k[-1]:12.4f}{ratio:27.3f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise_ratio", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The ratio is the same in both rows because the residuals scale with the noise. It
+# is about 0.66 rather than 1: the 100 standard normal draws of this seed happen to
+# have a mean square of about 0.68 (their expected value is 1), and the fitted line
+# absorbs a little more. Another seed gives another ratio, scattered around 0.98.
+
+# %% nbgrader={"grade": false, "grade_id": "noise_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.scatter(x_noisy, y_noisy, s=12, alpha=0.7, label="data, noise_std = 1.0")
+ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = 2x + 3")
+ax.plot(x_line, predict(x_line, w_noisy, b_noisy), "r", label="GD fit, noise_std = 1.0")
+ax.plot(x_line, predict(x_line, w, b), "C2", label="GD fit, noise_std = 0.2")
+ax.set(xlabel="x", ylabel="y", title="More noise: the fit drifts from the true line")
+ax.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_question_noise", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question (1 point).** With `NOISE_STD` = 1.0 instead of 0.2 (same seed):
+#
+# - a) gradient descent recovers exactly $w = 2$, $b = 3$;
+# - b) gradient descent still converges, to the least-squares fit of the noisier data,
+#   which lies further from $(2, 3)$, and the final loss grows in
+#   proportion to `noise_std**2`;
+# - c) gradient descent diverges.
+#
+# In the cell below, replace `raise NotImplementedError()` with
+# `answer_noise = "a"`, `"b"` or `"c"`.
+
+# %% nbgrader={"grade": false, "grade_id": "answer_noise", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_noise = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_noise = "b"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_answer_noise", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_noise is one of the letters "a", "b", "c"."""
+assert answer_noise in ("a", "b", "c"), (
+    f'answer_noise should be "a", "b" or "c", got {answer_noise!r}'
+)
+print(f"answer_noise = {answer_noise!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_answer("noise", answer_noise)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Summary
+#
+# - Synthetic data with a known answer lets us check what training finds; a seeded
+#   recipe, in a fixed order, makes it reproducible.
+# - The MSE of a line is a convex quadratic in $(w, b)$, with one minimum: the
+#   least-squares fit. Gradient descent finds that fit, not the true line; the gap is
+#   the noise's doing and more epochs don't close it.
+# - The gradients are
+#   $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (w x_i + b - y_i)$ and
+#   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (w x_i + b - y_i)$: the 2 from
+#   the square, the $1/N$ from the mean, one number each. Check hand-written
+#   gradients against autograd, in float64.
+# - Training is five steps: initialise, predict, loss, gradients, step.
+# - The starting point changes how long training takes, not where it ends.
+# - The learning rate must stay below $2 / \lambda_{\max}$, with $\lambda_{\max}$ the
+#   largest eigenvalue of the Hessian; just above it, training diverges with growing
+#   oscillations. The flat direction ($\lambda_{\min}$) sets the speed.
+# - More noise moves the fit further from the truth and raises the loss floor to
+#   about $\sigma^2$.
+#
+# ## Exercises (not graded)
+#
+# 1. Stop training when both $|{\partial L}/{\partial w}|$ and
+#    $|{\partial L}/{\partial b}|$ fall below $10^{-4}$. How many epochs does it take
+#    with lr = 0.1, with $0.5 \times 2/\lambda_{\max}$, and with
+#    $1/\lambda_{\max}$? Compare with the factors $1 - \text{lr}\,\lambda_j$.
+# 2. Standardise the input, $x' = (x - \bar x) / \operatorname{std}(x)$. What does the
+#    Hessian become, what is its condition number $\lambda_{\max} / \lambda_{\min}$,
+#    and how many epochs does training need now?
+# 3. Replace `gradients` by autograd (`requires_grad=True`, `loss.backward()`,
+#    `w.grad`) and check that both agree to float64 rounding. What happens to
+#    `w.grad` if you call `backward` twice without zeroing it?
+# 4. Keep `NOISE_STD` = 0.2 and vary `N` from 10 to 10,000. Plot the distance of the
+#    least-squares fit from $(2, 3)$ against `N` on log-log axes. Which slope do you
+#    expect?
+# 5. Reproduce the source's error: make `loss` a 0-dim tensor and assign a
+#    `(100, 1)` tensor to `loss.grad`. Read the message, and explain why the gradient
+#    for the update must have the shape of the parameter.

@@ -1,0 +1,1161 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: kernelspec,language_info,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   language_info:
+#     name: python
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 02: The five steps of gradient descent, in numpy (24 points)
+#
+# You will fit the line $y = b + w x$ to noisy data by gradient descent, written in
+# plain numpy as five steps: **0** random initialisation, **1** the forward pass,
+# **2** the loss, **3** the gradients, **4** the update, then the loop that repeats
+# steps 1 to 4 (*rinse and repeat*). You will hold out part of the data to validate
+# the trained line, compare gradient descent with the closed-form least-squares fit,
+# and draw the loss surface with the path gradient descent takes across it.
+#
+# The lab follows a notebook chapter, *Visualizing Gradient Descent*: the same data
+# (true $b = 0.5$, $w = -3$, 100 points, `np.random.seed(42)`), the same split, the
+# same start and learning rate. Your trained line must reproduce the chapter's result,
+# $b = 0.52354035$, $w = -3.03103474$, after 1000 epochs.
+#
+# **Learning objectives.** After this lab you can
+#
+# - split a data set into training and validation parts reproducibly, and say why
+#   the order of random calls matters;
+# - write each of the five steps of gradient descent as a small numpy function, with
+#   the gradients of the MSE derived by hand (the 2, the $1/N$, the sign);
+# - explain why two starting points give different gradients, and different results
+#   after a fixed number of epochs;
+# - tell how far gradient descent is from the least-squares solution, and why;
+# - compute a loss over a whole grid of parameters at once, without loops, and read
+#   a contour plot of the loss surface.
+#
+# **How this lab is graded.** Each task is a function, a value or a one-letter answer
+# in a cell marked `# YOUR CODE HERE`: replace the line `raise NotImplementedError()`
+# with your code. The cell after it is a test cell. Run it: its *visible* check is
+# quick and tells you what looks wrong. When the lab is graded, the same test cells
+# also run *hidden* checks (other data, other arguments, the common mistakes), so
+# passing a visible check is necessary, not sufficient. Points are in the headings.
+# Keep the function names and arguments, don't delete, copy or split the answer and
+# test cells, and make sure the notebook runs top to bottom
+# (*Kernel → Restart Kernel and Run All Cells*); it takes a few seconds.
+#
+# | Section | Points |
+# |---|---|
+# | 1. Data, and the train/validation split | 2 |
+# | 2. Step 0: random initialisation | 1 |
+# | 3. Step 1: the forward pass | 1 |
+# | 4. Step 2: the loss | 1 |
+# | 5. Step 3: the gradients | 4 |
+# | 6. `rand` or `randn`? The chapter's two sets of gradients | 2 |
+# | 7. Step 4: the update | 1 |
+# | 8. Step 5: rinse and repeat | 5 |
+# | 9. The closed form: least squares | 2 |
+# | 10. Validation | 2 |
+# | 11. The loss surface | 3 |
+# | **Total** | **24** |
+#
+# **A corrected chapter.** The chapter has a few slips. They are fixed here and
+# flagged as **Pitfall** where they matter:
+#
+# 1. its text says to initialise with `np.random.randn` and quotes gradients of about
+#    2.7 and 1.8; its code uses `np.random.rand` and prints 3.464 and 2.384. Both are
+#    right, each for its own starting point (Sections 2 and 6);
+# 2. its MSE formula sums from $i = 0$ to $N$, which is $N + 1$ terms (Section 4);
+# 3. it says the gradients need not be implemented, because PyTorch's autograd will
+#    compute them; in numpy there is no autograd, and the update needs them
+#    (Section 5).
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 0. Setup
+#
+# The constants are the chapter's; the hidden checks use the same values, so leave
+# them as they are (experiment in new cells instead).
+
+# %% nbgrader={"grade": false, "grade_id": "fs_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import matplotlib.pyplot as plt
+import numpy as np
+
+SEED = 42  # np.random.seed before the data, and again before the initial b, w
+N = 100  # number of points
+TRUE_B = 0.5  # intercept of the true line
+TRUE_W = -3.0  # slope of the true line
+NOISE_STD = 0.1  # standard deviation of the noise added to y
+TRAIN_FRACTION = 0.8  # share of the points used for training
+LR = 0.1  # learning rate
+NUM_EPOCHS = 1000  # number of gradient descent steps
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 1. Data, and the train/validation split (2 points)
+#
+# **Why.** With synthetic data we choose the right answer, the line
+# $y = 0.5 - 3x$, and can check what gradient descent finds. With $b^\star$ =
+# `TRUE_B`, $w^\star$ = `TRUE_W` and $\sigma$ = `NOISE_STD`, each point
+# $i = 1, \dots, N$ is
+#
+# $$x_i \sim \mathcal{U}[0, 1), \qquad \varepsilon_i \sim \mathcal{N}(0, \sigma^2),
+# \qquad y_i = b^\star + w^\star x_i + \varepsilon_i .$$
+#
+# **Why a split.** A model is meant for points it has not seen. We train on 80
+# points and keep the other 20 aside: the loss on those, the *validation loss*
+# (Section 10), tells how the trained line does on new data. The split must be
+# random: the points are generated in no particular order here, but real data often
+# come sorted (by date, by class), and the first 80 would then differ from the rest.
+#
+# **Order matters.** The chapter draws everything from numpy's one global random
+# generator: `np.random.seed(42)`, then $x$ (`np.random.rand`), then the noise
+# (`np.random.randn`), then the shuffle of the indices. A seed fixes the *sequence*
+# of numbers, so the shuffle gives the chapter's split only if it comes right after
+# those two draws, with no seeding in between. The cell after the tests runs the
+# whole sequence, your function included.
+#
+# **Task (2 points).** Write `split_indices(n, train_fraction)` as the chapter does:
+#
+# 1. `idx = np.arange(n)`, the indices $0, \dots, n - 1$;
+# 2. `np.random.shuffle(idx)` shuffles them in place (don't seed here: the caller has);
+# 3. `n_train = int(n * train_fraction)`, which rounds down, like the chapter's `int(N*.8)`;
+# 4. return `idx[:n_train]` (training) and `idx[n_train:]` (validation).
+#
+# 1 point for the sizes, 1 for the indices.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_split_indices", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def split_indices(n, train_fraction):
+    """Shuffle the indices 0..n-1 with np.random.shuffle and cut them in two.
+
+    Returns train_idx, shape (int(n * train_fraction),), and val_idx, the rest.
+    """
+    ### BEGIN SOLUTION
+    idx = np.arange(n)
+    np.random.shuffle(idx)
+    n_train = int(n * train_fraction)
+    train_idx, val_idx = idx[:n_train], idx[n_train:]
+    ### END SOLUTION
+    return train_idx, val_idx
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_split_sizes", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check split_indices's sizes: int(n * train_fraction) and the rest, each index once."""
+np.random.seed(0)
+train_small, val_small = split_indices(10, 0.75)
+print("train:", train_small, " validation:", val_small)
+assert len(train_small) == 7 and len(val_small) == 3, (
+    f"got {len(train_small)} training and {len(val_small)} validation indices for "
+    "n = 10, train_fraction = 0.75; expected int(7.5) = 7 and 3"
+)
+assert sorted([*train_small, *val_small]) == list(range(10)), (
+    "together the two parts should hold each of 0, ..., 9 exactly once"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_split_sizes(split_indices)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_split_values", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that split_indices shuffles with numpy's global generator, first part trains."""
+np.random.seed(0)
+train_small, _ = split_indices(10, 0.75)
+np.random.seed(0)
+idx_small = np.random.permutation(
+    10
+)  # np.arange(10), shuffled as np.random.shuffle does
+assert sorted(train_small) == sorted(idx_small[:7]), (
+    "train_idx should be the first 7 of np.arange(10) shuffled by np.random.shuffle "
+    "right after np.random.seed(0): do you shuffle, with np.random.shuffle, without "
+    "seeding inside the function?"
+)
+print("the same split as np.random.shuffle after np.random.seed(0), as expected")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_split_values(split_indices)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The chapter's data and split, in one cell so that re-running it gives the same
+# numbers (a second shuffle on its own would give another split):
+
+# %% nbgrader={"grade": false, "grade_id": "fs_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+np.random.seed(SEED)
+x = np.random.rand(N, 1)
+epsilon = NOISE_STD * np.random.randn(N, 1)
+y = TRUE_B + TRUE_W * x + epsilon
+train_idx, val_idx = split_indices(N, TRAIN_FRACTION)  # the same generator, continued
+x_train, y_train = x[train_idx], y[train_idx]
+x_val, y_val = x[val_idx], y[val_idx]
+print("training:", x_train.shape, " validation:", x_val.shape)
+
+# %% nbgrader={"grade": false, "grade_id": "fs_data_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+x_line = np.array([[0.0], [1.0]])
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.scatter(x_train, y_train, s=14, alpha=0.8, label=f"training ({len(x_train)} points)")
+ax.scatter(
+    x_val, y_val, s=14, marker="s", alpha=0.8, label=f"validation ({len(x_val)})"
+)
+ax.plot(x_line, TRUE_B + TRUE_W * x_line, "k--", label="true line y = 0.5 - 3x")
+ax.set(xlabel="x", ylabel="y", title="The chapter's data, split 80 / 20")
+ax.legend();
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_init", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 2. Step 0: random initialisation (1 point)
+#
+# **Why.** Gradient descent improves a guess, so it needs a first one. For the MSE of
+# a line any start leads to the same minimum (Section 11 shows the bowl), but the
+# start decides how many steps that takes, and, after a fixed number of epochs,
+# where exactly we stop. Seeding makes the start, and with it the whole run,
+# reproducible.
+#
+# **Pitfall.** The chapter's text says to initialise "using Numpy's `random.randn`
+# method" (normal draws); its code uses `np.random.rand` (uniform on $[0, 1)$), and
+# its printed results come from that code. This lab follows the code. Section 6
+# computes what the text's `randn` would have given.
+#
+# **Task (1 point).** Write `init_params(seed)`: `np.random.seed(seed)`, then
+# `b = np.random.rand(1)`, then `w = np.random.rand(1)`, in this order (b first, as
+# in the chapter), and return `b, w`. Each is an array of shape `(1,)`, as in the
+# chapter.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def init_params(seed):
+    """Step 0: seed numpy, then draw b and w uniformly on [0, 1), each of shape (1,)."""
+    ### BEGIN SOLUTION
+    np.random.seed(seed)
+    b = np.random.rand(1)
+    w = np.random.rand(1)
+    ### END SOLUTION
+    return b, w
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_init", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check init_params: seeded, two uniform draws, b first."""
+b_small, w_small = init_params(0)
+np.random.seed(0)
+u_small = np.random.rand(2)  # what np.random.rand(1) twice gives after seed 0
+print("b, w for seed 0:", b_small, w_small, " expected:", u_small)
+assert np.size(b_small) == 1 and np.size(w_small) == 1, (
+    "b and w should hold one number each"
+)
+assert float(np.ravel(b_small)[0]) == u_small[0], (
+    "b should be the first np.random.rand draw after np.random.seed(seed): did you "
+    "seed with the argument, use rand (not randn), and draw b first?"
+)
+assert float(np.ravel(w_small)[0]) == u_small[1], "w should be the second draw"
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_init(init_params)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The chapter's start; it prints `[0.37454012] [0.95071431]`:
+
+# %% nbgrader={"grade": false, "grade_id": "fs_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+b0, w0 = init_params(SEED)
+print(b0, w0)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_predict", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 3. Step 1: the forward pass (1 point)
+#
+# **Why.** The model's predictions for the current parameters; everything else is
+# computed from them. For each point,
+#
+# $$\hat y_i = b + w\, x_i .$$
+#
+# `x` has shape `(n, 1)` and `b`, `w` shape `(1,)`: broadcasting adds the same `b`
+# and multiplies by the same `w` in every row, so `y_hat` has shape `(n, 1)`, like
+# `y`. (The chapter calls it `yhat`.)
+#
+# **Task (1 point).** Write `predict(x, b, w)`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def predict(x, b, w):
+    """Step 1: y_hat = b + w * x; x (n, 1), b and w (1,) -> y_hat (n, 1)."""
+    ### BEGIN SOLUTION
+    y_hat = b + w * x
+    ### END SOLUTION
+    return y_hat
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_predict", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check predict on three points."""
+x_small = np.array([[0.0], [1.0], [2.0]])
+y_hat_small = predict(x_small, np.array([1.0]), np.array([-2.0]))
+print("y_hat for b = 1, w = -2:", np.ravel(y_hat_small), "(should be [1, -1, -3])")
+assert np.shape(y_hat_small) == (3, 1), (
+    f"y_hat has shape {np.shape(y_hat_small)}, expected (3, 1), one row per point"
+)
+assert np.ravel(y_hat_small).tolist() == [1.0, -1.0, -3.0], (
+    "expected [1, -1, -3]: b is the intercept (added), w the slope (times x)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_predict(predict)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 4. Step 2: the loss (1 point)
+#
+# **Why.** One number that says how bad the current line is. With the error
+# $e_i = \hat y_i - y_i$ of each point, the mean squared error is
+#
+# $$L(b, w) = \frac{1}{N} \sum_{i=1}^{N} e_i^2
+#           = \frac{1}{N} \sum_{i=1}^{N} \left(b + w x_i - y_i\right)^2 .$$
+#
+# Squaring counts errors of either sign, large ones more; the mean (not the sum)
+# keeps the loss, and its gradients, independent of how many points there are.
+#
+# **Pitfall.** The chapter writes the sum from $i = 0$ to $N$: that is $N + 1$ terms.
+# With numpy's indices it runs from $0$ to $N - 1$; `.mean()` gets it right without
+# any index, and without a loop (the chapter rightly says: no loops).
+#
+# **Task (1 point).** Write `mse(y_hat, y)`, returning one number.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_mse", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def mse(y_hat, y):
+    """Step 2: mean squared error; y_hat and y (n, 1) -> one number."""
+    ### BEGIN SOLUTION
+    error = y_hat - y
+    loss = (error**2).mean()
+    ### END SOLUTION
+    return loss
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_mse", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check mse on three points."""
+loss_small = mse(np.array([[1.0], [2.0], [3.0]]), np.array([[1.0], [0.0], [0.0]]))
+print(
+    f"mse = {float(np.ravel(loss_small)[0]):.4f} (should be (0 + 4 + 9) / 3 = 4.3333)"
+)
+assert np.size(loss_small) == 1, (
+    f"the loss has shape {np.shape(loss_small)}, expected one number: did you "
+    "forget .mean()?"
+)
+assert abs(float(np.ravel(loss_small)[0]) - 13 / 3) < 1e-12, (
+    "expected 4.3333: 13 means a sum instead of a mean, 2.0817 a square root (RMSE)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_mse(mse)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The loss at the start, on the training split; the chapter prints
+# `4.495325075114491`:
+
+# %% nbgrader={"grade": false, "grade_id": "fs_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+print(mse(predict(x_train, b0, w0), y_train))
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_gradients", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 5. Step 3: the gradients (4 points)
+#
+# **Why.** The gradient says how fast the loss changes when a parameter is nudged:
+# $\partial L / \partial b \approx 3.46$ means that increasing $b$ by a tiny
+# $\delta$ increases the loss by about $3.46\,\delta$. Step 4 moves each parameter
+# against its gradient.
+#
+# **Pitfall.** The chapter says this step need not be implemented because PyTorch's
+# autograd will take care of it. In numpy there is no autograd, and the update
+# cannot run without the gradients: we derive them.
+#
+# **Derivation.** With $e_i = b + w x_i - y_i$ (in code `error = y_hat - y`) and
+# $L = \frac{1}{N}\sum_i e_i^2$, the chain rule gives
+# $\partial e_i^2 / \partial b = 2 e_i$ and $\partial e_i^2 / \partial w = 2 e_i x_i$,
+# and the derivative of a mean is the mean of the derivatives:
+#
+# $$\frac{\partial L}{\partial b} = \frac{2}{N} \sum_{i=1}^{N} (\hat y_i - y_i),
+#   \qquad
+#   \frac{\partial L}{\partial w} = \frac{2}{N} \sum_{i=1}^{N} x_i\,(\hat y_i - y_i).$$
+#
+# - The **2** comes from the square; the **1/N** from the mean (`.mean()`, not
+#   `.sum()`, which would make both $N$ = 80 times too large).
+# - The **sign**: the error is prediction minus target. With $y_i - \hat y_i$ the
+#   gradient points uphill.
+# - Each gradient is **one number**, like its parameter: `x * error` has one row per
+#   point, and `.mean()` reduces it.
+#
+# In code, `db` is $\partial L / \partial b$ (the chapter's `b_grad`) and `dw` is
+# $\partial L / \partial w$ (`w_grad`). Keep the chapter's order, **b first**.
+#
+# **Task (4 points).** Write `gradients(x, y, b, w)` returning `(db, dw)`, using
+# your `predict`. 2 points for `db`, 2 for `dw`; the visible checks compare them
+# with finite differences of the loss on four points.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def gradients(x, y, b, w):
+    """Step 3: gradients of the MSE; x, y (n, 1), b, w (1,) -> db, dw (one number each)."""
+    ### BEGIN SOLUTION
+    error = predict(x, b, w) - y  # (n, 1): y_hat - y
+    db = 2 * error.mean()  # the 2 from the square, the 1/N from the mean
+    dw = 2 * (x * error).mean()
+    ### END SOLUTION
+    return db, dw
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_grad_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check db against central finite differences of the loss on four points."""
+x_small = np.array([[0.0], [0.5], [1.0], [2.0]])
+y_small = np.array([[1.0], [2.0], [2.5], [6.0]])
+b_small, w_small, h = 0.3, -0.2, 1e-6
+
+
+def loss_small(b, w):
+    return float(((b + w * x_small - y_small) ** 2).mean())
+
+
+db_fd = (loss_small(b_small + h, w_small) - loss_small(b_small - h, w_small)) / (2 * h)
+dw_fd = (loss_small(b_small, w_small + h) - loss_small(b_small, w_small - h)) / (2 * h)
+db_small = gradients(x_small, y_small, np.array([b_small]), np.array([w_small]))[0]
+assert np.size(db_small) == 1, (
+    f"db has shape {np.shape(db_small)}, expected one number: did you forget "
+    "to average the per-point terms with .mean()?"
+)
+db_got = float(np.ravel(db_small)[0])
+rel_error = abs(db_got - db_fd) / (abs(db_got) + abs(db_fd))
+# The relative error should be around 1e-9 or less (finite differences in float64).
+print(
+    f"db = {db_got:.6f}, finite differences {db_fd:.6f}, relative error {rel_error:.1e}"
+)
+ratio = db_got / db_fd
+hints = {
+    4.0: "did you sum over the points instead of averaging (N = 4 here)",
+    0.5: "did you drop the factor 2 of the square",
+    -1.0: "did you write y - y_hat instead of y_hat - y",
+}
+hint = next(
+    (text for r, text in hints.items() if abs(ratio - r) < 1e-4),
+    "compare your code with the formula above",
+)
+if abs(db_got - dw_fd) < 1e-6 * abs(dw_fd):
+    hint = "it equals dw: did you return (dw, db)? gradients returns (db, dw), b first"
+assert rel_error < 1e-7, f"db is {ratio:.3g} times the finite differences: {hint}?"
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_db(gradients)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_grad_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check dw against central finite differences of the loss on four points."""
+x_small = np.array([[0.0], [0.5], [1.0], [2.0]])
+y_small = np.array([[1.0], [2.0], [2.5], [6.0]])
+b_small, w_small, h = 0.3, -0.2, 1e-6
+
+
+def loss_small(b, w):
+    return float(((b + w * x_small - y_small) ** 2).mean())
+
+
+db_fd = (loss_small(b_small + h, w_small) - loss_small(b_small - h, w_small)) / (2 * h)
+dw_fd = (loss_small(b_small, w_small + h) - loss_small(b_small, w_small - h)) / (2 * h)
+dw_small = gradients(x_small, y_small, np.array([b_small]), np.array([w_small]))[1]
+assert np.size(dw_small) == 1, (
+    f"dw has shape {np.shape(dw_small)}, expected one number: did you forget "
+    "to average the per-point terms with .mean()?"
+)
+dw_got = float(np.ravel(dw_small)[0])
+rel_error = abs(dw_got - dw_fd) / (abs(dw_got) + abs(dw_fd))
+# The relative error should be around 1e-9 or less (finite differences in float64).
+print(
+    f"dw = {dw_got:.6f}, finite differences {dw_fd:.6f}, relative error {rel_error:.1e}"
+)
+ratio = dw_got / dw_fd
+hints = {
+    4.0: "did you sum over the points instead of averaging (N = 4 here)",
+    0.5: "did you drop the factor 2 of the square",
+    -1.0: "did you write y - y_hat instead of y_hat - y",
+}
+hint = next(
+    (text for r, text in hints.items() if abs(ratio - r) < 1e-4),
+    "compare your code with the formula above",
+)
+if abs(dw_got - db_fd) < 1e-6 * abs(db_fd):
+    hint = "it equals db: did you return (dw, db)? gradients returns (db, dw), b first"
+assert rel_error < 1e-7, f"dw is {ratio:.3g} times the finite differences: {hint}?"
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_dw(gradients)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The gradients at the start, on the training split; the chapter prints
+# `3.464425403927533 2.3835657220659554`. Both are positive: lowering $b$ and $w$
+# lowers the loss.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+db, dw = gradients(x_train, y_train, b0, w0)
+print(db, dw)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_randn", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 6. `rand` or `randn`? The chapter's two sets of gradients (2 points)
+#
+# Right after printing `3.464425403927533 2.3835657220659554` the chapter's text
+# says:
+#
+# > for a tiny increase in the value of the parameter *b*, the loss will increase
+# > roughly 2.7 times as much; for a tiny increase in the value of the parameter
+# > *w*, the loss will increase roughly 1.8 times as much.
+#
+# 2.7 and 1.8 are not 3.464 and 2.384. The gradient depends on where it is taken,
+# and the text was written for the start its Step 0 describes, `np.random.randn`
+# after `np.random.seed(42)`, while the code drew with `np.random.rand`. The two
+# starts are different points of the $(b, w)$ plane, with different gradients.
+#
+# First, what "increase roughly 3.46 times as much" means, checked on the loss
+# itself: a tiny step $\delta$ in $b$ changes the loss by about $3.46\,\delta$.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_randn_meaning", "locked": true, "schema_version": 3, "solution": false, "task": false}
+delta = 1e-6
+loss_b0 = mse(predict(x_train, b0, w0), y_train)
+loss_b0_nudged = mse(predict(x_train, b0 + delta, w0), y_train)
+print(f"(L(b0 + delta) - L(b0)) / delta = {(loss_b0_nudged - loss_b0) / delta:.4f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_randn_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Task (1 point).** Compute the gradients at the text's start: seed with
+# `np.random.seed(SEED)`, draw `b_randn = np.random.randn(1)` then
+# `w_randn = np.random.randn(1)`, and set `db_randn, dw_randn` to your
+# `gradients` on the training split at $(b_\text{randn}, w_\text{randn})$.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_randn_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# db_randn, dw_randn = the gradients on x_train, y_train at the randn start
+### BEGIN SOLUTION
+np.random.seed(SEED)
+b_randn = np.random.randn(1)
+w_randn = np.random.randn(1)
+db_randn, dw_randn = gradients(x_train, y_train, b_randn, w_randn)
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_randn_gradients", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check db_randn, dw_randn: the gradients at the randn start of seed 42."""
+assert np.size(db_randn) == 1 and np.size(dw_randn) == 1, (
+    "db_randn and dw_randn should hold one number each"
+)
+db_got, dw_got = float(np.ravel(db_randn)[0]), float(np.ravel(dw_randn)[0])
+print(f"db_randn = {db_got:.3f}, dw_randn = {dw_got:.3f}")
+print("the chapter's text: about 2.7 and 1.8")
+assert not (abs(db_got - 3.464) < 1e-3 and abs(dw_got - 2.384) < 1e-3), (
+    "these are the gradients at the rand start (what the chapter's code prints): draw "
+    "b_randn, w_randn with np.random.randn after np.random.seed(SEED)"
+)
+assert abs(db_got - 2.7) < 0.05 and abs(dw_got - 1.8) < 0.05, (
+    "expected about 2.7 and 1.8: did you draw b_randn, then w_randn, with "
+    "np.random.randn right after np.random.seed(SEED), and use x_train, y_train? "
+    "(If the gradient checks above fail, fix gradients first.)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_randn_gradients(db_randn, dw_randn)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_doc", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question (1 point).** The chapter's text says the gradients are about 2.7 and
+# 1.8; its code prints 3.464 and 2.384. Which statement is right?
+#
+# - a) The code's gradients are wrong: dividing by $N$ once more would give the
+#   text's 2.7 and 1.8.
+# - b) The text's numbers are the printed ones, rounded.
+# - c) Both are right, each at its own starting point: the text's numbers are the
+#   gradients at the `randn` start, the printed ones at the `rand` start.
+#
+# In the cell below, replace `raise NotImplementedError()` with `answer_doc = "a"`,
+# `"b"` or `"c"`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_answer_doc", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_doc = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_doc = "c"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_answer_doc", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_doc is one of the letters "a", "b", "c"."""
+assert answer_doc in ("a", "b", "c"), (
+    f'answer_doc should be "a", "b" or "c", got {answer_doc!r}'
+)
+print(f"answer_doc = {answer_doc!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_answer("doc", answer_doc)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 7. Step 4: the update (1 point)
+#
+# $$b \leftarrow b - \text{lr}\,\frac{\partial L}{\partial b}, \qquad
+#   w \leftarrow w - \text{lr}\,\frac{\partial L}{\partial w}$$
+#
+# **Why the minus.** The gradient points where the loss grows fastest; we step the
+# other way. **Why a small learning rate.** The gradient describes the loss only
+# near the current point; too large a step overshoots (for this data any
+# $\text{lr} > 0.8055$ diverges, Exercise 2).
+#
+# **Task (1 point).** Write `update(b, w, db, dw, lr)` returning the new `(b, w)`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_update", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def update(b, w, db, dw, lr):
+    """Step 4: one gradient descent step; returns the new b and w."""
+    ### BEGIN SOLUTION
+    b_new = b - lr * db
+    w_new = w - lr * dw
+    ### END SOLUTION
+    return b_new, w_new
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_update", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check one update from b = 1, w = 2 with db = 0.5, dw = -1, lr = 0.1."""
+b_next, w_next = update(np.array([1.0]), np.array([2.0]), 0.5, -1.0, 0.1)
+b_next, w_next = float(np.ravel(b_next)[0]), float(np.ravel(w_next)[0])
+print(f"b = {b_next:.4f}, w = {w_next:.4f} (should be 0.95 and 2.1)")
+assert abs(b_next - 0.95) < 1e-12, (
+    f"b: got {b_next:.4f}, expected 1 - 0.1 * 0.5 = 0.95: 1.05 means you added the "
+    "gradient, 2.05 that you returned (w, b)"
+)
+assert abs(w_next - 2.1) < 1e-12, (
+    f"w: got {w_next:.4f}, expected 2 - 0.1 * (-1) = 2.1: 1.9 means you added the gradient"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_update(update)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# One step from the start; the chapter prints `[0.02809758] [0.71235773]`:
+
+# %% nbgrader={"grade": false, "grade_id": "fs_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+b1, w1 = update(b0, w0, db, dw, LR)
+print(b1, w1)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 8. Step 5: rinse and repeat (5 points)
+#
+# Steps 1 to 4, `num_epochs` times. Every update here uses all the training points
+# (full-batch gradient descent), so one epoch is one update:
+#
+# 1. `y_hat = predict(x, b, w)`;
+# 2. `loss = mse(y_hat, y)`, appended to `losses` *before* the update, as in the
+#    chapter, so `losses[k]` is the loss of the parameters after $k$ updates;
+# 3. `db, dw = gradients(x, y, b, w)`;
+# 4. `b, w = update(b, w, db, dw, lr)`.
+#
+# **Task A (2 points).** Write `train(x, y, b0, w0, lr, num_epochs)` returning the
+# final `b`, `w` and the list `losses` (`num_epochs` numbers), using your functions.
+# The loop runs exactly `num_epochs` times: `for epoch in range(num_epochs)`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_train", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train(x, y, b0, w0, lr, num_epochs):
+    """Full-batch gradient descent for y_hat = b + w * x, starting at (b0, w0).
+
+    Returns the final b, w and losses: num_epochs numbers, losses[k] computed in
+    epoch k before its update.
+    """
+    ### BEGIN SOLUTION
+    b, w = b0, w0
+    losses = []
+    for _ in range(num_epochs):
+        y_hat = predict(x, b, w)  # step 1
+        losses.append(mse(y_hat, y))  # step 2, before the update
+        db, dw = gradients(x, y, b, w)  # step 3
+        b, w = update(b, w, db, dw, lr)  # step 4
+    ### END SOLUTION
+    return b, w, losses
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_train", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check that train recovers b = 1, w = 2 from five points on y = 1 + 2x."""
+x_small = np.linspace(0, 1, 5).reshape(-1, 1)
+b_small, w_small, losses_small = train(x_small, 1 + 2 * x_small, 0.0, 0.0, 0.5, 500)
+b_small, w_small = float(np.ravel(b_small)[0]), float(np.ravel(w_small)[0])
+print(f"b = {b_small:.4f}, w = {w_small:.4f} (should be 1 and 2)")
+assert len(losses_small) == 500, (
+    f"losses has {len(losses_small)} entries; expected one per epoch (500 here): does "
+    "the loop run range(num_epochs), recording one loss per epoch?"
+)
+assert abs(float(losses_small[0]) - 4.5) < 1e-12, (
+    "losses[0] should be the loss at (b0, w0) = (0, 0), 4.5: record it before the update"
+)
+assert abs(b_small - 1) < 1e-6 and abs(w_small - 2) < 1e-6, (
+    "train did not find b = 1, w = 2 on noise-free points: do the gradient and "
+    "update tests pass, and does every epoch update both b and w?"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_train(train)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Task B (3 points).** The chapter's run: start from `init_params(SEED)`, train on
+# the **training split** with `LR` for `NUM_EPOCHS` epochs, and name the results
+# `b_trained, w_trained, losses`. The chapter prints `[0.52354035] [-3.03103474]`
+# and `0.008044657695553976`. 2 points for `b_trained, w_trained`, compared with a
+# seeded reference run to 1e-10 (so 999 or 1001 epochs show); 1 point for `losses`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# b_trained, w_trained, losses = ...
+### BEGIN SOLUTION
+b_start, w_start = init_params(SEED)
+b_trained, w_trained, losses = train(x_train, y_train, b_start, w_start, LR, NUM_EPOCHS)
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_run_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check b_trained, w_trained: one finite number each; compare with the chapter."""
+assert np.size(b_trained) == 1 and np.size(w_trained) == 1, (
+    "b_trained and w_trained should hold one number each: train returns b, w, losses"
+)
+b_got, w_got = float(np.ravel(b_trained)[0]), float(np.ravel(w_trained)[0])
+assert np.isfinite(b_got) and np.isfinite(w_got), (
+    f"b_trained = {b_got}, w_trained = {w_got}: training diverged. Do the gradient "
+    "and update checks pass?"
+)
+print(f"b_trained = {b_got:.8f}, w_trained = {w_got:.8f}")
+print("the chapter:  0.52354035,             -3.03103474")
+if f"{b_got:.8f} {w_got:.8f}" != "0.52354035 -3.03103474":
+    print(
+        "Not the chapter's result: did you start from init_params(SEED) and train "
+        "on x_train, y_train with LR for NUM_EPOCHS epochs? The graded check "
+        "compares to 1e-10 and says more."
+    )
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_run_params(b_trained, w_trained)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_run_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check losses: one per epoch; compare the first and the last with the chapter."""
+assert len(losses) == NUM_EPOCHS, (
+    f"losses has {len(losses)} entries; expected NUM_EPOCHS = {NUM_EPOCHS}, one per "
+    "epoch: does your loop run range(num_epochs), and did you pass NUM_EPOCHS?"
+)
+first, last = float(np.ravel(losses[0])[0]), float(np.ravel(losses[-1])[0])
+print(f"losses[0] = {first!r}, losses[-1] = {last!r}")
+print(
+    "the chapter:  4.495325075114491 (at the start),  0.008044657695553976 (its print)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_run_losses(losses)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run_note", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Note.** The chapter's `print(loss)` shows the loss computed in the last epoch,
+# *before* its update: the loss of the parameters after 999 updates, one step
+# behind the printed `b`, `w`. Near the minimum the loss barely changes, so the
+# difference is invisible here: between epochs 999, 1000 and 1001 the loss moves
+# by about $2 \times 10^{-15}$, while $b$ and $w$ still move by about $10^{-8}$.
+# That is why the hidden check compares $b$ and $w$ to $10^{-10}$: a loop of 999
+# or 1001 epochs shows in the parameters (and in the length of `losses`), not in
+# the last loss.
+#
+# The loss curve (log scale), and the trained line:
+
+# %% nbgrader={"grade": false, "grade_id": "fs_run_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+axes[0].semilogy(np.ravel(losses))
+axes[0].set(
+    xlabel="epoch", ylabel="training MSE (log scale)", title=f"Training, lr = {LR}"
+)
+axes[1].scatter(x_train, y_train, s=14, alpha=0.8, label="training points")
+axes[1].plot(x_line, TRUE_B + TRUE_W * x_line, "k--", label="true line y = 0.5 - 3x")
+label = f"GD fit y = {float(np.ravel(b_trained)[0]):.4f} + ({float(np.ravel(w_trained)[0]):.4f}) x"
+axes[1].plot(x_line, predict(x_line, b_trained, w_trained), "r", label=label)
+axes[1].set(xlabel="x", ylabel="y", title="The trained line")
+axes[1].legend();
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_lstsq", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 9. The closed form: least squares (2 points)
+#
+# **Why.** For a line the minimum of the MSE has a closed form. Both gradients
+# vanish there:
+#
+# $$\frac{\partial L}{\partial b} = 0,\ \frac{\partial L}{\partial w} = 0
+#   \iff A^\top A \begin{pmatrix} b \\ w \end{pmatrix} = A^\top y,
+#   \qquad A = \begin{pmatrix} 1 & x_1 \\ \vdots & \vdots \\ 1 & x_N \end{pmatrix},$$
+#
+# the normal equations. `np.linalg.lstsq(A, y, rcond=None)` solves them (stably,
+# without forming $A^\top A$). Its first return value holds the coefficients in the
+# order of $A$'s columns: with the column of ones first, $b$ then $w$.
+#
+# **Task (1 point).** Write `least_squares(x, y)` returning `(b, w)` as two numbers.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_least_squares", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def least_squares(x, y):
+    """The closed-form least-squares line; x, y (n, 1) -> b, w (two numbers)."""
+    ### BEGIN SOLUTION
+    design = np.hstack([np.ones_like(x), x])  # (n, 2): columns 1 and x
+    coef = np.linalg.lstsq(design, y, rcond=None)[0]  # (2, 1): b, w
+    b, w = coef[0, 0], coef[1, 0]
+    ### END SOLUTION
+    return b, w
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_least_squares", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check least_squares on four points of the line y = 1 - 2x, and on noisy ones."""
+x_small = np.array([[0.0], [1.0], [2.0], [3.0]])
+b_small, w_small = (
+    float(np.ravel(v)[0]) for v in least_squares(x_small, 1 - 2 * x_small)
+)
+print(f"b = {b_small:.6f}, w = {w_small:.6f} (should be 1 and -2)")
+assert abs(b_small - 1) < 1e-9 and abs(w_small + 2) < 1e-9, (
+    "expected b = 1, w = -2: is the column of ones first, and do you return (b, w)?"
+)
+y_noisy = np.array([[0.0], [1.0], [1.0], [3.0]])
+b_small, w_small = (float(np.ravel(v)[0]) for v in least_squares(x_small, y_noisy))
+assert abs(b_small + 0.1) < 1e-9 and abs(w_small - 0.9) < 1e-9, (
+    f"for y = (0, 1, 1, 3) expected b = -0.1, w = 0.9, got {b_small:.4f}, {w_small:.4f}"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_least_squares(least_squares)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_lstsq_compare", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Gradient descent against the closed form and the true line:
+
+# %% nbgrader={"grade": false, "grade_id": "fs_lstsq_compare", "locked": true, "schema_version": 3, "solution": false, "task": false}
+b_ls, w_ls = least_squares(x_train, y_train)
+b_gd, w_gd = float(np.ravel(b_trained)[0]), float(np.ravel(w_trained)[0])
+print(f"{'':>17}{'b':>15}{'w':>15}")
+print(f"{'gradient descent':>17}{b_gd:15.10f}{w_gd:15.10f}")
+print(f"{'least squares':>17}{b_ls:15.10f}{w_ls:15.10f}")
+print(f"{'difference':>17}{b_gd - b_ls:15.2e}{w_gd - w_ls:15.2e}")
+print(f"{'true line':>17}{TRUE_B:15.10f}{TRUE_W:15.10f}")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_lstsq_gap", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Least squares and gradient descent both differ from the true line by about 0.02
+# and 0.03: that is the noise, which more epochs cannot remove (more data would
+# shrink it). But gradient descent also stops a few $10^{-7}$ short of least
+# squares. How fast does it approach? `descent_path` repeats your training loop and
+# records $(b, w)$ after every update; the plot shows the distance to the
+# least-squares point against the epoch.
+#
+# The dashed line is the prediction from the curvature of the loss. The Hessian of
+# the MSE (the matrix of its second derivatives; differentiate the gradients of
+# Section 5 once more) is
+#
+# $$H = 2 \begin{pmatrix} 1 & \bar x \\ \bar x & \overline{x^2} \end{pmatrix},
+# \qquad \bar x = \frac{1}{N}\sum_i x_i, \quad \overline{x^2} = \frac{1}{N}\sum_i x_i^2 ,$$
+#
+# and each update multiplies the remaining error along $H$'s eigenvectors by
+# $1 - \text{lr}\,\lambda$, $\lambda$ the eigenvalue. After a few epochs only the
+# slowest direction, that of the smallest eigenvalue $\lambda_{\min}$, is left.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_lstsq_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def descent_path(x, y, b0, w0, lr, num_epochs):
+    """(b, w) before the first and after every update, with your functions: (num_epochs + 1, 2)."""
+    b, w = b0, w0
+    path = [(float(np.ravel(b)[0]), float(np.ravel(w)[0]))]
+    for _ in range(num_epochs):
+        db_k, dw_k = gradients(x, y, b, w)
+        b, w = update(b, w, db_k, dw_k, lr)
+        path.append((float(np.ravel(b)[0]), float(np.ravel(w)[0])))
+    return np.array(path)
+
+
+path = descent_path(x_train, y_train, b0, w0, LR, NUM_EPOCHS)
+distance = np.hypot(path[:, 0] - b_ls, path[:, 1] - w_ls)
+x_bar, x2_bar = x_train.mean(), (x_train**2).mean()
+hessian = 2 * np.array([[1.0, x_bar], [x_bar, x2_bar]])
+lambda_min, lambda_max = np.linalg.eigvalsh(hessian)
+rate = 1 - LR * lambda_min
+print(
+    f"lambda_min = {lambda_min:.4f}, lambda_max = {lambda_max:.4f}, 1 - lr * lambda_min = {rate:.5f}"
+)
+epochs = np.arange(NUM_EPOCHS + 1)
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.semilogy(epochs, distance, lw=3, alpha=0.6, label="gradient descent")
+ax.semilogy(
+    epochs,
+    distance[100] * rate ** (epochs - 100),
+    "k--",
+    lw=1,
+    label=f"{rate:.5f} ** epoch",
+)
+ax.set(
+    xlabel="epoch",
+    ylabel="distance to the least-squares (b, w)",
+    title="Gradient descent closes in on least squares",
+)
+ax.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_gap", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question (1 point).** After 1000 epochs gradient descent's $(b, w)$ differ from
+# the least-squares fit by a few $10^{-7}$. Why?
+#
+# - a) Gradient descent has not quite arrived: along the flattest direction of the
+#   loss the remaining error shrinks only by the factor
+#   $1 - \text{lr}\,\lambda_{\min} \approx 0.985$ per epoch, so after 1000 epochs a
+#   few $10^{-7}$ are left; more epochs would shrink the gap further.
+# - b) Rounding errors of float64 pile up over 1000 epochs and push gradient descent
+#   away from the minimum.
+# - c) The noise: least squares fits the noise, gradient descent does not, so
+#   gradient descent stays closer to the true line.
+#
+# In the cell below, replace `raise NotImplementedError()` with `answer_gap = "a"`,
+# `"b"` or `"c"`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_answer_gap", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_gap = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_gap = "a"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_answer_gap", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_gap is one of the letters "a", "b", "c"."""
+assert answer_gap in ("a", "b", "c"), (
+    f'answer_gap should be "a", "b" or "c", got {answer_gap!r}'
+)
+print(f"answer_gap = {answer_gap!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_answer("gap", answer_gap)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_val", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 10. Validation (2 points)
+#
+# **Why.** The training loss measures the line on the points it was fitted to. The
+# validation loss measures it on the 20 points it never saw, as it would be used:
+# that is the point of the split. A validation loss much higher than the training
+# loss means the model fitted peculiarities of the training points (overfitting).
+#
+# **Task (1 point).** Set `val_loss` to the MSE of the trained line
+# (`b_trained`, `w_trained`) on the validation split, with your functions.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_val_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# val_loss = ...
+### BEGIN SOLUTION
+val_loss = mse(predict(x_val, b_trained, w_trained), y_val)
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_val_loss", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check val_loss: one finite number; compare it with the last training loss."""
+assert np.size(val_loss) == 1, (
+    f"val_loss should be one number, got shape {np.shape(val_loss)}"
+)
+val_loss_number = float(np.ravel(val_loss)[0])
+print(
+    f"validation loss {val_loss_number:.6f}, last training loss {float(np.ravel(losses[-1])[0]):.6f}"
+)
+assert np.isfinite(val_loss_number) and val_loss_number >= 0, (
+    f"val_loss = {val_loss_number}: expected a finite, non-negative number. If "
+    "b_trained, w_trained are nan, training diverged: fix Section 8 first"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_val_loss(val_loss, b_trained, w_trained)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_val", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question (1 point).** The validation loss (about 0.0087) is close to the final
+# training loss (about 0.0080). What does that tell you?
+#
+# - a) The model overfits: the validation loss is higher than the training loss.
+# - b) The line does about as well on the 20 points it never saw as on the 80 it
+#   was trained on, and what is left in both is roughly the noise's variance,
+#   `NOISE_STD ** 2` = 0.01, which no line can remove.
+# - c) Training should go on until the validation loss reaches 0.
+#
+# In the cell below, replace `raise NotImplementedError()` with `answer_val = "a"`,
+# `"b"` or `"c"`.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_answer_val", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_val = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_val = "b"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_answer_val", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_val is one of the letters "a", "b", "c"."""
+assert answer_val in ("a", "b", "c"), (
+    f'answer_val should be "a", "b" or "c", got {answer_val!r}'
+)
+print(f"answer_val = {answer_val!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_answer("val", answer_val)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_surface", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 11. The loss surface (3 points)
+#
+# **Why.** The loss is a function of the two parameters, $L(b, w)$: a surface over
+# the $(b, w)$ plane, here a bowl (the MSE of a line is a convex quadratic). Drawing
+# its contour lines, with the path of gradient descent on top, shows what the five
+# steps do: every update moves downhill, across the contour lines.
+#
+# **Vectorised, no loops.** The surface is evaluated on a grid of, say,
+# $200 \times 300$ points, each needing the MSE over all training points. Python
+# loops over the grid would call numpy 60,000 times; broadcasting does it in one
+# expression. `np.meshgrid` gives two arrays of the grid's shape, `b_grid` and
+# `w_grid`. Give each a new last axis for the points (`b_grid[..., np.newaxis]`,
+# shape `(rows, cols, 1)`), combine it with `x.ravel()` (shape `(n,)`): the
+# predictions of every grid line at every point have shape `(rows, cols, n)`, and
+# the mean over the last axis leaves one loss per grid point.
+#
+# **Task (3 points).** Write `loss_surface(x, y, b_grid, w_grid)`: `b_grid` and
+# `w_grid` of one shape, the result of that shape, entry `[i, j]` the MSE of the
+# line $b$ = `b_grid[i, j]`, $w$ = `w_grid[i, j]` on `x`, `y`. 2 points for the
+# values; 1 point if it uses no loop over the grid (no `for` or `while`, no
+# comprehension, no `np.vectorize`): the hidden check runs it on a small and a
+# large grid and counts the lines of Python it executes.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_loss_surface", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def loss_surface(x, y, b_grid, w_grid):
+    """The MSE at every grid point, without loops.
+
+    x, y: (n, 1); b_grid, w_grid: one shape, e.g. (rows, cols) from np.meshgrid.
+    Returns the losses, of that same shape.
+    """
+    ### BEGIN SOLUTION
+    y_hat = b_grid[..., np.newaxis] + w_grid[..., np.newaxis] * x.ravel()  # (..., n)
+    losses = ((y_hat - y.ravel()) ** 2).mean(axis=-1)
+    ### END SOLUTION
+    return losses
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_loss_surface", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check loss_surface on a 2 x 3 grid against the loss of each line."""
+x_small = np.array([[0.0], [1.0], [2.0]])
+y_small = np.array([[1.0], [0.0], [-2.0]])
+b_small, w_small = np.meshgrid([0.0, 1.0, 2.0], [-1.0, 0.5])  # shape (2, 3)
+surface_small = loss_surface(x_small, y_small, b_small, w_small)
+assert np.shape(surface_small) == (2, 3), (
+    f"got shape {np.shape(surface_small)}, expected the grid's shape (2, 3)"
+)
+expected_small = np.zeros((2, 3))
+for i in range(2):
+    for j in range(3):  # a loop, here only to check yours
+        errors = b_small[i, j] + w_small[i, j] * x_small - y_small
+        expected_small[i, j] = (errors**2).mean()
+print("your surface:\n", surface_small, "\nexpected:\n", expected_small)
+assert np.abs(surface_small - expected_small).max() < 1e-12, (
+    "the surface differs from the loss of each (b, w): is b the intercept (b_grid) "
+    "and w the slope (w_grid), and do you average over the points?"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_loss_surface(loss_surface)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_fs_no_loops", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that loss_surface handles a 200 x 300 grid (graded: without loops)."""
+x_small = np.linspace(0, 1, 50).reshape(-1, 1)
+b_big, w_big = np.meshgrid(np.linspace(-2, 3, 300), np.linspace(-6, 3, 200))
+surface_big = loss_surface(x_small, 1 - 2 * x_small, b_big, w_big)
+assert np.shape(surface_big) == (200, 300), (
+    f"got shape {np.shape(surface_big)}, expected the grid's shape (200, 300)"
+)
+print(
+    f"smallest loss on the grid: {surface_big.min():.1e} (near 0: y = 1 - 2x is inside it)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab02_five_steps as lab
+
+lab.check_loss_surface_vectorised(loss_surface)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_surface_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The loss surface of the training split, with the paths from the chapter's `rand`
+# start and from the text's `randn` start, one dot per epoch for the first 20 epochs, then one every 10. Both end at the
+# same minimum, next to the least-squares point. The bowl is a long, narrow valley
+# ($\lambda_{\max} / \lambda_{\min} \approx 16$): each path first drops quickly
+# across the valley (the steep direction, factor $1 - \text{lr}\,\lambda_{\max}
+# \approx 0.75$ per epoch), then creeps along its floor (factor 0.985): that slow
+# part is what Section 9 measured.
+
+# %% nbgrader={"grade": false, "grade_id": "fs_surface_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+b_grid, w_grid = np.meshgrid(np.linspace(-1.5, 2.5, 300), np.linspace(-4.5, 1.5, 300))
+surface = loss_surface(x_train, y_train, b_grid, w_grid)
+path_randn = descent_path(x_train, y_train, b_randn, w_randn, LR, NUM_EPOCHS)
+fig, ax = plt.subplots(figsize=(7, 6))
+contours = ax.contour(
+    b_grid, w_grid, surface, levels=np.logspace(-2, 1.3, 14), cmap="viridis"
+)
+ax.clabel(contours, fontsize=7, fmt="%.2g")
+shown = np.r_[0:20, 20 : NUM_EPOCHS + 1 : 10]  # every epoch first, then every 10th
+ax.plot(
+    path[shown, 0], path[shown, 1], ".-", color="C3", ms=4, label="from the rand start"
+)
+ax.plot(
+    path_randn[shown, 0],
+    path_randn[shown, 1],
+    ".-",
+    color="C1",
+    ms=4,
+    label="from the randn start",
+)
+ax.plot(b_ls, w_ls, "k*", ms=14, label="least squares")
+ax.set(
+    xlabel="b", ylabel="w", title="MSE contours on the training split, and two descents"
+)
+ax.legend(loc="upper right");
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Summary
+#
+# - Gradient descent is five steps: initialise, predict, loss, gradients, update;
+#   steps 1 to 4 repeat once per epoch.
+# - The gradients of the MSE are
+#   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (\hat y_i - y_i)$ and
+#   $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (\hat y_i - y_i)$: the 2
+#   from the square, the $1/N$ from the mean, the error as prediction minus target.
+# - A seed fixes a sequence of random numbers: the data, the shuffle and the start
+#   are reproducible only if the calls come in the same order.
+# - A gradient depends on the point where it is taken: the chapter's text and code
+#   disagree because they start from different points (`randn` and `rand`), and
+#   both are right.
+# - After a fixed number of epochs gradient descent stops short of the minimum by
+#   an amount set by the flattest direction of the loss,
+#   $(1 - \text{lr}\,\lambda_{\min})^{\text{epochs}}$; least squares gives the
+#   minimum in closed form. Grade a run against the same seeded run, not against
+#   least squares.
+# - The validation loss measures the model on points it never trained on; here it
+#   is close to the training loss and to the noise's variance.
+# - Broadcasting evaluates a function on a whole grid at once; contour lines of the
+#   loss surface show the path of gradient descent.
+#
+# ## Exercises (not graded)
+#
+# 1. Train for 3000 epochs. How close to least squares do you get? Predict the
+#    answer from the factor $1 - \text{lr}\,\lambda_{\min}$ before you run it.
+# 2. The largest stable learning rate is $2 / \lambda_{\max} \approx 0.8055$ for this
+#    data. Train with 0.99 and 1.01 times that value and plot the losses. Which
+#    direction of the bowl oscillates?
+# 3. Standardise the input, $x' = (x - \bar x) / \operatorname{std}(x)$, and train
+#    again. What are the Hessian's eigenvalues now, and how many epochs does gradient
+#    descent need to get within $10^{-7}$ of least squares?
+# 4. Turn full-batch gradient descent into mini-batch gradient descent: each epoch,
+#    shuffle the training indices and update once per batch of 16 points. Plot the
+#    path on the loss surface. Why is it no longer smooth?
+# 5. Split without shuffling (the first 80 points train). Here the points come in
+#    random order anyway: how much do `b_trained`, `w_trained` and the validation
+#    loss change? Construct a data set where not shuffling goes badly wrong.

@@ -1,0 +1,995 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: kernelspec,language_info,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+#   language_info:
+#     name: python
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 03: Autograd (11 points)
+#
+# You will fit the simplest model there is, $f(x) = w\,x$, to four points on the line
+# $y = 2x$, twice: first in numpy with a gradient you derive by hand, then in PyTorch
+# with autograd computing it for you. On the way you check the hand-written gradient
+# numerically, watch autograd record a graph, see why `.grad` must be zeroed and why
+# the update runs inside `torch.no_grad()`, and finally hand the loss, the update and
+# the model over to `nn.MSELoss`, `optim.SGD` and `nn.Linear`, getting the same numbers
+# at every stage.
+#
+# **Learning objectives.** After this lab you can
+#
+# - derive $dL/dw$ of the mean squared error and write it in numpy, averaging (not
+#   summing) over the examples;
+# - check any gradient with central finite differences, in float64, and say why
+#   float64;
+# - use `requires_grad`, `backward()` and `.grad`, and say what graph autograd records;
+# - explain why `.grad` accumulates and must be zeroed every step, why the update runs
+#   inside `torch.no_grad()`, why `w = w - lr * w.grad` breaks training, and what
+#   `detach()` is for;
+# - write the training loop with autograd, then with `nn.MSELoss`, `optim.SGD` and
+#   `nn.Linear`, and show that every version gives the same result.
+#
+# **How this lab is graded.** Each task is a function (or a one-letter answer) in a
+# cell marked `# YOUR CODE HERE`: replace the line `raise NotImplementedError()` with
+# your code. The cell after it is a test cell. Run it: its *visible* check is quick,
+# runs on a tiny example, and tells you what looks wrong. When the lab is graded, the
+# same test cells also run *hidden* checks (the lab's data, other data, the common
+# mistakes), so passing a visible check is necessary, not sufficient. Points are in
+# the headings. Keep the function names and arguments, don't delete, copy or split the
+# answer and test cells, and make sure the notebook runs top to bottom
+# (*Kernel → Restart Kernel and Run All Cells*); it takes a few seconds.
+#
+# | Section | Points |
+# |---|---|
+# | 1. The gradient, by hand | 2 |
+# | 2. A numerical gradient | 1 |
+# | 5. Training with autograd | 3 |
+# | 7. `nn.MSELoss`, `optim.SGD` and `nn.Linear` | 2 |
+# | 8. Questions | 3 |
+# | **Total** | **11** |
+#
+# Sections 3, 4 and 6 have no task: run them and read them, the later tasks and
+# questions build on them.
+#
+# **A corrected document.** This lab follows a short tutorial whose code and
+# conclusion had mistakes. They are fixed here, and flagged as **Pitfall** where they
+# matter:
+#
+# 1. its gradient `np.dot(2*x, y_pred - y).mean()` is a sum, $N = 4$ times too large
+#    (Section 1);
+# 2. it concluded that backpropagation "is not as exact as the numerical gradient
+#    computation": false, the two agree to rounding (Sections 4 and 5);
+# 3. it announced a "numerical computation of the gradients" but never made one
+#    (Section 2 does);
+# 4. its comment `# f = w * b` should read `f = w * x`: the model has no $b$;
+# 5. it stopped before its own steps 3 and 4, the loss and optimizer classes and the
+#    model class (Section 7 does them).
+#
+# The source's names map to ours as follows: `y_pred` → `y_hat`, `learning_rate` →
+# `LR` (`lr` as an argument), `n_iters` → `NUM_EPOCHS` (`num_epochs`), `l` → `loss`.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 0. Setup
+#
+# The constants below are the lab's data and settings, as in the source; the hidden
+# checks use the same values, so leave them as they are (experiment in new cells
+# instead). The data are exact: $y = 2x$ with no noise, so the best $w$ is exactly 2
+# and the loss can reach 0.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+
+X_NP = np.array([1, 2, 3, 4], dtype=np.float32)  # inputs, as in the source
+Y_NP = np.array([2, 4, 6, 8], dtype=np.float32)  # targets: y = 2x exactly
+X = torch.tensor(X_NP)  # the same data as float32 torch tensors, shape (4,)
+Y = torch.tensor(Y_NP)
+W0 = 0.0  # initial w
+LR = 0.01  # learning rate
+NUM_EPOCHS = 20  # gradient descent steps (the source's n_iters)
+SEED = 42  # seed of nn.Linear's random initial weight (Section 7)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 1. The gradient, by hand (2 points)
+#
+# **The model and the loss.** The model has one parameter, the slope $w$, and no
+# intercept: $\hat y_i = w\,x_i$. The loss is the mean squared error over the $N = 4$
+# examples,
+#
+# $$L(w) = \frac{1}{N}\sum_{i=1}^{N} (\hat y_i - y_i)^2
+#        = \frac{1}{N}\sum_{i=1}^{N} (w\,x_i - y_i)^2 .$$
+#
+# **Derivation.** The derivative of a mean is the mean of the derivatives, and the
+# chain rule gives $\frac{d}{dw}(w x_i - y_i)^2 = 2\,(w x_i - y_i)\,x_i$, so
+#
+# $$\frac{dL}{dw} = \frac{2}{N}\sum_{i=1}^{N} x_i\,(\hat y_i - y_i)
+#   = \text{mean}\big(2\,x\,(\hat y - y)\big).$$
+#
+# - The **2** comes from the square.
+# - The **1/N** comes from the mean in the loss.
+# - The **sign**: $\hat y_i - y_i$ is prediction minus target. With $y_i - \hat y_i$
+#   the gradient points uphill.
+# - The **shape**: $w$ is one number, so $dL/dw$ is one number. `2 * x * (y_hat - y)`
+#   has one entry per example; its mean is the gradient.
+#
+# In code $dL/dw$ is `dw`. The model and the loss are given (they work on numpy arrays
+# and on torch tensors alike):
+
+# %% nbgrader={"grade": false, "grade_id": "ag_model_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def forward(x, w):
+    """Predictions of the model f = w * x: x (n,), w a number -> y_hat (n,)."""
+    return w * x
+
+
+def mse(y_hat, y):
+    """Mean squared error: y_hat and y (n,) -> one number (0-dim)."""
+    return ((y_hat - y) ** 2).mean()
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Pitfall.** The source computed the gradient as
+#
+# ```python
+# def gradient(x, y, y_predicted):
+#     return np.dot(2*x, y_predicted - y).mean()
+# ```
+#
+# `np.dot` of two vectors multiplies them entry by entry *and adds the products*: it is
+# already the sum $\sum_i 2 x_i (\hat y_i - y_i)$, a single number. The `.mean()` of a
+# single number is that number, so the $1/N$ never happens: the code returns $N = 4$
+# times the gradient that its own comment (`dl/dw = 1/N 2x (w*x - y)`) states. At
+# $w = 0$ it gives $-120$ instead of $-30$, and its first step lands at $w = 1.2$
+# instead of $0.3$.
+#
+# **Task (2 points).** Write `gradient(x, y, y_hat)` with numpy (no autograd), returning
+# $dL/dw$ as one number. The hidden checks compare it, on the lab's data and on other
+# data, with autograd's gradient in float64.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def gradient(x, y, y_hat):
+    """dL/dw of the MSE of y_hat = w * x: x, y, y_hat (n,) -> dw, one number."""
+    ### BEGIN SOLUTION
+    dw = np.mean(2 * x * (y_hat - y))  # the 2 from the square, the 1/N from the mean
+    ### END SOLUTION
+    return dw
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_gradient", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check gradient on two points where the mean gradient is 5."""
+x_small = np.array([1.0, 2.0])
+y_small = np.array([1.0, 1.0])
+dw_small = gradient(x_small, y_small, np.array([2.0, 3.0]))  # errors y_hat - y: 1, 2
+assert np.size(dw_small) == 1, (
+    f"dw has {np.size(dw_small)} entries, expected one number: "
+    "did you forget to average the per-example terms 2 * x * (y_hat - y)?"
+)
+print(f"dw = {float(dw_small):.4f} (should be mean([2 * 1 * 1, 2 * 2 * 2]) = 5)")
+assert abs(float(dw_small) - 5.0) < 1e-6, (
+    f"got {float(dw_small):.4f}, expected 5: 10 means a sum over the 2 examples "
+    "instead of a mean (the source's bug), 2.5 a missing factor 2, -5 the wrong sign"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_gradient(gradient)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# At the start, $w = 0$, your gradient and the source's:
+
+# %% nbgrader={"grade": false, "grade_id": "ag_gradient_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
+y_hat_start = forward(X_NP, W0)
+print("gradient(X, Y, y_hat) at w = 0:", gradient(X_NP, Y_NP, y_hat_start))
+print("the source's formula at w = 0: ", np.dot(2 * X_NP, y_hat_start - Y_NP).mean())
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numerical", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 2. A numerical gradient (1 point)
+#
+# **Why.** A gradient derived by hand can be wrong, as the source's was, and nothing
+# in a training loop says so: the loop just trains differently. A finite difference
+# checks a gradient with nothing but the loss itself. The *central* difference
+#
+# $$\frac{dL}{dw} \approx \frac{L(w + h) - L(w - h)}{2h}$$
+#
+# is off by about $\frac{h^2}{6} L'''(w)$ (in the Taylor expansions of $L(w \pm h)$
+# the $h^2$ terms cancel), where the one-sided $\frac{L(w+h) - L(w)}{h}$ is off by
+# about $\frac{h}{2} L''(w)$. A smaller $h$ is not always better: each value of $L$
+# carries a rounding error of about $\varepsilon\,|L|$, and dividing by $2h$ magnifies
+# it to about $\varepsilon\,|L| / h$. In float64 ($\varepsilon \approx 1.1 \times
+# 10^{-16}$) with $h = 10^{-6}$ both errors are tiny, and a right gradient agrees with
+# the difference to about $10^{-9}$ relative. In float32 ($\varepsilon \approx 6
+# \times 10^{-8}$) the same $h$ gives an error of about $6 \times 10^{-8} \cdot 22.5
+# / 10^{-6} \approx 1$ on the lab's gradient of $-22.5$ at $w = 0.5$: **check
+# gradients in float64**.
+#
+# **Task (1 point).** Write `numerical_gradient(f, w, h=1e-6)`, the central difference
+# of a function `f` (a float in, a float out) at `w`.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_numerical_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def numerical_gradient(f, w, h=1e-6):
+    """Central difference of f at w: f maps a float to a float -> one number."""
+    ### BEGIN SOLUTION
+    slope = (f(w + h) - f(w - h)) / (2 * h)
+    ### END SOLUTION
+    return slope
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_numerical_gradient", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check numerical_gradient on f(w) = w ** 3 at w = 2 with h = 0.01."""
+slope_small = numerical_gradient(lambda w: w**3, 2.0, 0.01)
+# For a cubic the central difference is exactly 3 w^2 + h^2 = 12.0001.
+print(f"slope = {float(slope_small):.6f} (should be 12.000100)")
+assert abs(float(slope_small) - 12.0001) < 1e-8, (
+    f"got {float(slope_small):.6f}, expected 12.000100: 12.060100 is the forward "
+    "difference (f(w + h) - f(w)) / h, 24.000200 a division by h instead of 2 * h"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_numerical_gradient(numerical_gradient)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_check_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Now check your `gradient` with it, in float64, at three values of $w$. The relative
+# error $|a - b| / (|a| + |b|)$ should be about $10^{-9}$ or less. For the source's
+# formula it is $0.6 = |4g - g| / (|4g| + |g|)$: the signature of a factor 4.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_check_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
+x64, y64 = X_NP.astype(np.float64), Y_NP.astype(np.float64)
+
+
+def relative_error(a, b):
+    """|a - b| / (|a| + |b|): about 1e-16 means equal up to float64 rounding."""
+    return abs(a - b) / (abs(a) + abs(b))
+
+
+def loss_at(w):
+    """The lab's loss as a function of w alone, in float64."""
+    return float(mse(forward(x64, w), y64))
+
+
+for w_check in (0.0, 0.5, 1.9):
+    manual = gradient(x64, y64, forward(x64, w_check))
+    source = np.dot(2 * x64, forward(x64, w_check) - y64).mean()
+    numeric = numerical_gradient(loss_at, w_check)
+    print(
+        f"w = {w_check}: numerical {numeric:9.4f}, yours {float(manual):9.4f} "
+        f"(relative error {relative_error(manual, numeric):.0e}), the source's "
+        f"{source:9.4f} (relative error {relative_error(source, numeric):.1f})"
+    )
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_gd", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 3. Gradient descent in numpy
+#
+# The source's numpy loop, as a function that takes the gradient function as an
+# argument, so it can run with yours and with the source's. It records the loss
+# *before* each update (as the source prints it) and the $w$ after each update.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_numpy_gd", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def train_numpy(x, y, w0, lr, num_epochs, grad):
+    """Gradient descent on the MSE of y_hat = w * x, with the gradient function grad.
+
+    Returns ws, the num_epochs + 1 values of w (ws[0] = w0), and losses, the
+    num_epochs losses (losses[k] is the loss before update k).
+    """
+    ws, losses = [w0], []
+    for _ in range(num_epochs):
+        y_hat = forward(x, ws[-1])
+        losses.append(float(mse(y_hat, y)))
+        ws.append(float(ws[-1] - lr * grad(x, y, y_hat)))
+    return ws, losses
+
+
+def source_gradient(x, y, y_hat):
+    """The source's gradient, kept to compare: a sum, N times the mean."""
+    return np.dot(2 * x, y_hat - y).mean()
+
+
+ws_manual, losses_manual = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, gradient)
+ws_source, losses_source = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, source_gradient)
+print(
+    f"after 1 step:   your gradient w = {ws_manual[1]:.3f}, the source's {ws_source[1]:.3f}"
+)
+print(
+    f"after {NUM_EPOCHS} steps: your gradient w = {ws_manual[-1]:.3f}, the source's {ws_source[-1]:.3f}"
+)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_gd_why", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# With your gradient, $w$ moves to 0.3 and then creeps towards 2; with the source's it
+# jumps to 1.2 and is at 2.000 after a few steps. The source's loop is faster only
+# because each of its steps is 4 times longer, exactly as if the learning rate were
+# $4 \times 0.01 = 0.04$. Here that happens to be harmless. The loss is a parabola in
+# $w$ with curvature $L'' = 2\,\overline{x^2} = 15$, so every step multiplies the
+# distance to the minimum by $1 - \text{lr} \cdot 15$: $0.85$ for lr = 0.01, giving
+# $w_k = 2 - 2 \cdot 0.85^k$ ($1.922$ after 20 steps); $0.4$ for lr = 0.04.
+# Gradient descent converges as long as $|1 - \text{lr} \cdot 15| < 1$, i.e.
+# lr $< 2/15 \approx 0.133$. With $N = 100$ examples the same bug would make every
+# step 100 times too long: for data like these $1 - 100 \cdot 0.01 \cdot L''$ is far
+# below $-1$, and training diverges (Exercise 1).
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_autograd", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 4. Autograd, step by step
+#
+# ### 4.1 `requires_grad`, the graph, `backward()` and `.grad`
+#
+# A tensor created with `requires_grad=True` is a **leaf**: PyTorch will compute
+# derivatives with respect to it. Every operation on it records a node in a
+# **graph**: the result remembers how it was computed in its `grad_fn`.
+# `out.backward()` walks that graph from `out` back to the leaves, applying the chain
+# rule to the exact derivative of each operation, and stores $d\,\text{out} /
+# d\,\text{leaf}$ in each leaf's `.grad`.
+#
+# First a derivative we know by hand: $\frac{d}{da} a^2 = 2a$, which is $6$ at $a = 3$.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_autograd_square", "locked": true, "schema_version": 3, "solution": false, "task": false}
+a = torch.tensor(3.0, requires_grad=True)  # a leaf
+out = a**2  # recorded in the graph: out.grad_fn is the node that computed it
+print("out =", out)
+print("a.is_leaf:", a.is_leaf, " out.is_leaf:", out.is_leaf)
+out.backward()  # d(out)/da by the chain rule, stored in a.grad
+print("a.grad =", a.grad, "(by hand: 2 * 3 = 6)")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### 4.2 `.grad` accumulates
+#
+# Call `backward()` again, on a new graph of the same computation: `a.grad` does not
+# become 6 again, it becomes 12. `backward()` **adds** the new gradient to what is
+# already in `.grad`. (That is deliberate: when a tensor is used in several places, or
+# when gradients of several batches are to be summed, the contributions must add up.)
+# To start afresh, zero it: `a.grad.zero_()` (the trailing underscore marks an
+# in-place operation).
+
+# %% nbgrader={"grade": false, "grade_id": "ag_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
+(a**2).backward()
+print("after a second backward: a.grad =", a.grad, "(6 + 6)")
+a.grad.zero_()
+print("after a.grad.zero_():    a.grad =", a.grad)
+(a**2).backward()
+print("after a third backward:  a.grad =", a.grad)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_autograd_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# In a training loop every epoch builds a new graph and calls `backward()` once. If
+# `.grad` is never zeroed, the gradient used at epoch $k$ is the sum of the gradients
+# of epochs $0, 1, \dots, k$ (Section 6 shows what that does to training).
+#
+# ### 4.3 The lab's gradient by autograd
+#
+# The same steps on the lab's loss: `w` is the leaf, the loss the output. The graph is
+# `w` → multiply by `X` → subtract `Y` → square → mean.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_autograd_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w = torch.tensor(W0, requires_grad=True)
+loss = mse(forward(X, w), Y)
+print("loss =", loss)
+print(
+    "the graph, from the loss back:",
+    loss.grad_fn,
+    "<-",
+    loss.grad_fn.next_functions[0][0],
+)
+loss.backward()
+print("autograd:  w.grad =", w.grad.item())
+print(
+    "by hand:   gradient(X, Y, y_hat) =", float(gradient(X_NP, Y_NP, forward(X_NP, W0)))
+)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### 4.4 Three ways, one number
+#
+# Autograd, your formula and the central difference, in float64, at $w = 0.5$.
+# Autograd is not an approximation: it applies the chain rule to the exact derivative
+# of every operation, so it and a right formula agree to rounding ($10^{-16}$); the
+# central difference agrees to about $10^{-10}$.
+#
+# **Pitfall.** The source ran its numpy loop and its autograd loop for 20 steps, got
+# $w = 2.000$ and $w = 1.909$, and concluded that "the backpropagation … is not as
+# exact as the numerical gradient computation, so we need more iterations". That is
+# false. Its numpy loop was not numerical at all (it used the hand formula),
+# and the two gradients are the same number up to rounding *when the formula is
+# right*. The loops differed because the source's formula was $N = 4$ times too large:
+# the autograd loop was the correct one.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w64 = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+mse(forward(torch.tensor(x64), w64), torch.tensor(y64)).backward()
+auto = w64.grad.item()
+manual = float(gradient(x64, y64, forward(x64, 0.5)))
+numeric = numerical_gradient(loss_at, 0.5)
+print(f"autograd   {auto:.15f}")
+print(f"by hand    {manual:.15f}  relative error {relative_error(manual, auto):.0e}")
+print(f"numerical  {numeric:.15f}  relative error {relative_error(numeric, auto):.0e}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### 4.5 The update: `torch.no_grad()`, leaves, and why not `w = w - lr * w.grad`
+#
+# The update $w \leftarrow w - \text{lr}\cdot dL/dw$ must change `w` itself, and must
+# not be recorded: it is not part of the model. Written plainly, `w -= LR * w.grad`
+# fails: `w` is a leaf that requires grad, and autograd forbids changing such a tensor
+# in place while it records (the change would have to enter the graph, and `w` would
+# no longer be a leaf whose gradient is wanted):
+
+# %% nbgrader={"grade": false, "grade_id": "ag_no_grad_error", "locked": true, "schema_version": 3, "solution": false, "task": false}
+try:
+    w -= LR * w.grad  # w.grad still holds the gradient from 4.3
+except RuntimeError as error:
+    print("RuntimeError:", error)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_grad_ok", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Inside `with torch.no_grad():` nothing is recorded: the update only changes the
+# values, and `w` stays the same leaf, ready for the next epoch's graph.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_no_grad_ok", "locked": true, "schema_version": 3, "solution": false, "task": false}
+with torch.no_grad():
+    w -= LR * w.grad
+print("w =", w, " is_leaf:", w.is_leaf, " requires_grad:", w.requires_grad)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_rebind", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Pitfall: rebinding.** `w = w - lr * w.grad` looks the same but is not an update: it
+# computes a *new* tensor from the old `w` and binds the name `w` to it. Outside
+# `no_grad` the new tensor is a node of the graph, not a leaf:
+
+# %% nbgrader={"grade": false, "grade_id": "ag_rebind", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w_rebound = w - LR * w.grad
+print("is_leaf:", w_rebound.is_leaf, " grad_fn:", w_rebound.grad_fn)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_rebind_why", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# `backward()` fills `.grad` only for leaves, so the new `w.grad` is `None` (PyTorch
+# warns when you read it: "The .grad attribute of a Tensor that is not a leaf Tensor
+# is being accessed"). The `w.grad.zero_()` right after the update fails with
+# `AttributeError: 'NoneType' object has no attribute 'zero_'`; and without it, the
+# next epoch's `backward()` sends the gradient through the new `w` back to the *old*
+# leaf, and `w - lr * w.grad` fails on `None`. Inside `no_grad`, `w = w - lr * w.grad`
+# gives a tensor that does not require grad at all, and the next `backward()` fails
+# with "element 0 of tensors does not require grad". Update in place:
+# `w -= lr * w.grad` inside `no_grad`.
+#
+# ### 4.6 `detach()`
+#
+# A tensor that requires grad (a leaf like `w`, or anything computed from it) cannot
+# be turned into numpy (nor plotted by matplotlib): that would leave the graph behind
+# silently. `detach()` returns
+# a tensor with the same values, cut from the graph (`requires_grad=False`);
+# `.item()` gives a Python number. Use them to record, print, plot and return results.
+# (The detached tensor shares its memory with the original: changing one in place
+# changes the other.) `float(loss)` gives the number too, but on a tensor that
+# requires grad PyTorch warns about it (once per session, as the last line below
+# shows): record losses with `loss.item()`.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_detach", "locked": true, "schema_version": 3, "solution": false, "task": false}
+y_hat = forward(X, w)
+loss = mse(y_hat, Y)
+print("y_hat =", y_hat)
+try:
+    y_hat.numpy()
+except RuntimeError as error:
+    print("RuntimeError:", error)
+print("y_hat.detach().numpy() =", y_hat.detach().numpy())
+print("loss.item() =", loss.item())
+loss_value = float(loss)  # the same number, with a warning: prefer loss.item()
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 5. Training with autograd (3 points)
+#
+# The source's autograd loop, as a function of its inputs:
+#
+# 1. **Initialise**: `w = torch.tensor(w0, requires_grad=True)`, a float32 leaf like
+#    `x`.
+# 2. **Forward**: `loss = mse(forward(x, w), y)`, a new graph every epoch; record
+#    `loss.item()` *before* the update, so that `losses[0]` is the loss at `w0`.
+# 3. **Backward**: `loss.backward()` puts $dL/dw$ in `w.grad`.
+# 4. **Update** in place, inside `with torch.no_grad():`, `w -= lr * w.grad`.
+# 5. **Zero** the gradient: `w.grad.zero_()`.
+#
+# Steps 2 to 5 run `num_epochs` times (one epoch is one update here: every step uses
+# all $N$ examples).
+#
+# **Task (3 points).** Write `train_autograd(x, y, w0, lr, num_epochs)` returning the
+# final `w` (detached) and the list `losses` of `num_epochs` Python floats. 2 points for
+# the final `w`, compared with a float64 run of the same loop; 1 for the losses, from
+# another start and learning rate.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_train_autograd", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train_autograd(x, y, w0, lr, num_epochs):
+    """Gradient descent on the MSE of y_hat = w * x, the gradient by autograd.
+
+    x, y: (n,) float tensors; w0: a float. Returns w (0-dim, detached) and losses,
+    a list of num_epochs floats: losses[k] is the loss before update k.
+    """
+    ### BEGIN SOLUTION
+    w = torch.tensor(w0, dtype=x.dtype, requires_grad=True)  # 1. a leaf
+    losses = []
+    for _ in range(num_epochs):
+        loss = mse(forward(x, w), y)  # 2. forward: a new graph
+        losses.append(loss.item())
+        loss.backward()  # 3. dL/dw, added to w.grad
+        with torch.no_grad():  # 4. the update is not recorded
+            w -= lr * w.grad
+        w.grad.zero_()  # 5. else the next backward adds to this gradient
+    ### END SOLUTION
+    return w.detach(), losses
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_train_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check w from train_autograd on two points of y = 3x, after 1 and 2 epochs."""
+x_small = torch.tensor([1.0, 2.0])
+try:
+    w_one = torch.as_tensor(train_autograd(x_small, 3 * x_small, 0.0, 0.1, 1)[0]).item()
+    w_two = torch.as_tensor(train_autograd(x_small, 3 * x_small, 0.0, 0.1, 2)[0]).item()
+except (RuntimeError, AttributeError, TypeError) as error:
+    if isinstance(error, NotImplementedError):
+        raise
+    raise AssertionError(
+        f"train_autograd raised {type(error).__name__}: {str(error).rstrip('.')}. "
+        "If it is about an in-place operation on a leaf, or a .grad that is None, "
+        "see Section 4.5: update w in place, w -= lr * w.grad, inside "
+        "torch.no_grad(); never rebind it with w = w - lr * w.grad."
+    ) from error
+print(f"w after 1 epoch: {w_one:.4f} (should be 1.5)")
+print(f"w after 2 epochs: {w_two:.4f} (should be 2.25)")
+assert abs(w_one - 1.5) < 1e-5, (
+    f"after 1 epoch w is {w_one:.4f}, expected 0 - 0.1 * (-15) = 1.5: -1.5 "
+    "means the update adds the gradient, 3 that the loss is a sum (N = 2)"
+)
+assert abs(w_two - 2.25) < 1e-5, (
+    f"after 2 epochs w is {w_two:.4f}, expected 2.25: 3.75 means the "
+    "gradients accumulate (is w.grad.zero_() missing?)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_train_autograd_w(train_autograd)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_train_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check the losses of 3 epochs: a list of floats, the first at w0."""
+x_small = torch.tensor([1.0, 2.0])
+_, losses_small = train_autograd(x_small, 3 * x_small, 0.0, 0.1, 3)
+print("losses:", losses_small, "(should start at 22.5 and decrease)")
+assert isinstance(losses_small, list) and len(losses_small) == 3, (
+    "losses should be a list with one entry per epoch (3 here)"
+)
+assert all(isinstance(value, float) for value in losses_small), (
+    "losses should hold Python floats: append loss.item(), not the tensor"
+)
+assert abs(losses_small[0] - 22.5) < 1e-4, (
+    f"losses[0] is {losses_small[0]:.4f}, expected 22.5, the loss at w0 = 0: 45 "
+    "means the loss is a sum over the 2 examples instead of a mean, a smaller value "
+    "that it was recorded after the update instead of before"
+)
+assert losses_small[0] > losses_small[1] > losses_small[2], (
+    f"the loss should decrease, got {losses_small}: equal losses mean that w never "
+    "moves, growing ones that the update adds the gradient instead of subtracting it"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_train_autograd_losses(train_autograd)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Train on the lab's data, and compare with the numpy loops of Section 3. To see the
+# path of $w$, train for $0, 1, \dots, 20$ epochs (a run is cheap here).
+
+# %% nbgrader={"grade": false, "grade_id": "ag_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w_auto, losses_auto = train_autograd(X, Y, W0, LR, NUM_EPOCHS)
+ws_auto = [float(train_autograd(X, Y, W0, LR, k)[0]) for k in range(NUM_EPOCHS + 1)]
+print(f"autograd:                 w = {float(w_auto):.7f}")
+print(f"numpy, your gradient:     w = {ws_manual[-1]:.7f}")
+print(f"numpy, source's gradient: w = {ws_source[-1]:.7f}")
+gap = max(abs(a_k - m_k) for a_k, m_k in zip(ws_auto, ws_manual, strict=True))
+print(f"largest difference autograd vs your gradient along the path: {gap:.1e}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Autograd and your gradient give the same path: here to the last bit, in general
+# up to float32 rounding (about $10^{-7}$ relative). The source's numpy loop is the
+# dashed curve: the same algorithm with steps 4 times too long.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, (ax_w, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
+epochs = range(NUM_EPOCHS + 1)
+ax_w.plot(epochs, ws_auto, "o-", ms=4, label="autograd")
+ax_w.plot(epochs, ws_manual, "x", ms=7, color="k", label="numpy, your gradient")
+ax_w.plot(
+    epochs, ws_source, "--", color="C3", label="numpy, the source's gradient (4x)"
+)
+ax_w.axhline(2.0, color="gray", lw=0.8, ls=":")
+ax_w.set(xlabel="epoch", ylabel="w", title="w after each update")
+ax_w.legend()
+ax_loss.semilogy(losses_auto, "o-", ms=4, label="autograd")
+ax_loss.semilogy(losses_manual, "x", ms=7, color="k", label="numpy, your gradient")
+ax_loss.semilogy(losses_source, "--", color="C3", label="numpy, the source's gradient")
+ax_loss.set_ylim(1e-6, 100)  # the source's float32 loss reaches exactly 0 at epoch 18
+ax_loss.set(
+    xlabel="epoch", ylabel="MSE loss (log scale)", title="Loss before each update"
+)
+ax_loss.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_big_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# And the source's numpy loop *is* the autograd loop with a 4 times larger learning
+# rate:
+
+# %% nbgrader={"grade": false, "grade_id": "ag_big_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w_big_lr, _ = train_autograd(X, Y, W0, 4 * LR, NUM_EPOCHS)
+print(f"autograd with lr = 4 * LR: w = {float(w_big_lr):.7f}")
+print(f"numpy, source's gradient:  w = {ws_source[-1]:.7f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_zero", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 6. What a missing `zero_()` does
+#
+# The same loop without `w.grad.zero_()`, for four epochs, printing `w.grad` next to
+# the sum of the fresh gradients of the epochs so far (computed by your `gradient`):
+# they are equal.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_no_zero", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w = torch.tensor(W0, requires_grad=True)
+fresh_sum = 0.0
+for epoch in range(4):
+    fresh_sum += float(gradient(X_NP, Y_NP, forward(X_NP, w.item())))
+    mse(forward(X, w), Y).backward()  # no zero_() anywhere in this loop
+    print(
+        f"epoch {epoch}: w.grad = {w.grad.item():9.4f}, sum of fresh gradients = {fresh_sum:9.4f}"
+    )
+    with torch.no_grad():
+        w -= LR * w.grad
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_zero_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Each update then carries all the earlier ones with it, like a ball rolling without
+# friction: $w$ shoots past 2, turns back, and oscillates around it forever, instead of
+# settling. `accumulating(gradient)` below reproduces this with your numpy gradient
+# (it returns the running sum), for 60 epochs:
+
+# %% nbgrader={"grade": false, "grade_id": "ag_no_zero_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def accumulating(grad):
+    """A gradient function that returns the running sum, like a .grad never zeroed."""
+    total = 0.0
+
+    def summed(x, y, y_hat):
+        nonlocal total
+        total += grad(x, y, y_hat)
+        return total
+
+    return summed
+
+
+ws_zeroed, _ = train_numpy(X_NP, Y_NP, W0, LR, 60, gradient)
+ws_accumulated, _ = train_numpy(X_NP, Y_NP, W0, LR, 60, accumulating(gradient))
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.plot(ws_zeroed, label="gradient zeroed every epoch")
+ax.plot(ws_accumulated, label="gradient never zeroed")
+ax.axhline(2.0, color="gray", lw=0.8, ls=":")
+ax.set_ylim(-0.3, 5.0)
+ax.set(xlabel="epoch", ylabel="w", title="Accumulating gradients make w oscillate")
+ax.legend(loc="upper center", ncol=2);
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_nn", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 7. `nn.MSELoss`, `optim.SGD` and `nn.Linear` (2 points)
+#
+# The source's steps 3 and 4: hand the loss, the update and the model to PyTorch.
+#
+# - `nn.MSELoss()` is a module computing $\text{mean}\big((\hat y - y)^2\big)$, our `mse`.
+# - `torch.optim.SGD(params, lr=lr)` holds the tensors to train. `optimizer.step()`
+#   does `p -= lr * p.grad` inside `no_grad` for each of them, and
+#   `optimizer.zero_grad()` resets their `.grad` (to `None`).
+#
+# The order matters. `backward()`, then `step()`, then `zero_grad()` (or `zero_grad()`
+# first in the loop: what matters is that it runs between one `step()` and the next
+# `backward()`). With `zero_grad()` between `backward()` and `step()`, the step finds
+# no gradient and does nothing; with `step()` before `backward()` each step uses the
+# previous epoch's gradient.
+#
+# Step 3, with `w` still our own tensor, is a few lines; it gives the same numbers as
+# your `train_autograd`:
+
+# %% nbgrader={"grade": false, "grade_id": "ag_sgd", "locked": true, "schema_version": 3, "solution": false, "task": false}
+def train_sgd(x, y, w0, lr, num_epochs):
+    """train_autograd with nn.MSELoss and optim.SGD for the loss and the update."""
+    w = torch.tensor(w0, requires_grad=True)
+    loss_fn = nn.MSELoss()
+    optimizer = torch.optim.SGD([w], lr=lr)  # the list of tensors to train
+    losses = []
+    for _ in range(num_epochs):
+        loss = loss_fn(forward(x, w), y)
+        losses.append(loss.item())
+        loss.backward()
+        optimizer.step()  # w -= lr * w.grad, inside no_grad
+        optimizer.zero_grad()  # w.grad = None
+    return w.detach(), losses
+
+
+w_sgd, losses_sgd = train_sgd(X, Y, W0, LR, NUM_EPOCHS)
+print(f"train_sgd:      w = {float(w_sgd):.7f}")
+print(f"train_autograd: w = {float(w_auto):.7f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_linear", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Step 4 replaces `forward` by a model. `nn.Linear(1, 1, bias=False)` computes
+# $\hat y = x\,W^\top$ with a weight $W$ of shape `(1, 1)`: our $w$, registered as the
+# model's only parameter, so `model.parameters()` is what the optimizer trains. (With
+# the default `bias=True` it would also learn an intercept $b$, which our model
+# $f = w\,x$ does not have.) Two details:
+#
+# - `nn.Linear` expects one row per example: `x` of shape `(n, 1)`, so reshape it,
+#   `x.reshape(-1, 1)`. The output then has shape `(n, 1)` too.
+# - **Pitfall: shapes.** Reshape `y` to `(n, 1)` as well. A `(n, 1)` prediction minus a
+#   `(n,)` target broadcasts to `(n, n)`: every prediction against every target.
+#   `nn.MSELoss` only warns and returns the mean over those $n^2$ pairs, a different
+#   loss with a different minimum.
+# - Its weight starts random; set it to `w0` to start where the manual loop starts:
+#   `with torch.no_grad(): model.weight.fill_(w0)`.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_linear_shapes", "locked": true, "schema_version": 3, "solution": false, "task": false}
+model_demo = nn.Linear(1, 1, bias=False)
+print(
+    "parameters:", [(name, tuple(p.shape)) for name, p in model_demo.named_parameters()]
+)
+print("output shape for x of shape (4, 1):", tuple(model_demo(X.reshape(-1, 1)).shape))
+print("(n, 1) - (n,) broadcasts to:", tuple((model_demo(X.reshape(-1, 1)) - Y).shape))
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_linear_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Task (2 points).** Write `train_nn(x, y, w0, lr, num_epochs)`: `train_sgd` with
+# the model `nn.Linear(1, 1, bias=False)`, its weight set to `w0`, and `x`, `y`
+# reshaped to `(n, 1)`. Return the trained model and the list of `num_epochs` losses.
+# The hidden checks compare the model's weight (1 point) and the losses (1 point) with
+# the float64 run of the manual loop.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_train_nn", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train_nn(x, y, w0, lr, num_epochs):
+    """train_sgd with the model nn.Linear(1, 1, bias=False), its weight set to w0.
+
+    x, y: (n,) float tensors; w0: a float. Returns the trained model and losses,
+    a list of num_epochs floats: losses[k] is the loss before update k.
+    """
+    ### BEGIN SOLUTION
+    x, y = x.reshape(-1, 1), y.reshape(-1, 1)  # one row per example
+    model = nn.Linear(1, 1, bias=False)
+    with torch.no_grad():
+        model.weight.fill_(w0)  # start where the manual loop starts
+    loss_fn = nn.MSELoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(num_epochs):
+        loss = loss_fn(model(x), y)
+        losses.append(loss.item())
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    ### END SOLUTION
+    return model, losses
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_nn_w", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check the weight of train_nn's model on two points of y = 3x after 2 epochs."""
+x_small = torch.tensor([1.0, 2.0])
+model_small, _ = train_nn(x_small, 3 * x_small, 0.0, 0.1, 2)
+assert isinstance(model_small, nn.Module), (
+    f"train_nn should return the model first; got {type(model_small).__name__}"
+)
+w_small = model_small.weight.item()
+print(f"weight after 2 epochs: {w_small:.4f} (should be 2.25)")
+assert abs(w_small - 2.25) < 1e-5, (
+    f"got {w_small:.4f}, expected 2.25: 3.75 means optimizer.zero_grad() is missing, "
+    "0 that zero_grad runs between backward and step, 1.5 that step runs before "
+    "backward, 2.025 that y was not reshaped to (n, 1) (the loss broadcast to (n, n))"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_train_nn_w(train_nn)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_nn_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check train_nn's losses for 3 epochs: a list of floats, the first at w0."""
+x_small = torch.tensor([1.0, 2.0])
+_, losses_small = train_nn(x_small, 3 * x_small, 0.0, 0.1, 3)
+print("losses:", losses_small, "(should start at 22.5 and decrease)")
+assert isinstance(losses_small, list) and len(losses_small) == 3, (
+    "losses should be a list with one entry per epoch (3 here)"
+)
+assert all(isinstance(value, float) for value in losses_small), (
+    "losses should hold Python floats: append loss.item(), not the tensor"
+)
+assert abs(losses_small[0] - 22.5) < 1e-4, (
+    f"losses[0] is {losses_small[0]:.4f}, expected 22.5, the loss at w0 = 0: does "
+    "the weight start at w0, and is the loss recorded before the update?"
+)
+assert losses_small[0] > losses_small[1] > losses_small[2], (
+    f"the loss should decrease, got {losses_small}: equal losses mean that the "
+    "weight never moves (does optimizer.zero_grad() run between loss.backward() and "
+    "optimizer.step()?)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_train_nn_losses(train_nn)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_nn_same", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Four loops, one result: numpy with your gradient, autograd, `optim.SGD`, and
+# `nn.Linear`. The differences are float32 rounding.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_nn_same", "locked": true, "schema_version": 3, "solution": false, "task": false}
+model, losses_nn = train_nn(X, Y, W0, LR, NUM_EPOCHS)
+print(f"numpy, your gradient: w = {ws_manual[-1]:.7f}")
+print(f"train_autograd:       w = {float(w_auto):.7f}")
+print(f"train_sgd:            w = {float(w_sgd):.7f}")
+print(f"train_nn:             w = {model.weight.item():.7f}")
+print(f"prediction for x = 5: {model(torch.tensor([[5.0]])).item():.3f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_seeded", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Without `fill_(w0)`, `nn.Linear` draws its weight at random (uniformly on
+# $[-1, 1)$ for one input). Seeding the generator makes that draw reproducible; the
+# manual loop started from the same draw ends at the same place:
+
+# %% nbgrader={"grade": false, "grade_id": "ag_seeded", "locked": true, "schema_version": 3, "solution": false, "task": false}
+torch.manual_seed(SEED)
+w_random = nn.Linear(1, 1, bias=False).weight.item()  # the seeded random start
+model_seeded, losses_seeded = train_nn(X, Y, w_random, LR, NUM_EPOCHS)
+w_seeded, _ = train_autograd(X, Y, w_random, LR, NUM_EPOCHS)
+print(f"seeded start w0 = {w_random:.7f}")
+print(f"train_nn:       w = {model_seeded.weight.item():.7f}")
+print(f"train_autograd: w = {float(w_seeded):.7f}")
+
+# %% nbgrader={"grade": false, "grade_id": "ag_nn_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+fig, ax = plt.subplots(figsize=(6, 4))
+ax.semilogy(losses_manual, "x", ms=8, color="k", label="numpy, your gradient")
+ax.semilogy(losses_auto, "o", ms=6, mfc="none", label="train_autograd")
+ax.semilogy(losses_sgd, "s", ms=9, mfc="none", label="train_sgd")
+ax.semilogy(losses_nn, "-", label="train_nn")
+ax.semilogy(losses_seeded, "--", label=f"train_nn from the seeded start {w_random:.3f}")
+ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Four loops, one result")
+ax.legend();
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_questions", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 8. Questions (3 points)
+#
+# Answer each question with one letter, in the cell below it: replace
+# `raise NotImplementedError()` with, e.g., `answer_zero = "a"`.
+#
+# **Question 1 (1 point).** In `train_autograd`, why must `w.grad.zero_()` (or
+# `optimizer.zero_grad()`) run every epoch?
+#
+# - a) `backward()` overwrites `w.grad`; zeroing only keeps float32 from overflowing.
+# - b) `backward()` adds the new gradient to `w.grad`; without zeroing, the update of
+#   epoch $k$ uses the sum of the gradients of all epochs so far, and $w$ overshoots
+#   and oscillates.
+# - c) Zeroing resets `w` to `w0`, so that every epoch starts from the same point.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_answer_zero", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_zero = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_zero = "b"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_answer_zero", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_zero is one of the letters "a", "b", "c"."""
+assert answer_zero in ("a", "b", "c"), (
+    f'answer_zero should be "a", "b" or "c", got {answer_zero!r}'
+)
+print(f"answer_zero = {answer_zero!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_answer("zero", answer_zero)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_question_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 2 (1 point).** The source trained 20 steps in numpy ($w$ = 2.000) and
+# with autograd ($w$ = 1.909), and concluded that backpropagation "is not as exact as
+# the numerical gradient computation". Which is right?
+#
+# - a) The source is right: autograd approximates derivatives by finite differences,
+#   so it is less exact and needs more iterations.
+# - b) The source is right in float32; in float64 both loops reach 2.000 after 20
+#   steps.
+# - c) Both compute the exact derivative and agree to float rounding; the numpy loop
+#   was faster because its gradient, a sum, was $N = 4$ times too large, which acts
+#   like a 4 times larger learning rate.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_answer_exact", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_exact = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_exact = "c"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_answer_exact", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_exact is one of the letters "a", "b", "c"."""
+assert answer_exact in ("a", "b", "c"), (
+    f'answer_exact should be "a", "b" or "c", got {answer_exact!r}'
+)
+print(f"answer_exact = {answer_exact!r}: a valid letter (it is graded with the lab)")
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_answer("exact", answer_exact)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_question_no_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Question 3 (1 point).** Why does the update `w -= lr * w.grad` go inside
+# `with torch.no_grad():`?
+#
+# - a) `w` is a leaf that requires grad, and autograd refuses to record an in-place
+#   change of it (a `RuntimeError`). Inside `no_grad` nothing is recorded: the update
+#   changes `w`'s values, and `w` stays the same leaf for the next epoch.
+# - b) It only makes the update faster; without it the result is the same.
+# - c) `no_grad` sets `w.grad` to zero after the update, so `zero_()` is not needed.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_answer_no_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your answer: answer_no_grad = "a", "b" or "c"
+### BEGIN SOLUTION
+answer_no_grad = "a"
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_answer_no_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that answer_no_grad is one of the letters "a", "b", "c"."""
+assert answer_no_grad in ("a", "b", "c"), (
+    f'answer_no_grad should be "a", "b" or "c", got {answer_no_grad!r}'
+)
+print(
+    f"answer_no_grad = {answer_no_grad!r}: a valid letter (it is graded with the lab)"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab03_autograd as lab
+
+lab.check_answer("no_grad", answer_no_grad)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Summary
+#
+# - The gradient of the MSE of $f = w\,x$ is
+#   $\frac{dL}{dw} = \frac{2}{N}\sum_i x_i(\hat y_i - y_i)$: the 2 from the square,
+#   the $1/N$ from the mean, one number. `np.dot(2 * x, y_hat - y)` is a sum; its
+#   `.mean()` changes nothing.
+# - Check a hand-written gradient with the central difference
+#   $\frac{L(w+h) - L(w-h)}{2h}$, in float64 with $h \approx 10^{-6}$.
+# - `requires_grad=True` makes a leaf; operations on it record a graph; `backward()`
+#   applies the chain rule through it and stores the exact derivative in the leaf's
+#   `.grad`. Autograd and a right formula agree to rounding: backpropagation is not
+#   "less exact".
+# - `backward()` adds to `.grad`: zero it every step (`w.grad.zero_()`,
+#   `optimizer.zero_grad()`), or the steps use the sum of all earlier gradients.
+# - Update in place inside `torch.no_grad()`: outside it the in-place update of a leaf
+#   fails, and `w = w - lr * w.grad` replaces the leaf by a tensor whose `.grad` stays
+#   `None`. `detach()` (or `.item()`) takes values out of the graph.
+# - `nn.MSELoss`, `optim.SGD` and `nn.Linear(1, 1, bias=False)` do the loss, the update
+#   and the model; with the same start and `backward()` → `step()` → `zero_grad()`
+#   they give the manual loop's numbers. Mind the shapes: `(n, 1)` for both the
+#   prediction and the target.
+#
+# ## Exercises (not graded)
+#
+# 1. Make the source's bug visible: take $N = 100$ points, `x = np.linspace(0, 4,
+#    100)`, `y = 2 * x`, and run `train_numpy` for 20 epochs with lr = 0.01, once with
+#    your `gradient` and once with `source_gradient`. Explain what you see with the
+#    factor $|1 - \text{lr}\cdot N \cdot L''|$.
+# 2. Plot the relative error of `numerical_gradient(np.exp, 1.0, h)` against the
+#    exact derivative $e$ for $h = 10^{-1}, 10^{-2}, \dots, 10^{-12}$, once in float64
+#    and once with `lambda v: np.exp(np.float32(v))`, on log-log axes. Explain the V
+#    shape (truncation $\sim h^2$, rounding $\sim \varepsilon / h$) and where its
+#    bottom lies in each case. Why does the lab's loss show no truncation error at
+#    all?
+# 3. Add an intercept: fit $f = w\,x + b$ to $y = 2x + 1$ with two leaves `w`, `b`,
+#    then with `nn.Linear(1, 1)` (bias included) started from the same values. Do the
+#    runs agree?
+# 4. Compare the run without `zero_()` with `optim.SGD(..., momentum=0.9)`. Show that
+#    never zeroing the gradient is gradient descent with momentum 1 (no damping), and
+#    explain why it never settles.
+# 5. Replace `loss.backward()` by `(dw,) = torch.autograd.grad(loss, w)`. Does
+#    `w.grad` change? Do you still need `zero_()`?
