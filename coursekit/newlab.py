@@ -103,10 +103,10 @@ def next_steps(name: str, files: list[Path], root: Path = layout.ROOT) -> str:
         f"     run them: .venv/bin/python -m pytest tests/test_grader_{module}.py -q",
         f"  3. describe the demo class in demo/{name}.toml and the mistakes in "
         f"mutants/{name}.toml",
-        "  4. make release && make demo-build   (release/, solutions/, demo/submitted/)",
+        "  4. make release && make demo-build   (labs/, release/, solutions/, demo/submitted/)",
         "  5. make format && make lint          (ruff, then the course's rules)",
         f"  6. make demo LAB={name}   (grades its demo class, checks the expected scores)",
         f"  7. add the lab to README.md's table of labs, then commit source/{name}, "
-        "release/, solutions/, demo/, mutants/, grader_tests/ and tests/",
+        f"labs/{name}.py, release/, solutions/, demo/, mutants/, grader_tests/ and tests/",
     ]
     return "\n".join(lines)
