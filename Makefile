@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # installs the missing ones (as root) with scripts/system-packages.sh.
 SYSTEM_PACKAGES :=
 
-.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean
+.PHONY: install system-packages release demo-build demo grade table mutants test lint format clean bench
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,9 @@ table: install
 
 mutants: install  ## grade every known student mistake; fails if one keeps full marks
 	$(PY) -m coursekit mutants --jobs $(JOBS)
+
+bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b"); output in bench/
+	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k))
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

@@ -1,4 +1,4 @@
-"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table}`."""
+"""Course commands: `python -m coursekit {release,demo-build,demo,grade,table,mutants,bench}`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import demo, grading, layout, mutants, release, report
+from . import bench, demo, grading, layout, mutants, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -94,6 +94,20 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument(
         "--every", type=int, default=1, help="only every k-th mutant (a sample)"
     )
+    b = sub.add_parser(
+        "bench", help="grade a synthetic class serially and in parallel; time it"
+    )
+    b.add_argument("--per-lab", type=int, default=2, help="submissions per lab")
+    b.add_argument("--labs", nargs="+", help="these labs only (default: all)")
+    b.add_argument(
+        "--jobs", type=int, nargs="+", default=[1, 2], help="worker counts to run"
+    )
+    b.add_argument(
+        "--kernel",
+        action="append",
+        help="grading kernelspec; repeat to compare (default: course-sandbox)",
+    )
+    b.add_argument("--out", type=Path, default=Path("bench"), help="output folder")
     args = parser.parse_args(argv)
     root = args.course.resolve()
     start = time.monotonic()
@@ -116,6 +130,16 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(mutants.format_verdicts(verdicts))
         return 0 if all(v.ok for v in verdicts) else 1
+    elif args.command == "bench":
+        bench.run(
+            args.labs or layout.labs(root),
+            args.per_lab,
+            args.jobs,
+            args.kernel or ["course-sandbox"],
+            args.out.resolve(),
+            root,
+        )
+        print(f"done in {time.monotonic() - start:.1f} s")
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:

@@ -138,7 +138,8 @@ def kernel_command(argv: list[str]) -> list[str]:
             file=sys.stderr,
         )
         return kernel
-    course = Path(os.environ.get("COURSEKIT_COURSE", Path.cwd().parents[2]))
+    # autograde runs the kernel in autograded/<student>/<lab>/ of the course
+    course = Path(os.environ.get("COURSEKIT_COURSE") or Path.cwd().parents[2])
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     return [path, *sandbox_args(course, Path.cwd(), connection_file), *kernel]
 
