@@ -12,6 +12,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Debian packages that some tests use, as PACKAGE=file-it-provides; `make test`
 # installs the missing ones (as root) with scripts/system-packages.sh.
 SYSTEM_PACKAGES :=
+# a real PostgreSQL server for the gradebook tests (tests/postgres.py)
+SYSTEM_PACKAGES += postgresql=/usr/lib/postgresql/*/bin/postgres
 
 .PHONY: install system-packages release demo-build demo grade table mutants test lint format clean bench
 

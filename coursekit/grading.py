@@ -16,12 +16,14 @@ import html
 import json
 import multiprocessing
 import shutil
+import subprocess
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.engine import make_url
 
 from . import layout, nbgrader_app, preflight
 
@@ -116,11 +118,25 @@ def record_zero(root: Path, lab: str, student: str, reason: str) -> None:
 
 
 def backup_gradebook(root: Path) -> Path | None:
-    """Copy the gradebook aside before a run writes to it; return the copy's path."""
-    db = root / "gradebook.db"
+    """Copy the gradebook aside before a run writes to it; return the copy's path.
+
+    SQLite: the file goes to `gradebook.db.bak`. A server database (PostgreSQL,
+    `COURSEKIT_DB_URL`) is dumped with `pg_dump` to `gradebook.sql` when
+    `pg_dump` is installed; without it nothing is copied (None).
+    """
+    url = make_url(layout.gradebook_url(root))
+    if url.get_backend_name() != "sqlite":
+        pg_dump = shutil.which("pg_dump")
+        if url.get_backend_name() != "postgresql" or pg_dump is None:
+            return None
+        libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        copy = root / "gradebook.sql"
+        subprocess.run([pg_dump, f"--file={copy}", libpq], check=True)
+        return copy
+    db = Path(url.database) if url.database else root / "gradebook.db"
     if not db.exists():
         return None
-    copy = root / "gradebook.db.bak"
+    copy = db.with_name(db.name + ".bak")
     shutil.copy2(db, copy)
     return copy
 
