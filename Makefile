@@ -38,8 +38,8 @@ demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 demo: install  ## release, grade the demo submissions, print the grades table
 	$(PY) -m coursekit demo --jobs $(JOBS)
 
-grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers)
-	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force)
+grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers, DASK=1 or DASK=tcp://scheduler:8786)
+	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force) $(if $(DASK),--dask $(filter-out 1,$(DASK)))
 
 table: install
 	$(PY) -m coursekit table

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import bench, demo, grading, layout, mutants, release, report
+from . import bench, cluster, demo, grading, layout, mutants, release, report
 
 
 def expected_scores(root: Path) -> dict[tuple[str, str], float]:
@@ -31,12 +31,22 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
     return out
 
 
-def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
-    """Autograde, generate feedback, export, print the table; return the exit code."""
+def grade(
+    root: Path, force: bool, with_expected: bool, jobs: int = 1, dask: str | None = None
+) -> int:
+    """Autograde, generate feedback, export, print the table; return the exit code.
+
+    `dask` grades on a Dask cluster: "local" for a LocalCluster of `jobs` workers,
+    or a scheduler's address.
+    """
     backup = grading.backup_gradebook(root)
     if backup:
-        print(f"gradebook backed up to {backup.relative_to(root)}")
-    outcomes = grading.autograde_all(root, force=force, jobs=jobs)
+        print(f"gradebook backed up to {backup}")
+    if dask:
+        address = None if dask == "local" else dask
+        outcomes = cluster.autograde(root, address, workers=jobs, force=force)
+    else:
+        outcomes = grading.autograde_all(root, force=force, jobs=jobs)
     problems = grading.feedback_and_export(root)
     expected = expected_scores(root) if with_expected else None
     print()
@@ -85,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     for p in (d, g):
         p.add_argument("--jobs", type=int, default=1, help="grade this many at once")
+    g.add_argument(
+        "--dask",
+        nargs="?",
+        const="local",
+        metavar="SCHEDULER_ADDRESS",
+        help="grade on Dask: a LocalCluster of --jobs workers, or this scheduler's",
+    )
     sub.add_parser("table", help="print the grades table from the gradebook")
     m = sub.add_parser(
         "mutants", help="grade each known mistake; fail if one keeps full marks"
@@ -152,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             force=getattr(args, "force", False),
             jobs=args.jobs,
             with_expected=args.command == "demo",
+            dask=getattr(args, "dask", None),
         )
         print(f"done in {time.monotonic() - start:.1f} s")
         return code

@@ -2,8 +2,8 @@
 
 One lab's demo class (a correct, a buggy and a crashing submission)
 is graded serially with SQLite once; then by two worker processes, by two
-workers writing to a real PostgreSQL server. Every cell's score must be the
-serial run's.
+workers writing to a real PostgreSQL server, and by a Dask LocalCluster of two
+workers on PostgreSQL. Every cell's score must be the serial run's.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from coursekit import demo, grading, layout, release, report, sandbox
+from coursekit import cluster, demo, grading, layout, release, report, sandbox
 
 from . import postgres
 from .conftest import make_course
@@ -89,6 +89,19 @@ def test_postgres_gradebook_gives_the_serial_cell_scores(
     dump = grading.backup_gradebook(root)
     assert dump == root / "gradebook.sql"
     assert "CREATE TABLE public.grade " in dump.read_text()
+
+
+def test_dask_cluster_gives_the_serial_cell_scores(
+    serial, pg_server, tmp_path, monkeypatch
+):
+    """Do two Dask workers writing to PostgreSQL give every cell its serial score?"""
+    url = postgres.create_database(*pg_server, "dask")
+    monkeypatch.setenv("COURSEKIT_DB_URL", url)
+    root = prepare(tmp_path)
+    outcomes = cluster.autograde(root, workers=2)
+    assert sorted(o.student for o in outcomes) == sorted(STUDENTS)
+    assert {o.status for o in outcomes} == {"graded"}
+    assert cell_scores(root) == serial
 
 
 def test_kernels_cannot_reach_a_server_gradebook():
