@@ -38,8 +38,8 @@ demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 demo: install  ## release, grade the demo submissions, print the grades table
 	$(PY) -m coursekit demo --jobs $(JOBS)
 
-grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers, DASK=1 or DASK=tcp://scheduler:8786)
-	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force) $(if $(DASK),--dask $(filter-out 1,$(DASK)))
+grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers, DASK=1 or DASK=tcp://scheduler:8786, KERNEL=name)
+	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force) $(if $(DASK),--dask $(filter-out 1,$(DASK))) $(if $(KERNEL),--kernel $(KERNEL))
 
 table: install
 	$(PY) -m coursekit table
@@ -47,8 +47,8 @@ table: install
 mutants: install  ## grade every known student mistake; fails if one keeps full marks
 	$(PY) -m coursekit mutants --jobs $(JOBS)
 
-bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b"); output in bench/
-	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k))
+bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b", DASK=1, COURSEKIT_DB_URL); output in bench/
+	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k)) $(if $(DASK),--dask) $(if $(COURSEKIT_DB_URL),--db-url $(COURSEKIT_DB_URL))
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

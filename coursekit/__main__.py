@@ -32,21 +32,28 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
 
 
 def grade(
-    root: Path, force: bool, with_expected: bool, jobs: int = 1, dask: str | None = None
+    root: Path,
+    force: bool,
+    with_expected: bool,
+    jobs: int = 1,
+    dask: str | None = None,
+    kernel: str | None = None,
 ) -> int:
     """Autograde, generate feedback, export, print the table; return the exit code.
 
     `dask` grades on a Dask cluster: "local" for a LocalCluster of `jobs` workers,
-    or a scheduler's address.
+    or a scheduler's address. `kernel` replaces nbgrader_config.py's kernelspec.
     """
     backup = grading.backup_gradebook(root)
     if backup:
         print(f"gradebook backed up to {backup}")
     if dask:
         address = None if dask == "local" else dask
-        outcomes = cluster.autograde(root, address, workers=jobs, force=force)
+        outcomes = cluster.autograde(
+            root, address, workers=jobs, force=force, kernel=kernel
+        )
     else:
-        outcomes = grading.autograde_all(root, force=force, jobs=jobs)
+        outcomes = grading.autograde_all(root, force=force, jobs=jobs, kernel=kernel)
     problems = grading.feedback_and_export(root)
     expected = expected_scores(root) if with_expected else None
     print()
@@ -102,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SCHEDULER_ADDRESS",
         help="grade on Dask: a LocalCluster of --jobs workers, or this scheduler's",
     )
+    g.add_argument(
+        "--kernel",
+        help="grading kernelspec (default: nbgrader_config.py's, course-sandbox); "
+        "course-sandbox-noplots skips drawing plots",
+    )
     sub.add_parser("table", help="print the grades table from the gradebook")
     m = sub.add_parser(
         "mutants", help="grade each known mistake; fail if one keeps full marks"
@@ -125,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         help="grading kernelspec; repeat to compare (default: course-sandbox)",
     )
     b.add_argument("--out", type=Path, default=Path("bench"), help="output folder")
+    b.add_argument(
+        "--dask", action="store_true", help="also grade on a Dask LocalCluster"
+    )
+    b.add_argument(
+        "--db-url", help="also grade into this PostgreSQL gradebook (SQLAlchemy URL)"
+    )
     args = parser.parse_args(argv)
     root = args.course.resolve()
     start = time.monotonic()
@@ -155,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             args.kernel or ["course-sandbox"],
             args.out.resolve(),
             root,
+            dask=args.dask,
+            db_url=args.db_url,
         )
         print(f"done in {time.monotonic() - start:.1f} s")
     elif args.command == "table":
@@ -170,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             with_expected=args.command == "demo",
             dask=getattr(args, "dask", None),
+            kernel=getattr(args, "kernel", None),
         )
         print(f"done in {time.monotonic() - start:.1f} s")
         return code

@@ -11,6 +11,7 @@ solution and a bare kernel start. Results: a table on stdout, `bench.csv`,
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import tempfile
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from . import demo, floors, grading, layout, release, synthetic
+from . import cluster, demo, floors, grading, layout, release, synthetic
 
 MiB = 1024**2
 
@@ -72,7 +73,7 @@ class Row:
     """One line of bench.csv: a grading run or a floor, with one kernel."""
 
     kernel: str
-    run: str  # "serial", "parallel", "nbconvert floor", "kernel floor"
+    run: str  # "serial", "parallel", "dask" (+ " postgresql"), "... floor"
     jobs: int
     submissions: int
     seconds: float
@@ -97,18 +98,46 @@ def prepare(course: Path, labs: list[str], per_lab: int) -> dict:
 
 
 def grade_run(
-    prepared: Path, work: Path, kernel: str, jobs: int
-) -> tuple[Row, list[grading.Outcome], list]:
-    """Grade a fresh copy of the prepared course; time it and sample memory."""
+    prepared: Path,
+    work: Path,
+    kernel: str,
+    jobs: int,
+    dask: bool = False,
+    db_url: str | None = None,
+) -> tuple[Row, list]:
+    """Grade a fresh copy of the prepared course; time it and sample memory.
+
+    `dask`: on a LocalCluster of `jobs` workers (its start is timed too).
+    `db_url`: into that server gradebook (the labs are released into it first).
+    """
     shutil.copytree(prepared, work)
-    with MemorySampler() as memory:
-        t0 = time.perf_counter()
-        outcomes = grading.autograde_all(work, force=True, jobs=jobs, kernel=kernel)
-        seconds = time.perf_counter() - t0
+    saved = os.environ.pop("COURSEKIT_DB_URL", None)  # SQLite unless db_url
+    try:
+        if db_url:
+            os.environ["COURSEKIT_DB_URL"] = db_url
+            for lab in layout.labs(work):
+                release.release(lab, work)
+        with MemorySampler() as memory:
+            t0 = time.perf_counter()
+            if dask:
+                outcomes = cluster.autograde(
+                    work, None, jobs, force=True, kernel=kernel
+                )
+            else:
+                outcomes = grading.autograde_all(
+                    work, force=True, jobs=jobs, kernel=kernel
+                )
+            seconds = time.perf_counter() - t0
+    finally:
+        os.environ.pop("COURSEKIT_DB_URL", None)
+        if saved is not None:
+            os.environ["COURSEKIT_DB_URL"] = saved
+        shutil.rmtree(work, ignore_errors=True)
     failed = sum(o.status == "failed" for o in outcomes)
-    run = "serial" if jobs == 1 else "parallel"
+    run = "dask" if dask else ("serial" if jobs == 1 else "parallel")
+    run += " postgresql" if db_url else ""
     row = Row(kernel, run, jobs, len(outcomes), seconds, failed, memory.peak)
-    return row, outcomes, memory.samples
+    return row, memory.samples
 
 
 def floor_rows(course: Path, labs: list[str], kernel: str) -> list[Row]:
@@ -159,7 +188,7 @@ def format_rows(rows: list[Row]) -> str:
     )
     lines = [header, "-" * len(header)]
     for r in rows:
-        grading_run = r.run in ("serial", "parallel")
+        grading_run = "floor" not in r.run
         lines.append(
             f"{r.kernel:<16} {r.run:<16} {r.jobs:>4} {r.submissions:>5} {r.failed:>6} "
             f"{r.seconds:7.1f} {r.per_minute:8.1f} {r.per_submission:6.2f} "
@@ -213,9 +242,18 @@ def run(
     kernels: list[str],
     out: Path,
     root: Path = layout.ROOT,
+    dask: bool = False,
+    db_url: str | None = None,
 ) -> list[Row]:
-    """Run the whole benchmark; print as it goes; write the CSVs and the plot."""
+    """Run the whole benchmark; print as it goes; write the CSVs and the plot.
+
+    Each kernel is graded serially and with each `jobs` count; `dask` adds the
+    same on a Dask LocalCluster, `db_url` the same into a PostgreSQL gradebook.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    # The prepared course's gradebook is SQLite; a server one is only db_url's.
+    from_env = os.environ.pop("COURSEKIT_DB_URL", None)
+    db_url = db_url or from_env
     rows: list[Row] = []
     memory: dict[str, list] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -226,13 +264,16 @@ def run(
         print(f"{len(kinds)} submissions over {len(labs)} labs: {mix}", flush=True)
         split = {}
         for kernel in kernels:
-            for n in jobs:
-                print(f"\n== {kernel}, jobs={n}", flush=True)
-                work = Path(tmp) / f"{kernel}-jobs{n}"
-                row, _, samples = grade_run(prepared, work, kernel, n)
+            runs = [(n, False, None) for n in jobs]
+            runs += [(n, True, db_url) for n in jobs if dask and n > 1]
+            runs += [(n, False, db_url) for n in jobs if db_url and n > 1]
+            for n, on_dask, url in runs:
+                name = f"{kernel} jobs={n}{' dask' if on_dask else ''}"
+                name += " postgresql" if url else ""
+                print(f"\n== {name}", flush=True)
+                work = Path(tmp) / name.replace(" ", "-")
+                row, memory[name] = grade_run(prepared, work, kernel, n, on_dask, url)
                 rows.append(row)
-                memory[f"{kernel} jobs={n}"] = samples
-                shutil.rmtree(work, ignore_errors=True)
             print(f"\n== {kernel}: floors", flush=True)
             rows += floor_rows(prepared, labs, kernel)
             work = Path(tmp) / f"{kernel}-split"

@@ -80,3 +80,13 @@ def test_csv_carries_the_derived_rates(tmp_path):
     header, line = path.read_text().splitlines()
     assert header.endswith("s_per_submission,submissions_per_min")
     assert line == "k,serial,1,4,10.0,1,512.0,2.500,24.00"
+
+
+def test_noplots_kernel_keeps_the_sandbox():
+    """Does course-sandbox-noplots start the same sandbox, only without drawing plots?"""
+    kernels = REPO / "coursekit" / "jupyter" / "kernels"
+    plain = json.loads((kernels / "course-sandbox" / "kernel.json").read_text())
+    fast = json.loads((kernels / "course-sandbox-noplots" / "kernel.json").read_text())
+    assert fast["argv"] == plain["argv"]
+    assert fast["interrupt_mode"] == plain["interrupt_mode"]
+    assert fast["env"] == {"MPLBACKEND": "agg"}
