@@ -161,7 +161,11 @@ def time_split(prepared: Path, work: Path, lab: str, kernel: str) -> dict[str, f
     split = floors.breakdown(prepared, lab, kernel)
     shutil.copytree(prepared, work)
     demo.collect(work, labs={lab}, students={"correct"})
-    graded = grading.grade_one(work, lab, "correct", kernel)
+    # twice, keeping the faster: the least disturbed by the machine's other work
+    graded = min(
+        (grading.grade_one(work, lab, "correct", kernel) for _ in range(2)),
+        key=lambda outcome: outcome.seconds,
+    )
     shutil.rmtree(work, ignore_errors=True)
     out = {f"import {m} (cold)": s for m, s in split.imports.items()}
     out["kernel start and stop"] = split.kernel_start
@@ -181,8 +185,10 @@ def format_rows(rows: list[Row]) -> str:
     """The benchmark table, ratios to the floors of the same kernel ("-": not measured)."""
     floor = {(r.kernel, r.run): r.per_submission for r in rows if "floor" in r.run}
     serial = {r.kernel: r.per_minute for r in rows if r.run == "serial"}
+    kw = max([6] + [len(r.kernel) for r in rows])
+    rw = max([3] + [len(r.run) for r in rows])
     header = (
-        f"{'kernel':<16} {'run':<16} {'jobs':>4} {'subs':>5} {'failed':>6} "
+        f"{'kernel':<{kw}} {'run':<{rw}} {'jobs':>4} {'subs':>5} {'failed':>6} "
         f"{'s':>7} {'subs/min':>8} {'s/sub':>6} {'peak MiB':>8} "
         f"{'x nbconv':>8} {'x kernel':>8} {'x serial':>8}"
     )
@@ -190,9 +196,9 @@ def format_rows(rows: list[Row]) -> str:
     for r in rows:
         grading_run = "floor" not in r.run
         lines.append(
-            f"{r.kernel:<16} {r.run:<16} {r.jobs:>4} {r.submissions:>5} {r.failed:>6} "
-            f"{r.seconds:7.1f} {r.per_minute:8.1f} {r.per_submission:6.2f} "
-            f"{r.peak_rss_mib:8.0f} "
+            f"{r.kernel:<{kw}} {r.run:<{rw}} {r.jobs:>4} {r.submissions:>5} "
+            f"{r.failed:>6} {r.seconds:7.1f} {r.per_minute:8.1f} "
+            f"{r.per_submission:6.2f} {r.peak_rss_mib:8.0f} "
             f"{_ratio(r.per_submission, floor.get((r.kernel, 'nbconvert floor')))} "
             f"{_ratio(r.per_submission, floor.get((r.kernel, 'kernel floor')))} "
             f"{_ratio(r.per_minute, serial.get(r.kernel) if grading_run else None)}"
