@@ -113,3 +113,21 @@ def test_kernels_cannot_reach_a_server_gradebook():
     assert sandbox.database_sockets("sqlite:////course/gradebook.db") == sorted(
         {Path("/run/postgresql").resolve(), Path("/var/run/postgresql").resolve()}
     )
+
+
+def test_kernel_starts_without_the_gradebook_url(monkeypatch):
+    """Does the sandbox drop COURSEKIT_DB_URL (and its password) before the kernel runs?"""
+    monkeypatch.setenv("COURSEKIT_DB_URL", "postgresql+psycopg://g:secret@db/gradebook")
+    monkeypatch.setattr(sandbox, "apply_limits", lambda: None)  # not on pytest itself
+    monkeypatch.setattr(sandbox.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(sandbox, "kernel_command", lambda argv: ["/bin/true"])
+    seen: dict[str, str] = {}
+
+    def execv(path, args):
+        seen.update(os.environ)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(sandbox.os, "execv", execv)
+    with pytest.raises(SystemExit):
+        sandbox.main(["-f", "kernel.json"])
+    assert seen and "COURSEKIT_DB_URL" not in seen
