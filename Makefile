@@ -12,8 +12,10 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Debian packages that some tests use, as PACKAGE=file-it-provides; `make test`
 # installs the missing ones (as root) with scripts/system-packages.sh.
 SYSTEM_PACKAGES := chromium=/usr/bin/chromium
+# a real PostgreSQL server for the gradebook tests (tests/postgres.py)
+SYSTEM_PACKAGES += postgresql=/usr/lib/postgresql/*/bin/postgres
 
-.PHONY: install system-packages release demo-build demo grade table mutants lab formgrader test lint format clean new-lab
+.PHONY: install system-packages release demo-build demo grade table mutants lab formgrader test lint format clean new-lab bench
 
 install: $(VENV)/.installed
 
@@ -36,8 +38,8 @@ demo-build: install  ## rebuild demo/submitted/ from demo/<lab>.toml
 demo: install  ## release, grade the demo submissions, print the grades table (LAB=<lab>: one lab)
 	$(PY) -m coursekit demo --jobs $(JOBS) $(if $(LAB),--lab $(LAB))
 
-grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers)
-	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force)
+grade: install  ## grade everything in submitted/ (FORCE=1 regrades all, JOBS=n workers, DASK=1 or DASK=tcp://scheduler:8786, KERNEL=name)
+	$(PY) -m coursekit grade --jobs $(JOBS) $(if $(FORCE),--force) $(if $(DASK),--dask $(filter-out 1,$(DASK))) $(if $(KERNEL),--kernel $(KERNEL))
 
 new-lab: install  ## create a lab from the template: make new-lab NAME=07_something
 	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=07_something"; exit 2; }
@@ -54,6 +56,9 @@ lab: install  ## JupyterLab on a scratch copy of a released lab, students' view 
 
 formgrader: install  ## JupyterLab with nbgrader's formgrader, instructors' view (after make demo or make grade)
 	$(PY) -m coursekit formgrader --port $(or $(PORT),8888)
+
+bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b", DASK=1, COURSEKIT_DB_URL); output in bench/
+	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k)) $(if $(DASK),--dask) $(if $(COURSEKIT_DB_URL),--db-url $(COURSEKIT_DB_URL))
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

@@ -28,8 +28,12 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.solution_directory = "solutions"
-# The gradebook lives in the course folder (SQLite by default).
-c.CourseDirectory.db_url = f"sqlite:///{HERE / 'gradebook.db'}"
+# The gradebook lives in the course folder (SQLite by default). A server
+# database, for many grading workers, comes from COURSEKIT_DB_URL, e.g.
+# postgresql+psycopg://grader:secret@dbhost/gradebook (README: PostgreSQL).
+c.CourseDirectory.db_url = (
+    os.environ.get("COURSEKIT_DB_URL") or f"sqlite:///{HERE / 'gradebook.db'}"
+)
 
 # Students' code runs in the kernel `course-sandbox` (coursekit/sandbox.py):
 # resource limits, no network, and no view of solutions, other students or the

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 from . import (
+    bench,
     classreport,
+    cluster,
     demo,
     grading,
     jupyterlab,
@@ -43,12 +45,29 @@ def expected_scores(root: Path) -> dict[tuple[str, str], float]:
     return out
 
 
-def grade(root: Path, force: bool, with_expected: bool, jobs: int = 1) -> int:
-    """Autograde, generate feedback, export, print the table; return the exit code."""
+def grade(
+    root: Path,
+    force: bool,
+    with_expected: bool,
+    jobs: int = 1,
+    dask: str | None = None,
+    kernel: str | None = None,
+) -> int:
+    """Autograde, generate feedback, export, print the table; return the exit code.
+
+    `dask` grades on a Dask cluster: "local" for a LocalCluster of `jobs` workers,
+    or a scheduler's address. `kernel` replaces nbgrader_config.py's kernelspec.
+    """
     backup = grading.backup_gradebook(root)
     if backup:
-        print(f"gradebook backed up to {backup.relative_to(root)}")
-    outcomes = grading.autograde_all(root, force=force, jobs=jobs)
+        print(f"gradebook backed up to {backup}")
+    if dask:
+        address = None if dask == "local" else dask
+        outcomes = cluster.autograde(
+            root, address, workers=jobs, force=force, kernel=kernel
+        )
+    else:
+        outcomes = grading.autograde_all(root, force=force, jobs=jobs, kernel=kernel)
     problems = grading.feedback_and_export(root)
     for path in classreport.write_all(root):
         print(f"wrote {path.relative_to(root)}")
@@ -102,6 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     for p in (d, g):
         p.add_argument("--jobs", type=int, default=1, help="grade this many at once")
     d.add_argument("--lab", help="only this lab's demo class (e.g. a lab just added)")
+    g.add_argument(
+        "--dask",
+        nargs="?",
+        const="local",
+        metavar="SCHEDULER_ADDRESS",
+        help="grade on Dask: a LocalCluster of --jobs workers, or this scheduler's",
+    )
+    g.add_argument(
+        "--kernel",
+        help="grading kernelspec (default: nbgrader_config.py's, course-sandbox); "
+        "course-sandbox-noplots skips drawing plots",
+    )
     sub.add_parser("table", help="print the grades table from the gradebook")
     sub.add_parser(
         "lint-course", help="check the labs and checks against the course's rules"
@@ -128,6 +159,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     for p in (lab, fg):
         p.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1")
+    b = sub.add_parser(
+        "bench", help="grade a synthetic class serially and in parallel; time it"
+    )
+    b.add_argument("--per-lab", type=int, default=2, help="submissions per lab")
+    b.add_argument("--labs", nargs="+", help="these labs only (default: all)")
+    b.add_argument(
+        "--jobs", type=int, nargs="+", default=[1, 2], help="worker counts to run"
+    )
+    b.add_argument(
+        "--kernel",
+        action="append",
+        help="grading kernelspec; repeat to compare (default: course-sandbox)",
+    )
+    b.add_argument("--out", type=Path, default=Path("bench"), help="output folder")
+    b.add_argument(
+        "--dask", action="store_true", help="also grade on a Dask LocalCluster"
+    )
+    b.add_argument(
+        "--db-url", help="also grade into this PostgreSQL gradebook (SQLAlchemy URL)"
+    )
     args = parser.parse_args(argv)
     root = args.course.resolve()
     if getattr(args, "lab", None) and args.lab not in layout.labs(root):
@@ -175,6 +226,18 @@ def main(argv: list[str] | None = None) -> int:
         return jupyterlab.serve(root, view, args.port, f"lab/tree/{name}/{name}.ipynb")
     elif args.command == "formgrader":
         return jupyterlab.serve(root, root, args.port, "formgrader")
+    elif args.command == "bench":
+        bench.run(
+            args.labs or layout.labs(root),
+            args.per_lab,
+            args.jobs,
+            args.kernel or ["course-sandbox"],
+            args.out.resolve(),
+            root,
+            dask=args.dask,
+            db_url=args.db_url,
+        )
+        print(f"done in {time.monotonic() - start:.1f} s")
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:
@@ -191,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
             force=getattr(args, "force", False),
             jobs=args.jobs,
             with_expected=args.command == "demo",
+            dask=getattr(args, "dask", None),
+            kernel=getattr(args, "kernel", None),
         )
         print(f"done in {time.monotonic() - start:.1f} s")
         return code

@@ -163,6 +163,10 @@ def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str
             args += ["--ro-bind", "/dev/null", str(course / name)]
     args += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
     args += ["--ro-bind", str(connection_file), str(connection_file)]
+    # A server gradebook's unix sockets are hidden too (TCP is gone with the network).
+    for folder in database_sockets(os.environ.get("COURSEKIT_DB_URL", "")):
+        if folder.is_dir():
+            args += ["--tmpfs", str(folder)]
     # Caches that IPython and matplotlib expect to write go to the private /tmp.
     args += "--setenv IPYTHONDIR /tmp/.ipython --setenv MPLCONFIGDIR /tmp/.mpl".split()
     # In its own pid namespace the kernel's parent is bwrap's init, not nbgrader:
@@ -172,6 +176,18 @@ def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str
     # Own user, pid, ipc, uts and network namespaces: the kernel sees only its
     # own processes and has no network.
     return args + ["--chdir", str(workdir), "--unshare-all", "--die-with-parent"]
+
+
+def database_sockets(db_url: str) -> list[Path]:
+    """Folders where a PostgreSQL gradebook may listen on unix sockets."""
+    folders = [Path("/run/postgresql"), Path("/var/run/postgresql")]
+    if db_url:
+        from sqlalchemy.engine import make_url
+
+        host = make_url(db_url).query.get("host") or make_url(db_url).host or ""
+        folders += [Path(h) for h in ([host] if isinstance(host, str) else host)]
+    # /var/run is usually a link to /run: one mount per real folder
+    return sorted({f.resolve() for f in folders if f.is_absolute()})
 
 
 def grader_modules() -> list[str]:
@@ -203,7 +219,8 @@ def kernel_command(argv: list[str]) -> list[str]:
             file=sys.stderr,
         )
         return kernel
-    course = Path(os.environ.get("COURSEKIT_COURSE", Path.cwd().parents[2]))
+    # autograde runs the kernel in autograded/<student>/<lab>/ of the course
+    course = Path(os.environ.get("COURSEKIT_COURSE") or Path.cwd().parents[2])
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     return [path, *sandbox_args(course, Path.cwd(), connection_file), *kernel]
 
@@ -215,6 +232,8 @@ def main(argv: list[str]) -> None:
     # across exec), while ipykernel installs its own handler around each cell.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     command = kernel_command(argv)
+    # The gradebook's address (and password) is the grader's, not the student's.
+    os.environ.pop("COURSEKIT_DB_URL", None)
     if os.environ.get("COURSEKIT_SANDBOX_DEBUG"):
         print("coursekit.sandbox:", " ".join(command), file=sys.stderr, flush=True)
     os.execv(command[0], command)
