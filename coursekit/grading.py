@@ -23,6 +23,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import layout, nbgrader_app, preflight
+from .warm import lifecycle
 
 MANIFEST = ".graded.json"
 
@@ -175,10 +176,18 @@ def autograde_all(
 
     for outcome in skipped:
         record(outcome)
+    if todo:  # one warm-kernel service forks every kernel of the batch
+        with lifecycle.running():
+            _grade(root, todo, jobs, record)
+    return outcomes
+
+
+def _grade(root: Path, todo: list, jobs: int, record) -> None:
+    """Grade `todo` (student, lab, fingerprint) serially or with `jobs` workers."""
     if jobs <= 1:
         for student, lab, fingerprint in todo:
             record(grade_one(root, lab, student), fingerprint)
-        return outcomes
+        return
     context = multiprocessing.get_context(
         "spawn"
     )  # workers start clean, no inherited state
@@ -194,7 +203,6 @@ def autograde_all(
             except Exception as exc:  # a worker died: report it, grade nothing wrongly
                 message = f"the grading worker failed ({type(exc).__name__}: {exc}); run again"
                 record(Outcome(student, lab, "failed", 0.0, message))
-    return outcomes
 
 
 def grade_one(root: Path, lab: str, student: str) -> Outcome:
