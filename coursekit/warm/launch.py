@@ -34,6 +34,7 @@ from . import protocol
 IDLE_SECONDS = 20.0  # an on-demand service outlives its last kernel by this much
 START_SECONDS = 60.0  # the longest a service may take to bind its socket
 READY_SECONDS = 60.0  # ... and then to import and sandbox a kernel
+PR_SET_PDEATHSIG = 1
 
 
 def warn(reason: str) -> None:
@@ -108,9 +109,21 @@ def request_kernel(argv: list[str]):
     raise AssertionError("unreachable")
 
 
+def die_with_parent() -> None:
+    """End (and so end the kernel) when whoever started this kernel is gone,
+    as bwrap's --die-with-parent does for the sandbox kernel."""
+    import ctypes
+
+    parent = os.getppid()
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def main(argv: list[str]) -> None:
     if os.environ.get(protocol.ENV_MODE) == "off":
         fall_back(argv)
+    die_with_parent()
     # Until the kernel is ready, an interrupt has nothing to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -13,6 +13,7 @@ launcher -> service  {"interrupt": true} for each SIGINT the launcher gets
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import socket
@@ -26,9 +27,21 @@ ENV_IDLE = "COURSEKIT_WARM_IDLE"  # seconds an on-demand service waits for work
 MAX_MESSAGE = 1 << 20
 
 
+def _code_version() -> str:
+    """When the checks and coursekit last changed: an edited check needs a new service."""
+    spec = importlib.util.find_spec("grader_tests")  # found, not imported (heavy)
+    folders = [Path(__file__).parent.parent]
+    if spec is not None and spec.origin:
+        folders.append(Path(spec.origin).parent)
+    return str(max(p.stat().st_mtime_ns for f in folders for p in f.rglob("*.py")))
+
+
 def default_socket() -> Path:
-    """Where this Python's on-demand service listens (one per venv and user)."""
-    key = hashlib.sha256(f"{sys.prefix}\0{Path(__file__).parent}".encode())
+    """Where this Python's on-demand service listens: one per venv, user and
+    version of the code it preloads."""
+    key = hashlib.sha256(
+        f"{sys.prefix}\0{Path(__file__).parent}\0{_code_version()}".encode()
+    )
     folder = Path(tempfile.gettempdir()) / f"coursekit-warm-{os.getuid()}"
     return folder / f"{key.hexdigest()[:16]}.sock"
 
