@@ -21,9 +21,13 @@ from pathlib import Path
 
 import pytest
 from jupyter_client.manager import KernelManager
+from nbgrader.api import Gradebook
 
 import coursekit
+from coursekit import demo, layout, nbgrader_app, release, report
 from coursekit.warm import lifecycle, protocol
+
+from .conftest import make_course
 
 STUDENT, OTHER, LAB = "alice", "bob", "01_lab"
 
@@ -278,18 +282,47 @@ def test_without_a_service_the_launcher_warns_and_runs_a_sandbox_kernel(
     assert "coursekit.sandbox: " in log  # the bwrap sandbox took over
 
 
-def test_nothing_is_left_running_after_a_batch(course):
-    """Once the batch's block ends, is its service gone, socket folder included?"""
+LAB01 = "01_gd_from_scratch"
+
+
+def _autograde(root: Path, student: str) -> tuple[str, set[str]]:
+    """Autograde one demo submission; return nbgrader's log and the cells it lost."""
+    result = nbgrader_app.run(
+        ["autograde", LAB01, "--student", student, "--force"], root
+    )
+    assert result.ok, result.log
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        cells = report.cell_scores(gb, LAB01, student)
+    return result.log, {name for name, (score, top) in cells.items() if score < top}
+
+
+def test_a_dead_service_falls_back_and_the_next_batch_gets_a_new_one(tmp_path):
+    """Service killed mid-batch: the grades a sandbox kernel gives, with a
+    warning; the next batch: a new service; after it: nothing left running."""
+    root = make_course(tmp_path)
+    release.release(LAB01, root)
+    demo.collect(root, labs={LAB01}, students={"sum_not_mean"})
+    loses = {
+        s.student: set(s.loses) for s in demo.load(root / "demo") if s.lab == LAB01
+    }
     outer = os.environ.pop(protocol.ENV_SOCKET, None)  # this module's own service
     try:
         with lifecycle.running() as path:
-            pid = protocol.ping(path)["pong"]
-            with kernel(course) as k:
-                assert k.run("print('ok')") == ("ok\n", None)
+            first = protocol.ping(path)["pong"]
+            os.kill(first, signal.SIGKILL)
+            log, lost = _autograde(root, "sum_not_mean")
+        assert "coursekit.warm: no warm kernel" in log
+        assert lost == loses["sum_not_mean"]
+        with lifecycle.running() as path:
+            second = protocol.ping(path)["pong"]
+            with protocol.connect(path, timeout=30) as sock:  # it forks
+                protocol.send(sock, {"kind": "probe"})
+                assert protocol.receive(sock) == {"exit": 0}
+        assert second != first
     finally:
         if outer:
             os.environ[protocol.ENV_SOCKET] = outer
-    assert not _alive(pid)
+    assert not _alive(second)
     assert not path.parent.exists()
     leftovers = [p for p in Path("/proc").glob("[0-9]*/cmdline")
                  if str(path).encode() in p.read_bytes()]  # fmt: skip
