@@ -191,6 +191,23 @@ def test_the_kernel_is_sandboxed(course, service):
     assert _alive(pid)
 
 
+def test_code_handed_in_beside_the_notebook_cannot_replace_the_grader(course, service):
+    """A submission folder with its own `coursekit` and `grader_tests` packages:
+    is neither run by the launcher, nor imported by the kernel's checks?"""
+    workdir = course / "autograded" / "mallory" / LAB
+    marker = course / "launcher-replaced"
+    for package in ("coursekit", "coursekit/warm", "grader_tests"):
+        (workdir / package).mkdir(parents=True)
+        (workdir / package / "__init__.py").write_text("FAKE = True\n")
+    (workdir / "coursekit" / "warm" / "launch.py").write_text(
+        f"open({str(marker)!r}, 'w').write('unsandboxed, as root')\n"
+    )
+    with kernel(course, "mallory") as k:
+        out = k.run("import grader_tests\nprint(hasattr(grader_tests, 'FAKE'))")
+    assert out == ("False\n", None)
+    assert not marker.exists()
+
+
 RANDOM_STATE = """
 import random, numpy, torch
 print(random.random(), numpy.random.rand(), torch.initial_seed(), torch.rand(1).item())

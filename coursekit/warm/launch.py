@@ -48,17 +48,19 @@ def warn(reason: str) -> None:
 
 def fall_back(argv: list[str]) -> None:
     """Become the normal sandbox kernel (never returns)."""
-    os.execv(sys.executable, [sys.executable, "-m", "coursekit.sandbox", *argv])
+    os.execv(sys.executable, [sys.executable, "-P", "-m", "coursekit.sandbox", *argv])
 
 
 def start_service(path: Path) -> None:
     """Start an on-demand service at `path`, detached, and wait until it listens."""
     idle = os.environ.get(protocol.ENV_IDLE) or str(IDLE_SECONDS)
     log = path.with_suffix(".log").open("ab")
-    command = [sys.executable, "-m", "coursekit.warm.service", "--socket", str(path),
-               "--idle", idle]  # fmt: skip
+    # Not from the student's folder (this process's cwd): -P and cwd="/" keep
+    # whatever lies there out of the service's imports, which every kernel shares.
+    command = [sys.executable, "-P", "-m", "coursekit.warm.service", "--socket",
+               str(path), "--idle", idle]  # fmt: skip
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                            start_new_session=True)  # fmt: skip
+                            cwd="/", start_new_session=True)  # fmt: skip
     deadline = time.monotonic() + START_SECONDS
     while not path.exists():
         if proc.poll() is not None or time.monotonic() > deadline:

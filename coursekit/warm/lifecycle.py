@@ -36,12 +36,12 @@ def running() -> Iterator[Path | None]:
         return
     folder = Path(tempfile.mkdtemp(prefix="coursekit-warm-"))
     path = folder / "service.sock"
-    command = [sys.executable, "-m", "coursekit.warm.service", "--socket", str(path),
-               "--parent", str(os.getpid())]  # fmt: skip
+    # cwd "/" and -P: nothing in the grader's folder gets into the service's imports.
+    command = [sys.executable, "-P", "-m", "coursekit.warm.service", "--socket",
+               str(path), "--parent", str(os.getpid())]  # fmt: skip
     with (folder / "service.log").open("wb") as log:
-        proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=log, cwd="/")  # fmt: skip
     deadline = time.monotonic() + BIND_SECONDS
     while not path.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
