@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -344,6 +345,21 @@ def test_a_dead_service_falls_back_and_the_next_batch_gets_a_new_one(tmp_path):
     leftovers = [p for p in Path("/proc").glob("[0-9]*/cmdline")
                  if str(path).encode() in p.read_bytes()]  # fmt: skip
     assert leftovers == []
+
+
+def test_a_batch_killed_with_its_service_leaves_no_folder_behind(tmp_path):
+    """A batch killed outright cannot clean up: does the next one remove what it left?"""
+    stale, live = tmp_path / "coursekit-warm-stale", tmp_path / "coursekit-warm-live"
+    stale.mkdir()
+    live.mkdir()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as dead:
+        dead.bind(str(stale / "service.sock"))  # bound, never listening: refused
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as alive:
+        alive.bind(str(live / "service.sock"))
+        alive.listen()
+        lifecycle.remove_stale(tmp_path)
+    assert not stale.exists()
+    assert live.exists()
 
 
 def test_an_on_demand_service_exits_when_idle(course, tmp_path):

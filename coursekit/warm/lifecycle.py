@@ -24,6 +24,17 @@ from . import protocol
 BIND_SECONDS = 30.0  # the service binds its socket before its heavy imports
 
 
+def remove_stale(tmp: Path) -> None:
+    """Remove the folders of batches' services that were killed with their batch."""
+    for sock in tmp.glob("coursekit-warm-*/service.sock"):
+        try:
+            protocol.connect(sock, timeout=1).close()
+        except ConnectionRefusedError:  # a socket nobody listens on any more
+            shutil.rmtree(sock.parent, ignore_errors=True)
+        except OSError:
+            pass
+
+
 @contextlib.contextmanager
 def running() -> Iterator[Path | None]:
     """A service for the duration of the block (None: warm kernels are off or
@@ -34,6 +45,7 @@ def running() -> Iterator[Path | None]:
     ):
         yield None
         return
+    remove_stale(Path(tempfile.gettempdir()))
     folder = Path(tempfile.mkdtemp(prefix="coursekit-warm-"))
     path = folder / "service.sock"
     # cwd "/" and -P: nothing in the grader's folder gets into the service's imports.
