@@ -49,7 +49,11 @@ os.environ["JUPYTER_PATH"] = os.pathsep.join(
     )
 )
 os.environ["COURSEKIT_COURSE"] = str(HERE)
-c.Execute.kernel_name = "course-sandbox"
+# `course-warm` is that kernel forked from a process that has imported torch
+# once (coursekit/warm/): the same sandbox, entered by each kernel, in a
+# fraction of the start-up time; without that service it warns and runs
+# `course-sandbox` (docs/integrity.md).
+c.Execute.kernel_name = "course-warm"
 c.KernelManager.transport = "ipc"
 # An absolute home for the kernels' sockets, one per grading process (socket
 # names are picked per folder, so two processes must not share one); the

@@ -26,6 +26,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.engine import make_url
 
 from . import layout, nbgrader_app, preflight
+from .warm import lifecycle
 
 MANIFEST = ".graded.json"
 
@@ -205,10 +206,26 @@ def autograde_all(
 
     for outcome in skipped:
         record(outcome)
+    if todo:  # one warm-kernel service forks every kernel of the batch
+        with lifecycle.running():
+            _grade(root, todo, jobs, record, kernel, executor)
+    return outcomes
+
+
+def _grade(
+    root: Path,
+    todo: list,
+    jobs: int,
+    record,
+    kernel: str | None = None,
+    executor: Executor | None = None,
+) -> None:
+    """Grade `todo` (student, lab, fingerprint) serially, with `jobs` workers,
+    or on `executor`."""
     if jobs <= 1 and executor is None:
         for student, lab, fingerprint in todo:
             record(grade_one(root, lab, student, kernel), fingerprint)
-        return outcomes
+        return
     context = multiprocessing.get_context(
         "spawn"
     )  # workers start clean, no inherited state
@@ -231,7 +248,6 @@ def autograde_all(
             except Exception as exc:  # a worker died: report it, grade nothing wrongly
                 message = f"the grading worker failed ({type(exc).__name__}: {exc}); run again"
                 record(Outcome(student, lab, "failed", 0.0, message))
-    return outcomes
 
 
 def grade_one(root: Path, lab: str, student: str, kernel: str | None = None) -> Outcome:

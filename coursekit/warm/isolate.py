@@ -1,0 +1,143 @@
+"""Put a forked kernel process in the grading sandbox, without bwrap.
+
+A warm kernel is forked from the service (coursekit/warm/service.py), so it
+cannot be wrapped in `bwrap` as `coursekit.sandbox` does; it enters the same
+isolation itself, with the kernel's system calls:
+
+- `unshare_namespaces()` (in the forked process): its own mount, network,
+  ipc, uts and pid namespaces; the process forked next is pid 1 of the new pid
+  namespace and sees no other process of the machine.
+- `build_filesystem()` (in that pid 1): mounts private to the kernel, a fresh
+  /proc, a private /tmp that keeps only what the kernel needs from the host's,
+  the course's folders and gradebook hidden as in `sandbox_args`, everything
+  read-only except the kernel's own folder, its socket folder and /tmp.
+- `drop_privileges()`: no capability left (bounding set included), no way to
+  gain one back (no_new_privs, securebits locked).
+
+Each step raises OSError when the machine does not allow it; the caller then
+refuses to run the kernel here, and the launcher falls back to the bwrap sandbox.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
+NAMESPACES = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
+
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
+# mount_setattr(2) (Linux 5.12): one call makes a whole mount tree read-only.
+SYS_MOUNT_SETATTR = 442  # the same number on x86_64 and aarch64
+AT_FDCWD, AT_RECURSIVE = -100, 0x8000
+MOUNT_ATTR_RDONLY = 0x1
+
+PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 24, 28, 38
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+# SECBIT_NOROOT and its lock: uid 0 gets no capabilities back from execve.
+SECBITS_NOROOT_LOCKED = 0x3
+SYS_CAPSET = 126 if os.uname().machine == "x86_64" else 91
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_void_p]
+_libc.syscall.restype = ctypes.c_long
+
+
+def _check(result: int, what: str) -> None:
+    if result < 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int,
+           data: str | None = None) -> None:  # fmt: skip
+    enc = [None if s is None else s.encode() for s in (source, target, fstype)]
+    result = _libc.mount(*enc, flags, data.encode() if data else None)
+    _check(result, f"mount {target}")
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_uint64) for n in ("set", "clr", "prop", "userns")]
+
+
+def _set_readonly(path: str, readonly: bool, recursive: bool) -> None:
+    attr = _MountAttr(MOUNT_ATTR_RDONLY if readonly else 0, 0 if readonly else MOUNT_ATTR_RDONLY, 0, 0)  # fmt: skip
+    flags = AT_RECURSIVE if recursive else 0
+    args = (SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr))
+    _check(_libc.syscall(*args, ctypes.sizeof(attr)), f"mount_setattr {path}")
+
+
+def unshare_namespaces() -> None:
+    """Give this process new mount, network, ipc, uts and pid namespaces.
+
+    The pid namespace applies to the children forked afterwards: the first
+    one is its pid 1.
+    """
+    _check(_libc.unshare(NAMESPACES), "unshare")
+
+
+def _make_mountpoint(path: Path, is_dir: bool) -> None:
+    """Create `path` inside a hidden (tmpfs) folder so that it can be bound there."""
+    if is_dir:
+        path.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+
+
+def build_filesystem(
+    course: Path,
+    keep: list[tuple[Path, bool]],
+    hidden_folders: tuple[str, ...],
+    hidden_files: tuple[str, ...],
+) -> None:
+    """The kernel's view of the machine: read-only, course internals hidden.
+
+    `keep` lists (path, writable) that must stay visible even where they lie
+    in a hidden place (under /tmp, or `autograded/`): the kernel's folder,
+    its socket folder, its connection file, the code it runs. Call as pid 1
+    of the new pid namespace (the fresh /proc shows that namespace).
+    """
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    # Handles on what must survive, taken before anything is hidden.
+    handles = [(os.open(p, os.O_PATH), p, p.is_dir(), w) for p, w in keep if p.exists()]
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    for name in hidden_folders:
+        if (course / name).is_dir():
+            _mount("tmpfs", str(course / name), "tmpfs", MS_NOSUID | MS_NODEV)
+    for name in hidden_files:
+        if (course / name).exists():
+            _mount("/dev/null", str(course / name), None, MS_BIND)
+    for fd, path, is_dir, _ in sorted(handles, key=lambda h: len(h[1].parts)):
+        _make_mountpoint(path, is_dir)
+        _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND | MS_REC)
+        os.close(fd)
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    _set_readonly("/", True, recursive=True)
+    for path in ("/tmp", "/dev/shm"):
+        _set_readonly(path, False, recursive=False)
+    for _, path, _, writable in handles:
+        if writable:
+            _set_readonly(str(path), False, recursive=False)
+
+
+def drop_privileges() -> None:
+    """Drop every capability for good: effective, permitted, inheritable,
+    ambient and bounding sets, with no_new_privs and SECBIT_NOROOT locked."""
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _check(_libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient")
+    for cap in range(last + 1):
+        _check(_libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), f"drop capability {cap}")
+    _check(_libc.prctl(PR_SET_SECUREBITS, SECBITS_NOROOT_LOCKED, 0, 0, 0), "securebits")
+    header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()  # two of {effective, permitted, inheritable}
+    _check(_libc.syscall(SYS_CAPSET, header, data), "capset")
