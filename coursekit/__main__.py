@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     g.add_argument(
         "--kernel",
-        help="grading kernelspec (default: nbgrader_config.py's, course-sandbox); "
+        help="grading kernelspec (default: nbgrader_config.py's, course-warm); "
         "course-sandbox-noplots skips drawing plots",
     )
     sub.add_parser("table", help="print the grades table from the gradebook")
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument(
         "--kernel",
         action="append",
-        help="grading kernelspec; repeat to compare (default: course-sandbox)",
+        help="grading kernelspec; repeat to compare (default: course-warm, then course-sandbox)",
     )
     b.add_argument("--out", type=Path, default=Path("bench"), help="output folder")
     b.add_argument(
@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             args.labs or layout.labs(root),
             args.per_lab,
             args.jobs,
-            args.kernel or ["course-sandbox"],
+            args.kernel or ["course-warm", "course-sandbox"],
             args.out.resolve(),
             root,
             dask=args.dask,
