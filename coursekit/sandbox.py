@@ -203,12 +203,14 @@ def grader_modules() -> list[str]:
 
 def kernel_command(argv: list[str]) -> list[str]:
     """The command that runs the kernel: bwrap around ipykernel where possible."""
-    # The hidden checks are imported before any student cell runs, so that a
-    # student cannot put a look-alike `grader_tests` in the way of the real one.
-    preload = "--IPKernelApp.exec_lines=" + repr(
-        [f"import {m}" for m in grader_modules()]
+    # The hidden checks (and torch and numpy, which they import) are imported
+    # before the kernel puts its working folder on sys.path (python -P keeps it
+    # off until then), so neither a cell nor a `grader_tests/` or `torch.py`
+    # handed in beside the notebook can stand in for the real ones.
+    code = f"import {', '.join(grader_modules())}\n" + (
+        "from ipykernel import kernelapp\nkernelapp.launch_new_instance()"
     )
-    kernel = [sys.executable, "-m", "ipykernel_launcher", *argv, preload]
+    kernel = [sys.executable, "-P", "-c", code, *argv]
     if os.environ.get("COURSEKIT_SANDBOX") == "off":
         return kernel
     path = bwrap()

@@ -82,6 +82,14 @@ while True:
         os._exit(0)
     children.append(pid)
 """
+WRONG_PREDICT = """def predict(x, w, b):
+    return w * x
+"""
+# Files handed in beside the notebook: a look-alike grader whose every check passes.
+FAKE_PACKAGE = {
+    f"grader_tests/{name}.py": "def __getattr__(name):\n    return lambda *a, **k: None\n"
+    for name in ["__init__", "lab01_gd"]
+}
 
 # student -> (cell replaced, its code, expected status, score)
 CHEATS = {
@@ -94,6 +102,8 @@ CHEATS = {
     "uses_network": ("answer_init", NETWORK, "graded", FULL),
     "memory_hog": ("answer_noise", MEMORY, "graded", FULL - 1),
     "fork_bomb": ("answer_noise", FORK_BOMB, "graded", FULL - 1),
+    "hands_in_grader": ("predict", WRONG_PREDICT, "graded", FULL - 8),
+    "hands_in_grader_fallback": ("predict", WRONG_PREDICT, "graded", FULL - 8),
 }
 
 
@@ -117,13 +127,24 @@ def graded(tmp_path_factory):
         path = layout.notebook("submitted", LAB, student, root)
         path.parent.mkdir(parents=True)
         nbformat.write(nb, path)
+        if student.startswith("hands_in_grader"):
+            for name, text in FAKE_PACKAGE.items():
+                (path.parent / name).parent.mkdir(exist_ok=True)
+                (path.parent / name).write_text(text)
     grading.grade_one(root, LAB, "correct")  # the honest student, graded first
     victims = {
         p: _digest(p)
         for p in [layout.notebook("submitted", LAB, "correct", root),
                   layout.notebook("autograded", LAB, "correct", root)]
     }  # fmt: skip
-    outcomes = {s: grading.grade_one(root, LAB, s) for s in CHEATS}
+    outcomes = {}
+    for student in CHEATS:
+        # the normal sandbox kernel, which grading falls back to without warm kernels
+        fallback = student.endswith("_fallback")
+        with pytest.MonkeyPatch.context() as mp:
+            if fallback:
+                mp.setenv("COURSEKIT_WARM", "off")
+            outcomes[student] = grading.grade_one(root, LAB, student)
     return root, outcomes, victims
 
 
