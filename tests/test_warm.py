@@ -230,9 +230,11 @@ def test_each_kernel_has_fresh_random_state(course, service):
 
 def test_thread_pools_work_in_a_forked_kernel(course, service):
     """Does a multi-threaded matmul (torch and numpy) finish in a forked kernel?"""
-    import torch
-
-    fresh = torch.get_num_threads()  # this process has run no torch op that changes it
+    # what a fresh interpreter picks (other tests may have changed this process's)
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.get_num_threads())"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
     code = ("import numpy, torch\na = torch.rand(1500, 1500)\nb = numpy.random.rand(800, 800)\n"
             "print(torch.get_num_threads(), (a @ a).shape[0], (b @ b).shape[0])")  # fmt: skip
     with kernel(course) as k:
