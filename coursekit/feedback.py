@@ -6,9 +6,10 @@ region from every test cell and shortens each error in a test cell to its
 last line, the check's own message, so no grader source reaches students.
 
 In cells with hidden tests it also replaces the reference values that the
-checks quote in their errors (the checks never print) ("got 1.415, expected 0.1103 (difference 1.3 ...)") by "…":
-students keep their own values and the diagnosis, but cannot copy the
-grader's answers for its probe inputs into a resubmission.
+checks quote in their errors ("got 1.415, expected 0.1103 (difference 1.3
+...)") by "…" (the checks never print, so errors are all there is to
+redact): students keep their own values and the diagnosis, but cannot copy
+the grader's answers for its probe inputs into a resubmission.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ HIDDEN = re.compile(
 )
 NOTE = "# (hidden tests ran here)\n"
 # A value quoted after "expected", "should be" or "difference": a number, a
-# list, a tensor, or arithmetic ending in one, up to the punctuation that ends the clause.
+# list, a tensor, or arithmetic ending in one, up to the punctuation that
+# ends the clause.
 # Words ("expected one number", "expected torch.float32") and shapes in
 # parentheses ("expected (5, 1)") are kept.
 REFERENCE = re.compile(
