@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from grader_tests import choice, compare, diagnose, messages, validate
+from grader_tests import choice, compare, diagnose, messages, validate, variant
 from grader_tests import lab01_mistakes as mistakes
 from grader_tests.compare import require_close
 from grader_tests.lab01_reference import (  # noqa: F401  (re-exported: one import)
@@ -29,6 +29,8 @@ from grader_tests.lab01_reference import (  # noqa: F401  (re-exported: one impo
     reference_predict,
     reference_step,
     reference_train,
+    run_answers,
+    student_params,
 )
 
 # Tolerances; the numbers compared are of size 0.01 to 20.
@@ -392,6 +394,48 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
             )
     require_close(f"losses[-1] from {text}", values[-1], ref[-1], LOSS_RTOL, 0.0,
                   candidates=lambda: mistakes.last_loss(x, y, p, r))  # fmt: skip
+
+
+@validate.quiet
+def check_run(w: object, b: object, lab_key: str, student: str) -> None:
+    """The notebook's run ends where the lab's run on the student's own data does.
+
+    The data are the graded student's (grader_tests.variant.whose): numbers typed
+    in from another student's notebook belong to other data and are off here.
+    """
+    __tracebackhide__ = True  # noqa: F841
+    student = variant.whose(student)
+    p = student_params(lab_key, student)
+    expected = run_answers(p)
+    got = []
+    for name, value in (("w", w), ("b", b)):
+        got.append(validate.to_number(value, name))
+        validate.require_finite(got[-1:], name, DIVERGED)
+    off = [i for i in (0, 1) if not abs(got[i] - expected["wb"[i]]) <= TRAIN_ATOL]
+    if not off:
+        return
+    whom = f"student {student!r}" if student else "the example data (no student id)"
+    name = "wb"[off[0]]
+    message = messages.value_mismatch(
+        f"{name} of the run on your data ({whom})",
+        got[off[0]],
+        expected[name],
+        TRAIN_ATOL,
+    )
+    example = run_answers(DEFAULT)
+    if student and all(
+        abs(g - example[k]) <= TRAIN_ATOL for g, k in zip(got, "wb", strict=True)
+    ):
+        hint = (
+            "These are the example data's numbers, not yours: run the notebook from "
+            "the top with your own id (the 'Your data' cell shows which it uses)."
+        )
+    else:
+        hint = (
+            "Run train(x, y, W0, B0, LR, NUM_EPOCHS) on this notebook's x, y and keep "
+            "its w, b: numbers typed in from elsewhere belong to other data."
+        )
+    raise AssertionError(messages.with_hint(message, hint))
 
 
 # ---- largest stable learning rate, answers ----

@@ -9,10 +9,13 @@ np.linalg.lstsq.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
+
+from grader_tests.variant import student_bytes
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,75 @@ class LabParams:
 
 
 DEFAULT = LabParams()
+
+# The student's data: the true line and the seed come from the bytes of their id
+# (grader_tests.variant); n, the noise and the training settings stay the lab's, so
+# every experiment of the lab behaves alike for everyone (lr = 0.1 is stable and
+# 1000 epochs converge for any x drawn on [0, 1)). The notebook's "Your data" cell
+# repeats these three lines.
+SLOPES = "1.0 to 3.0 in steps of 0.1"
+INTERCEPTS = "2.0 to 4.0 in steps of 0.1"
+
+
+def student_params(lab_key: str, student: str) -> LabParams:
+    """The data settings of `student` (no id: the example data, DEFAULT)."""
+    if not student:
+        return DEFAULT
+    key = student_bytes(lab_key, student)
+    return replace(
+        DEFAULT,
+        seed=int.from_bytes(key[:4], "big"),
+        true_w=(10 + key[4] % 21) / 10,
+        true_b=(20 + key[5] % 21) / 10,
+    )
+
+
+def run_answers(p: LabParams = DEFAULT) -> dict[str, float]:
+    """What the lab's run on p's data ends at: the numbers a student reports."""
+    x, y = (t.double().numpy() for t in reference_data(p))
+    w, b, losses = reference_train(x, y, p.w0, p.b0, p.lr, p.num_epochs)
+    return {"w": w, "b": b, "final loss": losses[-1]}
+
+
+def describe(p: LabParams) -> list[str]:
+    """p's data and the reference answers of the lab's numeric tasks, as text lines."""
+    x, y = (t.double().numpy() for t in reference_data(p))
+    a = run_answers(p)
+    A = np.hstack([x, np.ones_like(x)])
+    w_ls, b_ls = np.linalg.lstsq(A, y, rcond=None)[0].ravel()
+    return [
+        f"data: true line y = {p.true_w}x + {p.true_b}, noise std {p.noise_std}, "
+        f"n = {p.n}, seed {p.seed}",
+        f"run (train from w0 = {p.w0}, b0 = {p.b0}, lr = {p.lr}, {p.num_epochs} "
+        f"epochs): w = {a['w']:.6f}, b = {a['b']:.6f}, final loss {a['final loss']:.6f}",
+        f"least squares: w = {w_ls:.6f}, b = {b_ls:.6f}",
+        f"largest stable lr: {reference_largest_stable_lr(x):.6f}",
+    ]
+
+
+# The run's test cell prints this line before it checks anything; the class report
+# reads it back to see whose data a student's numbers fit (coursekit.copies).
+REPORTED_CELL = "test_train_run"
+REPORTED = re.compile(r"^your run: w = (\S+), b = (\S+)$", re.M)
+REPORTED_ATOL = 5e-5  # printed to 6 decimals; a float32 run stalls within 1e-5
+
+
+def reported(text: str) -> dict[str, float] | None:
+    """The w, b a run's test cell printed, or None."""
+    match = REPORTED.search(text)
+    if not match:
+        return None
+    return {"w": float(match.group(1)), "b": float(match.group(2))}
+
+
+def pasted_cells(p: LabParams) -> dict[str, str]:
+    """The run's answer cell with p's numbers typed in, as a copying student would."""
+    a = run_answers(p)
+    return {
+        "train_run": f"w = torch.tensor({a['w']!r})\n"
+        f"b = torch.tensor({a['b']!r})\n"
+        f"losses = [{a['final loss']!r}]"
+    }
 
 
 def reference_data(p: LabParams = DEFAULT) -> tuple[torch.Tensor, torch.Tensor]:
