@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := chromium=/usr/bin/chromium
 # a real PostgreSQL server for the gradebook tests (tests/postgres.py)
 SYSTEM_PACKAGES += postgresql=/usr/lib/postgresql/*/bin/postgres
 
-.PHONY: install system-packages release demo-build demo grade table mutants lab formgrader test lint format clean new-lab bench
+.PHONY: install system-packages release demo-build demo grade table secret variant mutants lab formgrader test lint format clean new-lab bench
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,13 @@ new-lab: install  ## create a lab from the template: make new-lab NAME=07_someth
 
 table: install
 	$(PY) -m coursekit table
+
+secret: install  ## write the course secret that per-student data derive from (.course-secret; once per term, before make release)
+	$(PY) -m coursekit secret
+
+variant: install  ## a student's data of a lab and its reference answers: make variant LAB=01_gd_from_scratch STUDENT=jdoe12
+	@test -n "$(LAB)" || { echo "usage: make variant LAB=<lab> STUDENT=<id>"; exit 2; }
+	$(PY) -m coursekit variant $(LAB) "$(STUDENT)"
 
 mutants: install  ## grade every known student mistake; fails if one keeps full marks (LAB=<lab>: one lab)
 	$(PY) -m coursekit mutants --jobs $(JOBS) $(if $(LAB),--lab $(LAB))

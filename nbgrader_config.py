@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.converters import Autograde, GenerateAssignment
 from nbgrader.preprocessors import (
     ClearMarkScheme,
     ClearOutput,
@@ -15,6 +16,7 @@ from nbgrader.preprocessors import (
 
 import coursekit
 from coursekit.feedback import HideHiddenTests
+from coursekit.variants import InsertLabKey, NoteWorkingId, RecordWorkingId
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -79,11 +81,25 @@ c.IgnorePattern.pattern = r"(?m)Warning: |^WARNING"
 # Released notebooks ask students to replace this line.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
+# Per-student data (coursekit/variants.py): releasing writes each lab's key, made
+# from the course secret, into its LAB_KEY line; autograde first notes which id the
+# student worked with (before nbgrader clears the outputs that show it), and the
+# feedback says so when it is not the submission's.
+c.GenerateAssignment.preprocessors = [
+    InsertLabKey,
+    *GenerateAssignment.class_traits()["preprocessors"].default(),
+]
+c.Autograde.sanitize_preprocessors = [
+    RecordWorkingId,
+    *Autograde.class_traits()["sanitize_preprocessors"].default(),
+]
+
 # Feedback shows each cell's score and the check's message, but neither the
 # hidden test code nor the grader's traceback frames (nbgrader issue 917).
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     HideHiddenTests,
+    NoteWorkingId,
     CSSHTMLHeaderPreprocessor,
 ]
 

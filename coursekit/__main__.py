@@ -11,6 +11,7 @@ from . import (
     bench,
     classreport,
     cluster,
+    copies,
     demo,
     grading,
     jupyterlab,
@@ -21,6 +22,7 @@ from . import (
     pairs,
     release,
     report,
+    variants,
 )
 
 
@@ -79,6 +81,8 @@ def grade(
         print(f"scored 0: {o.lab} {o.student}: {o.message}")
     for p in problems:
         print(f"PROBLEM {p}")
+    for signal in copies.signals(root):
+        print(f"copy signal: {copies.describe(signal)} (score unchanged)")
     print(
         f"\n{len(outcomes)} submissions, {len(failed)} could not be graded (scored 0); "
         "feedback in feedback/, grades in grades.csv and grades-by-question.csv, "
@@ -134,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         "course-sandbox-noplots skips drawing plots",
     )
     sub.add_parser("table", help="print the grades table from the gradebook")
+    v = sub.add_parser(
+        "variant", help="show a student's data of a lab and its reference answers"
+    )
+    v.add_argument("lab")
+    v.add_argument("student", help='student id ("" for the example data)')
+    sub.add_parser(
+        "secret", help="write a new course secret to .course-secret (never over one)"
+    )
     sub.add_parser(
         "lint-course", help="check the labs and checks against the course's rules"
     )
@@ -238,6 +250,14 @@ def main(argv: list[str] | None = None) -> int:
             db_url=args.db_url,
         )
         print(f"done in {time.monotonic() - start:.1f} s")
+    elif args.command == "variant":
+        print(variants.show(args.lab, args.student, root))
+    elif args.command == "secret":
+        path = variants.make_secret(root)
+        print(
+            f"wrote {path}: keep it out of git and back it up; `make release` now "
+            "gives every student new data (release before the term starts)"
+        )
     elif args.command == "table":
         print(report.format_table(report.rows(root)))
     else:

@@ -27,7 +27,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from grader_tests.named import MISTAKES, mistake_in_output
 
-from . import layout
+from . import copies, layout
 
 CSV_NAME = "grades-by-question.csv"
 REPORT_DIR = "report"
@@ -205,6 +205,47 @@ STYLE = (
 )
 
 
+def per_student_sections(root: Path) -> list[str]:
+    """Copy signals and ids worked with, for labs with per-student data."""
+    parts = ["<h2>Numbers that fit another student's data</h2>"]
+    found = copies.signals(root)
+    parts.append(
+        _table(
+            ["lab", "student", "their numbers fit", "off from own data", "off there"],
+            [
+                [
+                    s.lab,
+                    s.student,
+                    s.fits or "the example data",
+                    f"{s.own_off:.2g}",
+                    f"{s.other_off:.1g}",
+                ]
+                for s in found
+            ],
+        )
+        if found
+        else "<p>None: every reported number fits its own student's data, or none.</p>"
+    )
+    parts.append(
+        "<p>A signal, not a verdict: the scores are the checks' own. Ask the "
+        "student; the autograded notebooks show both.</p>"
+    )
+    others = copies.other_ids(root)
+    parts.append("<h2>Worked with another id than the submission's</h2>")
+    parts.append(
+        _table(
+            ["lab", "submission", "worked with", "seen in"],
+            [
+                [o.lab, o.student, o.worked_as or "no id (example data)", o.seen_in]
+                for o in others
+            ],
+        )
+        if others
+        else "<p>None.</p>"
+    )
+    return parts
+
+
 def write_html(root: Path) -> Path:
     """Write report/index.html (histograms, pass rates, mistakes); return its path."""
     table = scores(root)
@@ -219,6 +260,7 @@ def write_html(root: Path) -> Path:
         if rows
         else "<p>No named mistake was diagnosed.</p>"
     )
+    parts += per_student_sections(root)
     for lab in layout.labs(root):
         lab_scores = {s: cells for (s, lb), cells in table.items() if lb == lab}
         if not lab_scores:

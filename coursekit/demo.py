@@ -10,6 +10,7 @@ they must lose, so the grades they get can be checked.
 from __future__ import annotations
 
 import filecmp
+import json
 import shutil
 import tomllib
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import layout
+from . import layout, variants
 
 DEMO = layout.ROOT / "demo"
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -33,6 +34,10 @@ class DemoSubmission:
     loses: tuple[str, ...] = ()
     blank: bool = False
     cells: dict[str, str] = field(default_factory=dict)
+    # Per-student labs: the id in the STUDENT_ID cell (default: the student's own;
+    # "" for none), and whose numbers the answer cells type in, if anyone's.
+    worked_as: str | None = None
+    pastes_numbers_of: str | None = None
 
 
 def load(folder: Path = DEMO) -> list[DemoSubmission]:
@@ -49,6 +54,8 @@ def load(folder: Path = DEMO) -> list[DemoSubmission]:
                 loses=tuple(entry.get("loses", [])),
                 blank=entry.get("blank", False),
                 cells=dict(entry.get("cells", {})),
+                worked_as=entry.get("worked_as"),
+                pastes_numbers_of=entry.get("pastes_numbers_of"),
             )
             for entry in data["submission"]
         ]
@@ -74,7 +81,10 @@ def build(sub: DemoSubmission, root: Path = layout.ROOT) -> nbformat.NotebookNod
         return released
     source = nbformat.read(layout.notebook("source", sub.lab, root=root), as_version=4)
     solutions = {_grade_id(c): c for c in source.cells if _grade_id(c)}
-    unknown = set(sub.cells) - set(solutions)
+    cells = dict(sub.cells)
+    if sub.pastes_numbers_of is not None:
+        cells.update(pasted(sub.lab, sub.pastes_numbers_of, root))
+    unknown = set(cells) - set(solutions)
     if unknown:
         raise ValueError(
             f"demo student {sub.student!r} replaces unknown cells {sorted(unknown)}"
@@ -84,11 +94,26 @@ def build(sub: DemoSubmission, root: Path = layout.ROOT) -> nbformat.NotebookNod
         if not meta.get("solution"):
             continue
         gid = meta["grade_id"]
-        code = sub.cells.get(gid)
+        code = cells.get(gid)
         cell.source = (
             code.strip("\n") if code is not None else solution_code(solutions[gid])
         )
+    worked_as = sub.student if sub.worked_as is None else sub.worked_as
+    for cell in released.cells:
+        if cell.cell_type == "code" and variants.ID_CELL.search(cell.source):
+            cell.source = variants.ID_CELL.sub(
+                f"STUDENT_ID = {json.dumps(worked_as)}", cell.source, count=1
+            )
     return released
+
+
+def pasted(lab: str, student: str, root: Path = layout.ROOT) -> dict[str, str]:
+    """A lab's numeric answer cells with `student`'s numbers typed in."""
+    if lab not in variants.PER_STUDENT:
+        raise ValueError(f"{lab} has no per-student data to copy numbers from")
+    ref = variants.PER_STUDENT[lab]
+    key = variants.released_key(lab, root)
+    return ref.pasted_cells(ref.student_params(key, student))
 
 
 def write_all(dest: Path = DEMO / "submitted", root: Path = layout.ROOT) -> list[Path]:
