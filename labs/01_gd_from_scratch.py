@@ -69,31 +69,80 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
 #
-# The constants below are the lab's defaults; the hidden checks use the same values,
-# so leave them as they are (experiment in new cells instead). The only randomness in
-# this lab is the data, and `make_data` seeds PyTorch's random number generator with
-# `SEED` itself: every run gives the same numbers.
+# The constants below are the lab's settings; the hidden checks use the same values,
+# so leave them as they are (experiment in new cells instead).
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import matplotlib.pyplot as plt
 import torch
 
-SEED = 42  # seed of the data, the lab's only randomness
 N = 100  # number of examples
-TRUE_W = 2.0  # slope of the true line
-TRUE_B = 3.0  # intercept of the true line
 NOISE_STD = 0.2  # standard deviation of the noise added to y
 LR = 0.1  # learning rate
 NUM_EPOCHS = 1000  # number of gradient descent steps
 W0 = 0.0  # initial w
 B0 = 0.0  # initial b
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_your_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Your data
+#
+# Every student gets a data set of their own: the true line (its slope and
+# intercept) and the random sample differ from one student to the next, so your
+# numbers are yours. Compare ideas and code with classmates, not numbers: the
+# grader checks your results against *your* data. Your data come from your student
+# id, taken from, in this order:
+#
+# 1. while the lab is graded: the id your submission is handed in under;
+# 2. on the course's JupyterHub: your user name;
+# 3. otherwise: the id you type in the next cell (your course login);
+# 4. with no id at all: the **example data**, the line $y = 2x + 3$ and seed 42,
+#    which the text of this lab quotes.
+#
+# Set your id before you start and keep it. If the id you work with differs from
+# the one you hand in under, the lab is graded with your submission's data, and
+# your feedback says so.
+
+# %%
+STUDENT_ID = ""  # your course login, e.g. "jdoe12"; leave it empty on JupyterHub
+
+# %% nbgrader={"grade": false, "grade_id": "your_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+LAB_KEY = "f9091f6eef0cd083f39cdc80175fb83b"  # this lab's key, set at release
+
+
+def whose_data(student_id):
+    """Whose data this notebook uses, and where that id came from."""
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        return Path.cwd().parent.name, "the submission being graded"
+    if os.environ.get("JUPYTERHUB_USER"):
+        return os.environ["JUPYTERHUB_USER"], "your JupyterHub user name"
+    if student_id.strip():
+        return student_id.strip(), "STUDENT_ID above"
+    return "", "no id set: the example data"
+
+
+STUDENT, ID_FROM = whose_data(STUDENT_ID)
+SEED, TRUE_W, TRUE_B = 42, 2.0, 3.0  # the example data
+if STUDENT:  # 32 bytes from your id and the lab's key pick the seed and the line
+    key = hmac.new(bytes.fromhex(LAB_KEY), STUDENT.encode(), hashlib.sha256).digest()
+    SEED = int.from_bytes(key[:4], "big")  # seed of the data
+    TRUE_W = (10 + key[4] % 21) / 10  # slope of the true line: 1.0 to 3.0
+    TRUE_B = (20 + key[5] % 21) / 10  # intercept of the true line: 2.0 to 4.0
+who = f"student {STUDENT!r}" if STUDENT else "no student id"
+print(f"Data for {who} ({ID_FROM}):")
+print(f"the line y = {TRUE_W}x + {TRUE_B}, noise std {NOISE_STD}, seed {SEED}")
+
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. Synthetic data (2 points)
 #
 # **Why.** With real data nobody tells us the right answer. With synthetic data we
-# choose it, here the line $y = 2x + 3$, so we can check what gradient descent finds.
+# choose it, here your true line (the example data's is $y = 2x + 3$), so we can
+# check what gradient descent finds.
 # The noise makes the problem realistic: the points scatter around the line and no
 # line passes through all of them.
 #
@@ -171,8 +220,8 @@ lab.check_make_data_values(make_data)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The lab's data set: `N` = 100 points around $y = 2x + 3$, noise standard deviation
-# 0.2.
+# Your data set: `N` = 100 points around your true line (printed in Setup), noise
+# standard deviation 0.2.
 
 # %% nbgrader={"grade": false, "grade_id": "data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
 x, y = make_data(N, TRUE_W, TRUE_B, NOISE_STD, SEED)
@@ -181,7 +230,9 @@ x, y = make_data(N, TRUE_W, TRUE_B, NOISE_STD, SEED)
 x_line = torch.tensor([[0.0], [1.0]])
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.scatter(x, y, s=12, alpha=0.7, label="data")
-ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = 2x + 3")
+ax.plot(
+    x_line, TRUE_W * x_line + TRUE_B, "k--", label=f"true line y = {TRUE_W}x + {TRUE_B}"
+)
 ax.set(xlabel="x", ylabel="y", title=f"{N} noisy points around the true line")
 ax.legend();
 
@@ -284,7 +335,7 @@ lab.check_mse(mse)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # At the starting point $w = b = 0$ the line is $y = 0$, far below every point, and the
-# loss is large (about 16.6):
+# loss is large (about 16.6 for the example data):
 
 # %% nbgrader={"grade": false, "grade_id": "loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
 mse(predict(x, torch.tensor(W0), torch.tensor(B0)), y)
@@ -492,10 +543,10 @@ lab.check_step(step)
 # update uses all $N$ examples (full-batch gradient descent), so one epoch is one
 # update.
 #
-# **Task (3 points).** Write `train(x, y, w0, b0, lr, num_epochs)` returning the final
-# `w`, `b` and the list `losses` of `num_epochs` Python floats, using your own
+# **Task A (2 points).** Write `train(x, y, w0, b0, lr, num_epochs)` returning the
+# final `w`, `b` and the list `losses` of `num_epochs` Python floats, using your own
 # functions. `w0` and `b0` may be floats or 0-dim tensors:
-# `torch.as_tensor(w0, dtype=x.dtype)` handles both. 2 points for the final
+# `torch.as_tensor(w0, dtype=x.dtype)` handles both. 1 point for the final
 # parameters, 1 for the losses.
 
 # %% nbgrader={"grade": false, "grade_id": "train", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -520,7 +571,7 @@ def train(x, y, w0, b0, lr, num_epochs):
     return w, b, losses
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_train_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "test_train_params", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check that train recovers w = 2, b = 1 from five points on y = 2x + 1."""
 x_small = torch.linspace(0, 1, 5).reshape(-1, 1)
 w_small, b_small, _ = train(x_small, 2 * x_small + 1, 0.0, 0.0, 0.1, 1000)
@@ -558,26 +609,50 @@ lab.check_train_losses(train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Train on the lab's data, from $w = b = 0$ with `LR` = 0.1 for 1000 epochs:
+# **Task B (1 point).** Train on your data, from $w = b = 0$ (`W0`, `B0`) with `LR` =
+# 0.1 for `NUM_EPOCHS` = 1000 epochs, and name the results `w, b, losses`. The
+# check compares `w` and `b` with a float64 run of the same loop on your data (the
+# example data end near $w = 1.908$, $b = 3.046$; yours end elsewhere).
 
-# %% nbgrader={"grade": false, "grade_id": "train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "train_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# w, b, losses = ...
+### BEGIN SOLUTION
 w, b, losses = train(x, y, W0, B0, LR, NUM_EPOCHS)
-float(w), float(b)
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_run", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check w, b of the run on your data: one finite number each, near least squares."""
+w_run, b_run = float(w), float(b)
+print(f"your run: w = {w_run:.6f}, b = {b_run:.6f}")
+A_run = torch.cat([x, torch.ones_like(x)], dim=1).double()
+w_fit, b_fit = torch.linalg.lstsq(A_run, y.double()).solution.ravel().tolist()
+assert abs(w_run - w_fit) < 0.01 and abs(b_run - b_fit) < 0.01, (
+    f"the least-squares line of your data is w = {w_fit:.4f}, b = {b_fit:.4f}, which "
+    "1000 epochs of gradient descent get within 0.01 of: did you train on x, y with "
+    "W0, B0, LR and NUM_EPOCHS?"
+)
+### BEGIN HIDDEN TESTS
+from grader_tests import lab01_gd as lab
+
+lab.check_run(w, b, LAB_KEY, STUDENT)
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "train_plot_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.scatter(x, y, s=12, alpha=0.7, label="data")
-ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = 2x + 3")
+ax.plot(
+    x_line, TRUE_W * x_line + TRUE_B, "k--", label=f"true line y = {TRUE_W}x + {TRUE_B}"
+)
 label = f"GD fit y = {float(w):.3f}x + {float(b):.3f}"
 ax.plot(x_line, predict(x_line, w, b), "r", label=label)
 ax.set(xlabel="x", ylabel="y", title="Data, true line and gradient descent fit")
 ax.legend();
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The loss curve, on a log scale (the loss spans three orders of magnitude). It falls
-# from about 16.6 to near its floor within a few dozen epochs, then flattens at about
-# 0.027, not at 0: no line passes through noisy points (Section 10 says where the
-# floor is).
+# The loss curve, on a log scale (the loss spans three orders of magnitude). For the
+# example data it falls from about 16.6 to near its floor within a few dozen epochs,
+# then flattens at about 0.027, not at 0 (yours is alike): no line passes through
+# noisy points (Section 10 says where the floor is).
 
 # %% nbgrader={"grade": false, "grade_id": "train_plot_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
@@ -587,7 +662,7 @@ ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title=f"Training, lr = {LR
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_lstsq", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. What did gradient descent find?
 #
-# **Why not (2, 3).** Gradient descent minimises the loss on *these* $N$ points; it
+# **Why not the true line.** Gradient descent minimises the loss on *these* $N$ points; it
 # never sees the true line. The minimum of $L$ is where both gradients vanish:
 #
 # $$\frac{\partial L}{\partial w} = 0,\; \frac{\partial L}{\partial b} = 0
@@ -597,7 +672,7 @@ ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title=f"Training, lr = {LR
 # the normal equations, whose solution is the **least-squares** fit.
 # `torch.linalg.lstsq` solves them directly (here in float64). So gradient descent
 # should agree with least squares, up to float32 rounding and the last slow steps,
-# and both differ from $(2, 3)$ by the same amount: the error caused by this
+# and both differ from the true line by the same amount: the error caused by this
 # particular noise, which more epochs cannot remove (more data shrinks it, roughly
 # like $\sigma / \sqrt{N}$).
 
@@ -610,9 +685,10 @@ print(f"{'least squares':>15}{float(w_ls):9.5f}{float(b_ls):9.5f}")
 print(f"{'true line':>15}{TRUE_W:9.5f}{TRUE_B:9.5f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_lstsq_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# At the true parameters the gradient is small but *not* zero (compare about $-4.5$
-# and $-8.1$ at the start): for this sample of noise another line fits better, so
-# gradient descent walks away from $(2, 3)$ towards the least-squares fit.
+# At the true parameters the gradient is small but *not* zero (compare the
+# gradients at the start, about $-4.5$ and $-8.1$ for the example data): for this
+# sample of noise another line fits better, so gradient descent walks away from the
+# true line towards the least-squares fit.
 
 # %% nbgrader={"grade": false, "grade_id": "lstsq_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
 gradients(x, y, torch.tensor(TRUE_W), torch.tensor(TRUE_B))
@@ -740,7 +816,7 @@ lab.check_answer("init", answer_init)
 # $2/\lambda_{\max}$ it is below $-1$, and the oscillation grows at every step. A small
 # learning rate makes every factor close to 1: safe but slow. The slowest direction
 # is the flat one, $v_{\min}$, with factor $1 - \text{lr}\,\lambda_{\min}$: about
-# 0.987 per step for the lab's data with lr = 0.1. That is why the run from
+# 0.987 per step for the example data with lr = 0.1. That is why the run from
 # $(-10, 10)$, which starts far out along the flat valley of the contour plot,
 # needed hundreds of epochs.
 #
@@ -784,8 +860,9 @@ lab.check_largest_stable_lr(largest_stable_lr)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr_value", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# For the lab's data the threshold is about 0.78, so `LR` = 0.1 is safe, and slow
-# along the flat direction.
+# For the example data the threshold is about 0.78 (it depends on $x$ only, uniform
+# on $[0, 1)$ for everyone, so yours is close), so `LR` = 0.1 is safe, and slow along
+# the flat direction.
 
 # %% nbgrader={"grade": false, "grade_id": "lr_value", "locked": true, "schema_version": 3, "solution": false, "task": false}
 lr_max = largest_stable_lr(x)
@@ -878,14 +955,17 @@ for noise_std, w_k, b_k, losses_k in [
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise_ratio", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The ratio is the same in both rows because the residuals scale with the noise. It
-# is about 0.66 rather than 1: the 100 standard normal draws of this seed happen to
-# have a mean square of about 0.68 (their expected value is 1), and the fitted line
-# absorbs a little more. Another seed gives another ratio, scattered around 0.98.
+# is below 1: for the example data about 0.66, because the 100 standard normal draws
+# of seed 42 happen to have a mean square of about 0.68 (their expected value is 1),
+# and the fitted line absorbs a little more. Another seed gives another ratio,
+# scattered around 0.98.
 
 # %% nbgrader={"grade": false, "grade_id": "noise_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.scatter(x_noisy, y_noisy, s=12, alpha=0.7, label="data, noise_std = 1.0")
-ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = 2x + 3")
+ax.plot(
+    x_line, TRUE_W * x_line + TRUE_B, "k--", label=f"true line y = {TRUE_W}x + {TRUE_B}"
+)
 ax.plot(x_line, predict(x_line, w_noisy, b_noisy), "r", label="GD fit, noise_std = 1.0")
 ax.plot(x_line, predict(x_line, w, b), "C2", label="GD fit, noise_std = 0.2")
 ax.set(xlabel="x", ylabel="y", title="More noise: the fit drifts from the true line")
@@ -894,9 +974,9 @@ ax.legend();
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_question_noise", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question (1 point).** With `NOISE_STD` = 1.0 instead of 0.2 (same seed):
 #
-# - a) gradient descent recovers exactly $w = 2$, $b = 3$;
+# - a) gradient descent recovers exactly the true line (`TRUE_W`, `TRUE_B`);
 # - b) gradient descent still converges, to the least-squares fit of the noisier data,
-#   which lies further from $(2, 3)$, and the final loss grows in
+#   which lies further from the true line, and the final loss grows in
 #   proportion to `noise_std**2`;
 # - c) gradient descent diverges.
 #
@@ -955,7 +1035,7 @@ lab.check_answer("noise", answer_noise)
 #    `w.grad`) and check that both agree to float64 rounding. What happens to
 #    `w.grad` if you call `backward` twice without zeroing it?
 # 4. Keep `NOISE_STD` = 0.2 and vary `N` from 10 to 10,000. Plot the distance of the
-#    least-squares fit from $(2, 3)$ against `N` on log-log axes. Which slope do you
+#    least-squares fit from the true line against `N` on log-log axes. Which slope do you
 #    expect?
 # 5. Reproduce the source's error: make `loss` a 0-dim tensor and assign a
 #    `(100, 1)` tensor to `loss.grad`. Read the message, and explain why the gradient
