@@ -12,9 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from coursekit import classreport, demo, grading, layout, report
+from coursekit import classreport, copies, demo, grading, layout, report, variants
 from grader_tests import named
 
 from .conftest import REPO, make_course
@@ -264,3 +265,35 @@ def test_report_page_has_histograms_pass_rates_and_mistakes(graded):
         assert done + waiting == len(submitted)
         assert full == sum(c[q.grade_id] == q.points for c in submitted)
         assert f"<td>{q.grade_id}</td><td>{q.points:g}" in page
+
+
+def test_demo_class_has_own_data_and_a_flagged_copy(graded):
+    """Lab 01's demo students each have their own data; the one who typed in
+    'correct''s numbers is flagged with both ids, the one who worked without an
+    id is told so in the feedback, and the report lists both."""
+    root, _ = graded
+    lab = "01_gd_from_scratch"
+    printed = {}
+    for sub in SUBMISSIONS:
+        if sub.lab != lab or sub.blank:
+            continue
+        path = layout.notebook("autograded", lab, sub.student, root)
+        for cell in nbformat.read(path, as_version=4).cells:
+            if variants.key_in(cell.source) is not None:
+                printed[sub.student] = "".join(o.get("text", "") for o in cell.outputs)
+    assert len(printed) >= 8
+    assert all(f"student {s!r}" in text for s, text in printed.items())
+    assert len(set(printed.values())) == len(printed)  # data differ per student
+    assert [(s.student, s.fits) for s in copies.signals(root)] == [
+        ("pastes_numbers", "correct")
+    ]
+    forgot = (root / "feedback" / "forgot_id" / lab / f"{lab}.html").read_text()
+    assert "worked with no id (the example data)" in forgot
+    assert "graded with the data of &#39;forgot_id&#39;" in forgot or (
+        "graded with the data of 'forgot_id'" in forgot
+    )
+    own = (root / "feedback" / "correct" / lab / f"{lab}.html").read_text()
+    assert "This notebook was worked with" not in own
+    page = classreport.write_html(root).read_text()
+    assert "<td>pastes_numbers</td><td>correct</td>" in page
+    assert "<td>forgot_id</td><td>no id (example data)</td>" in page
