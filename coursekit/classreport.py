@@ -17,7 +17,6 @@ import base64
 import csv
 import html
 import io
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,24 +110,19 @@ def write_question_csv(root: Path) -> Path:
 def diagnosed(root: Path) -> list[Found]:
     """Every named mistake in the test cells' error outputs of autograded notebooks."""
     found = []
-    for lab in layout.labs(root):
-        for student in layout.students("autograded", root):
-            path = layout.notebook("autograded", lab, student, root)
-            if not path.is_file():
+    for lab, student, nb in layout.autograded_notebooks(root):
+        for cell in nb["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if not meta.get("grade") or meta.get("solution"):
                 continue
-            nb = json.loads(path.read_text())  # read only: no need to validate
-            for cell in nb["cells"]:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                if not meta.get("grade") or meta.get("solution"):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") != "error":
                     continue
-                for output in cell.get("outputs", []):
-                    if output.get("output_type") != "error":
-                        continue
-                    mistake = mistake_in_output(
-                        output.get("ename", ""), output.get("evalue", "")
-                    )
-                    if mistake:
-                        found.append(Found(mistake, lab, student, meta["grade_id"]))
+                mistake = mistake_in_output(
+                    output.get("ename", ""), output.get("evalue", "")
+                )
+                if mistake:
+                    found.append(Found(mistake, lab, student, meta["grade_id"]))
     return found
 
 

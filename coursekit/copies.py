@@ -14,7 +14,6 @@ from the same notebooks, so the report also lists who worked with another id.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -93,11 +92,8 @@ def signals(root: Path = layout.ROOT) -> list[CopySignal]:
     found = []
     for lab, ref in PER_STUDENT.items():
         reference = _References(ref)
-        for student in students:
-            path = layout.notebook("autograded", lab, student, root)
-            if not path.is_file():
-                continue
-            key, got = read_reported(json.loads(path.read_text()), ref)
+        for _, student, nb in layout.autograded_notebooks(root, [lab]):
+            key, got = read_reported(nb, ref)
             if key is None or got is None:
                 continue
             own = _off(got, reference(key, student))
@@ -114,16 +110,10 @@ def signals(root: Path = layout.ROOT) -> list[CopySignal]:
 def other_ids(root: Path = layout.ROOT) -> list[OtherId]:
     """Every autograded notebook worked with another id than its student's."""
     found = []
-    for lab in layout.labs(root):
-        for student in layout.students("autograded", root):
-            path = layout.notebook("autograded", lab, student, root)
-            if not path.is_file():
-                continue
-            record = json.loads(path.read_text()).get("metadata", {}).get(META, {})
-            if "worked_as" in record and record["worked_as"] != student:
-                found.append(
-                    OtherId(lab, student, record["worked_as"], record["seen_in"])
-                )
+    for lab, student, nb in layout.autograded_notebooks(root):
+        record = nb.get("metadata", {}).get(META, {})
+        if "worked_as" in record and record["worked_as"] != student:
+            found.append(OtherId(lab, student, record["worked_as"], record["seen_in"]))
     return found
 
 

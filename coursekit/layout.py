@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,20 @@ def students(step: str = "submitted", root: Path = ROOT) -> list[str]:
     return sorted(
         p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
     )
+
+
+def autograded_notebooks(
+    root: Path = ROOT, lab_ids: Iterable[str] | None = None
+) -> Iterator[tuple[str, str, dict]]:
+    """(lab, student, notebook as plain JSON) of each autograded notebook.
+
+    Read only, so not validated: reports read outputs and metadata from them.
+    """
+    for lab in labs(root) if lab_ids is None else lab_ids:
+        for student in students("autograded", root):
+            path = notebook("autograded", lab, student, root)
+            if path.is_file():
+                yield lab, student, json.loads(path.read_text())
 
 
 def gradebook_url(root: Path = ROOT) -> str:
