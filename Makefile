@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := chromium=/usr/bin/chromium
 # a real PostgreSQL server for the gradebook tests (tests/postgres.py)
 SYSTEM_PACKAGES += postgresql=/usr/lib/postgresql/*/bin/postgres
 
-.PHONY: install system-packages release demo-build demo grade table secret variant mutants lab formgrader test lint format clean new-lab bench
+.PHONY: install system-packages release demo-build demo grade table secret variant mutants lab formgrader test lint format clean new-lab bench bench-warm
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,10 @@ formgrader: install  ## JupyterLab with nbgrader's formgrader, instructors' view
 
 bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b", DASK=1, COURSEKIT_DB_URL); output in bench/
 	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k)) $(if $(DASK),--dask) $(if $(COURSEKIT_DB_URL),--db-url $(COURSEKIT_DB_URL))
+
+bench-warm: install  ## warm kernels against normal ones: per notebook, and a batch of STUDENTS=100 vs stock serial nbgrader autograde (LAB=, JOBS=)
+	$(PY) -m coursekit.warm.measure notebook --lab $(or $(LAB),01_gd_from_scratch)
+	$(PY) -m coursekit.warm.measure batch --lab $(or $(LAB),01_gd_from_scratch) --students $(or $(STUDENTS),100) --jobs $(JOBS)
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
