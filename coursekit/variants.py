@@ -86,18 +86,20 @@ def make_secret(root: Path = layout.ROOT) -> Path:
     return path
 
 
+class _Enabled(Preprocessor):
+    """A preprocessor that runs once listed (nbconvert skips disabled ones)."""
+
+    enabled = Bool(True).tag(config=True)
+
+
 def key_in(source: str) -> str | None:
     """The LAB_KEY a cell's source sets, or None."""
     match = KEY_LINE.search(source)
     return match.group(1) if match else None
 
 
-class InsertLabKey(Preprocessor):
+class InsertLabKey(_Enabled):
     """At release, write the lab's key (from the course secret) into its LAB_KEY line."""
-
-    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
-        config=True
-    )
 
     def preprocess(self, nb, resources):
         if not any(key_in(c.source) is not None for c in nb.cells):
@@ -178,16 +180,12 @@ def worked_as(nb) -> tuple[str, str] | None:
     return None
 
 
-class RecordWorkingId(Preprocessor):
+class RecordWorkingId(_Enabled):
     """At autograde, before outputs are cleared: keep the id the student worked with.
 
     Stored in the notebook's metadata (`coursekit.worked_as`), where the feedback
     (NoteWorkingId) and the class report find it after grading.
     """
-
-    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
-        config=True
-    )
 
     def preprocess(self, nb, resources):
         found = worked_as(nb)
@@ -211,12 +209,8 @@ def mismatch_note(worked: str, seen_in: str, graded: str) -> str:
     )
 
 
-class NoteWorkingId(Preprocessor):
+class NoteWorkingId(_Enabled):
     """In feedback: say at the top when the id worked with is not the submission's."""
-
-    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
-        config=True
-    )
 
     def preprocess(self, nb, resources):
         record = nb.metadata.get(META, {})
