@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from . import layout
-from .variants import META, PER_STUDENT, key_in
+from .variants import META, PER_STUDENT, cell_output_text, cell_source, key_in
 
 
 @dataclass(frozen=True)
@@ -43,29 +43,16 @@ class OtherId:
     seen_in: str
 
 
-def _text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
-def _outputs_text(cell: dict) -> str:
-    parts = []
-    for output in cell.get("outputs", []):
-        text = output.get("text", "")
-        parts.append("".join(text) if isinstance(text, list) else text)
-    return "".join(parts)
-
-
 def read_reported(nb: dict, ref: ModuleType) -> tuple[str | None, dict | None]:
     """(the notebook's LAB_KEY, the numbers its reporting cell printed)."""
     key, numbers = None, None
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
-        key = key or key_in(_text(cell))
+        key = key or key_in(cell_source(cell))
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if gid == ref.REPORTED_CELL:
-            numbers = ref.reported(_outputs_text(cell))
+            numbers = ref.reported(cell_output_text(cell))
     return key, numbers
 
 

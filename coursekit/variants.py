@@ -50,8 +50,9 @@ def course_secret(root: Path = layout.ROOT) -> tuple[str, str]:
     if os.environ.get(SECRET_ENV):
         return os.environ[SECRET_ENV], SECRET_ENV
     path = root / SECRET_FILE
-    if path.is_file() and path.read_text().strip():
-        return path.read_text().strip(), str(path)
+    secret = path.read_text().strip() if path.is_file() else ""
+    if secret:
+        return secret, str(path)
     return DEMO_SECRET, "the demo secret"
 
 
@@ -92,6 +93,21 @@ class _Enabled(Preprocessor):
     enabled = Bool(True).tag(config=True)
 
 
+def _joined(text: str | list[str]) -> str:
+    """A notebook's multi-line string: saved notebooks may hold it as a list."""
+    return "".join(text) if isinstance(text, list) else text
+
+
+def cell_source(cell: dict) -> str:
+    """A cell's source, from a notebook read as plain JSON or with nbformat."""
+    return _joined(cell.get("source", ""))
+
+
+def cell_output_text(cell: dict) -> str:
+    """Everything a code cell printed (its stream outputs), as one string."""
+    return "".join(_joined(o.get("text", "")) for o in cell.get("outputs", []))
+
+
 def key_in(source: str) -> str | None:
     """The LAB_KEY a cell's source sets, or None."""
     match = KEY_LINE.search(source)
@@ -119,15 +135,8 @@ def released_key(lab: str, root: Path = layout.ROOT) -> str | None:
     path = layout.notebook("release", lab, root=root)
     if not path.is_file():
         return None
-    for cell in json.loads(path.read_text())["cells"]:
-        source = (
-            "".join(cell["source"])
-            if isinstance(cell["source"], list)
-            else cell["source"]
-        )
-        if key_in(source) is not None:
-            return key_in(source)
-    return None
+    keys = (key_in(cell_source(c)) for c in json.loads(path.read_text())["cells"])
+    return next((key for key in keys if key is not None), None)
 
 
 def show(lab: str, student: str, root: Path = layout.ROOT) -> str:
@@ -166,13 +175,10 @@ def worked_as(nb) -> tuple[str, str] | None:
     for cell in nb.cells:
         if cell.cell_type != "code" or key_in(cell.source) is None:
             continue
-        for output in cell.get("outputs", []):
-            text = output.get("text", "")
-            text = "".join(text) if isinstance(text, list) else text
-            match = PRINTED_ID.search(text)
-            if match:
-                student = ast.literal_eval(match.group(1)) if match.group(1) else ""
-                return student, "the notebook's output"
+        match = PRINTED_ID.search(cell_output_text(cell))
+        if match:
+            student = ast.literal_eval(match.group(1)) if match.group(1) else ""
+            return student, "the notebook's output"
     for cell in nb.cells:
         match = ID_CELL.search(cell.source) if cell.cell_type == "code" else None
         if match:
