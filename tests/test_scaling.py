@@ -9,6 +9,8 @@ workers on PostgreSQL. Every cell's score must be the serial run's.
 from __future__ import annotations
 
 import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,15 @@ def test_kernel_starts_without_the_gradebook_url(monkeypatch):
     with pytest.raises(SystemExit):
         sandbox.main(["-f", "kernel.json"])
     assert seen and "COURSEKIT_DB_URL" not in seen
+
+
+def test_workers_start_with_nbgrader_imported():
+    """Does a grading worker start with nbgrader loaded (forked), not import it again?
+
+    A spawned worker pays 3-4 s of imports before its first submission, on
+    the run's clock: a third of a warm submission's time, twice on 2 cores.
+    """
+    assert "nbgrader.apps" in sys.modules  # the parent imported it (coursekit.grading)
+    check = "'nbgrader.apps' in __import__('sys').modules"  # eval: nothing to import
+    with ProcessPoolExecutor(1, mp_context=grading._context()) as pool:
+        assert pool.submit(eval, check).result()
