@@ -139,7 +139,7 @@ def test_workers_start_with_nbgrader_imported():
     """Does a grading worker start with nbgrader loaded (forked), not import it again?
 
     A spawned worker pays 3-4 s of imports before its first submission, on
-    the run's clock: a third of a warm submission's time, twice on 2 cores.
+    the run's clock: about as long as a whole warm submission, in each worker.
     """
     assert "nbgrader.apps" in sys.modules  # the parent imported it (coursekit.grading)
     check = "'nbgrader.apps' in __import__('sys').modules"  # eval: nothing to import
