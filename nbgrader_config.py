@@ -10,12 +10,14 @@ from nbgrader.preprocessors import (
     ClearMarkScheme,
     ClearOutput,
     GetGrades,
+    IgnorePattern,
     IncludeHeaderFooter,
     LockCells,
 )
 
 import coursekit
 from coursekit.feedback import HideHiddenTests
+from coursekit.preprocessors import StderrCostsNothing
 from coursekit.variants import InsertLabKey, NoteWorkingId, RecordWorkingId
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -72,11 +74,13 @@ c.Execute.timeout = 30
 # A kernel that takes longer than this to start is reported, not waited on.
 c.Execute.startup_timeout = 60
 
-# nbgrader gives a test cell 0 points when anything reaches stderr. Correct code
-# can print warnings (torch, numpy, matplotlib, the student's own), which must
-# not cost points: drop stderr outputs that are warnings before grading.
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"(?m)Warning: |^WARNING"
+# nbgrader gives a test cell 0 points when anything reaches stderr, but correct
+# code writes there too (logging, tqdm, warnings): right after execution, the
+# course keeps that output as ordinary output (coursekit/preprocessors.py).
+c.Autograde.autograde_preprocessors = [
+    StderrCostsNothing if p is IgnorePattern else p
+    for p in Autograde.class_traits()["autograde_preprocessors"].default()
+]
 
 # Released notebooks ask students to replace this line.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
