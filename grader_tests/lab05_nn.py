@@ -24,6 +24,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from grader_tests import choice, compare, diagnose, messages, validate
 from grader_tests import lab05_mistakes as mistakes
+from grader_tests.named import Diagnosis
 from grader_tests.lab05_reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
@@ -734,6 +735,15 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
     if tuple(getattr(value, "shape", ())) == (2,):
         hint = "Keep the batch dimension: return model(x), shape (k, 2) for x (k, 3)."
     got = validate.require_tensor_values(value, text, shape, hint)
+    if value.requires_grad:
+        raise AssertionError(
+            Diagnosis(
+                f"{text} returns a tensor that tracks gradients (grad_fn="
+                f"{type(value.grad_fn).__name__}): PyTorch recorded a graph for the "
+                "prediction. Compute model(x) inside `with torch.no_grad():`.",
+                "TracksGradients",
+            )
+        )
     x_np = np.array(p.new_input, np.float64)
     own = reference_forward(x_np, w, b).ravel().tolist()
     if compare.worst_entry(got, own, 0.0, PRED_ATOL):

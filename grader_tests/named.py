@@ -26,6 +26,7 @@ MISTAKES: dict[str, str] = {
     "NoZeroGrad": "never zeroed the gradients, so they accumulated",
     "TrueLine": "predicted with the true line instead of w and b",
     "NotAveraged": "kept the per-example terms (forgot to average them)",
+    "TracksGradients": "predicted with autograd recording a graph (no torch.no_grad())",
 }
 
 # The visible checks in students' notebooks cannot import this package (students

@@ -882,6 +882,9 @@ assert isinstance(model, nn.Linear) and model.weight.shape == (2, 3), (
 pred_new = predict(model, torch.tensor([[75.0, 63.0, 44.0]]))
 print("apples, oranges:", pred_new.tolist())
 assert pred_new.shape == (1, 2), f"shape {tuple(pred_new.shape)}, expected (1, 2)"
+assert not pred_new.requires_grad, (
+    "predict's result tracks gradients: compute model(x) inside `with torch.no_grad():`"
+)
 train_mse = ((predict(model, inputs) - targets) ** 2).mean().item()
 print(f"MSE of the trained model on the data: {train_mse:.2f} (about 19.6)")
 assert train_mse < 25, (

@@ -440,6 +440,8 @@ MISTAKES = [
         _loader(x, y, 1, seed)}, "batches of 1 example"),
     ("check_prediction", "predict squeezes", {"predict": lambda s, m, x: m(x).squeeze(
         0).detach()}, "Keep the batch dimension"),
+    ("check_prediction", "predict without no_grad", {"predict": lambda s, m, x: m(x)},
+     "Compute model(x) inside `with torch.no_grad():`"),
     ("check_prediction", "predict ignores the model", {"predict": lambda s, m, x:
         GLOBAL_MODEL(x).detach()}, "predict should return model(x)"),
 ]  # fmt: skip
@@ -543,7 +545,7 @@ EQUIVALENT = {
     "manual_fit with fresh leaves and autograd.grad": {"manual_fit":
         _manual_new_leaves},
     "generator seeded in two lines": {"make_loader": _sequential_loader},
-    "predict without no_grad": {"predict": lambda s, m, x: m(x)},
+    "predict that detaches": {"predict": lambda s, m, x: m(x).detach()},
 }  # fmt: skip
 
 
