@@ -2,8 +2,8 @@
 
 Grading student by student keeps one bad submission from stopping the run
 and lets a second run skip work that is already done: a submission is
-regraded only when it, or the lab's release, changed since it was graded,
-or when its grade is missing. A submission that cannot be graded (see
+regraded only when it, the lab's release or the hidden checks changed since
+it was graded, or when its grade is missing. A submission that cannot be graded (see
 `preflight`), or whose kernel dies, scores 0 in the gradebook with a message
 saying why, in the run's summary and in the student's feedback folder.
 """
@@ -42,8 +42,23 @@ class Outcome:
     message: str = ""
 
 
-def _fingerprint(root: Path, lab: str, student: str) -> str:
+def checks_version(folder: Path | None = None) -> str:
+    """A digest of the hidden checks' code (`grader_tests`, or `folder`): a changed
+    check regrades what it grades."""
+    if folder is None:
+        import grader_tests
+
+        folder = Path(grader_tests.__file__).parent
     digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(
+            str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes()
+        )
+    return digest.hexdigest()
+
+
+def _fingerprint(root: Path, lab: str, student: str, checks: str = "") -> str:
+    digest = hashlib.sha256(checks.encode())
     for path in (
         layout.notebook("submitted", lab, student, root),
         layout.notebook("release", lab, root=root),
@@ -160,6 +175,7 @@ def autograde_all(
     manifest_path = root / "autograded" / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     todo, skipped = [], []
+    checks = checks_version()
     # One gradebook connection for the whole scan: opening one costs ~30 ms
     # (nbgrader checks every table), 30 s for a class of a thousand.
     with contextlib.ExitStack() as scan:
@@ -168,7 +184,7 @@ def autograde_all(
             for student in layout.students("submitted", root):
                 if not (root / "submitted" / student / lab).is_dir():
                     continue
-                fingerprint = _fingerprint(root, lab, student)
+                fingerprint = _fingerprint(root, lab, student, checks)
                 done = manifest.get(f"{student}/{lab}", {})
                 if gb is None:
                     gb = scan.enter_context(Gradebook(layout.gradebook_url(root)))

@@ -171,6 +171,35 @@ def test_second_run_skips_and_keeps_grades(graded):
     assert report.rows(root) == before
 
 
+def test_a_changed_check_regrades_what_it_grades(tmp_path, monkeypatch):
+    """After a fix in grader_tests, does a plain second run regrade, unforced?"""
+    from coursekit import release
+
+    root = make_course(tmp_path)
+    release.release("01_gd_from_scratch", root)
+    demo.collect(root, labs={"01_gd_from_scratch"}, students={"correct"})
+    assert [o.status for o in grading.autograde_all(root)] == ["graded"]
+    assert [o.status for o in grading.autograde_all(root)] == ["up to date"]
+    monkeypatch.setattr(grading, "checks_version", lambda: "a check was fixed")
+    assert [o.status for o in grading.autograde_all(root)] == ["graded"]
+
+
+def test_checks_version_follows_the_code_of_the_checks(tmp_path):
+    """Does the digest change with a module's text, a new module and a rename?"""
+    (tmp_path / "lab.py").write_text("ANSWERS = {'init': 'c'}\n")
+    first = grading.checks_version(tmp_path)
+    assert first == grading.checks_version(tmp_path)
+    (tmp_path / "lab.py").write_text("ANSWERS = {'init': 'a'}\n")
+    second = grading.checks_version(tmp_path)
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "compare.py").write_text("")
+    third = grading.checks_version(tmp_path)
+    (tmp_path / "core" / "compare.py").rename(tmp_path / "core" / "messages.py")
+    fourth = grading.checks_version(tmp_path)
+    assert len({first, second, third, fourth}) == 4
+    assert grading.checks_version() != first  # the real package is read by default
+
+
 def test_nbgrader_cli_gives_the_same_grades(graded, tmp_path):
     """Does plain, serial `nbgrader autograde <lab>` give the grades of the parallel run?
 
