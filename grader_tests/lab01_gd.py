@@ -241,12 +241,19 @@ def _check_gradient(gradients: Callable, p: LabParams, name: str) -> None:
     notebook = reference_gradients(_f64(lab_x), _f64(lab_y), PROBE_W, PROBE_B)
     text = f"gradients(x, y, w={PROBE_W}, b={PROBE_B})"
     args = (x.clone(), y.clone(), _t64(PROBE_W), _t64(PROBE_B))
-    result = validate.unpack(validate.call(gradients, text, *args), text, ("dw", "db"))
+    value, graph = validate.call_counting_graph(gradients, text, *args)
+    result = validate.unpack(value, text, ("dw", "db"))
     i = ("dw", "db").index(name)
     if result[i] is None:
         raise AssertionError(
             f"{text} returned None for {name}: did you forget to compute "
             f"{name} = {FORMULA[name]}?"
+        )
+    if graph.saved:
+        raise AssertionError(
+            f"{text} used autograd (it built a graph for backward()): this lab "
+            f"derives the gradients by hand. Compute {name} = {FORMULA[name]} "
+            "from predict, without requires_grad or backward()."
         )
     got = _number(result[i], f"{name} from {text}", p.n, PER_EXAMPLE[name])
     candidates = mistakes.gradient(name, expected[1 - i], notebook[i], p.seed)
@@ -278,6 +285,13 @@ def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
     expected = reference_step(**s)
     args = [_t64(s[k]) for k in ("w", "b", "dw", "db")]
     result = validate.unpack(validate.call(step, text, *args, lr), text, "wb")
+    changed = [k for k, t in zip("wb", args, strict=False) if t.item() != s[k]]
+    if changed:
+        raise AssertionError(
+            f"{text} changed the {' and '.join(changed)} passed in (an in-place "
+            "update): return w - lr * dw and b - lr * db as new tensors, and leave "
+            "the arguments as they were."
+        )
     labels = [f"the new {k} from {text}" for k in "wb"]
     got = [_number(v, label, p.n) for v, label in zip(result, labels, strict=True)]
     for i, name in enumerate("wb"):

@@ -142,10 +142,19 @@ def _exception_hint(exc: BaseException | None, warned: Sequence[str]) -> str | N
 def _call(fn: Callable[..., Any], text: str, *args: Any) -> tuple[Any, list[str]]:
     """validate.call, keeping the warnings raised and explaining autograd's errors."""
     __tracebackhide__ = True  # noqa: F841
+    result, warned, _ = _call_counting_graph(fn, text, *args)
+    return result, warned
+
+
+def _call_counting_graph(
+    fn: Callable[..., Any], text: str, *args: Any
+) -> tuple[Any, list[str], validate.GraphCount]:
+    """_call, and what autograd did meanwhile (validate.GraphCount)."""
+    __tracebackhide__ = True  # noqa: F841
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = validate.call(fn, text, *args)
+            result, graph = validate.call_counting_graph(fn, text, *args)
         except AssertionError as error:
             cause = error.__cause__
             hint = _exception_hint(cause, [str(w.message) for w in caught])
@@ -153,7 +162,7 @@ def _call(fn: Callable[..., Any], text: str, *args: Any) -> tuple[Any, list[str]
             if hint and not message.endswith((".", "?", "!")):
                 message += "."
             raise AssertionError(messages.with_hint(message, hint)) from cause
-    return result, [str(w.message) for w in caught]
+    return result, [str(w.message) for w in caught], graph
 
 
 def _fmt_list(values: Sequence[float]) -> str:
@@ -395,9 +404,15 @@ def _run_student(
     x, y = reference_tensors(p)
     text = _settings_text(name, run)
     args = (x.clone(), y.clone(), run["w0"], run["lr"], run["num_epochs"])
-    result, warned = _call(fn, text, *args)
+    result, warned, graph = _call_counting_graph(fn, text, *args)
     first = "w" if kind == AUTOGRAD else "model"
     value, losses = validate.unpack(result, text, (first, "losses"))
+    if kind == AUTOGRAD and not graph.used:
+        raise AssertionError(
+            f"{text} never ran backward(): this task takes dL/dw from autograd. "
+            "Create w with requires_grad=True, call loss.backward() each epoch and "
+            "step with w.grad, not with a formula for the derivative."
+        )
     if kind == AUTOGRAD:
         w = validate.to_number(value, f"w from {text}")
     else:

@@ -305,7 +305,15 @@ def _check_gradient(fn: Callable, p: LabParams, name: str, formula: bool) -> Non
     args = (_t64(x), _t64(y), _t64(w_np, not formula), _t64(b_np, not formula))
     text = f"{fn_name}(x, y, w, b)"
     hints = FORMULA_HINTS if formula else ()
-    result = validate.unpack(_call(fn, text, *args, hints=hints), text, ("dw", "db"))
+    with validate.counting_graph() as graph:
+        value = _call(fn, text, *args, hints=hints)
+    result = validate.unpack(value, text, ("dw", "db"))
+    if formula and graph.saved:
+        raise AssertionError(
+            f"{text} used autograd (it built a graph for backward()): compute dw "
+            "and db from the matrix formulas above, without requires_grad or "
+            "backward()."
+        )
     i = ("dw", "db").index(name)
     param = "wb"[i]
     if result[i] is None:
@@ -662,6 +670,11 @@ def check_hessian(student_hessian: Callable, p: LabParams = DEFAULT) -> None:
         notebook = hessian(x_lab, m)
         candidates = mistakes.hessian_matrix(x, m, notebook)
         _require_matrix(text, got, _np_flat(hessian(x, m)), candidates)
+        if value.dtype != torch.float64:
+            raise AssertionError(
+                f"{text} has dtype {value.dtype}; expected torch.float64: build A "
+                "from x.double(), so that its eigenvalues are exact to float64."
+            )
 
 
 @validate.quiet

@@ -24,7 +24,6 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from grader_tests import choice, compare, diagnose, messages, validate
 from grader_tests import lab05_mistakes as mistakes
-from grader_tests.named import Diagnosis
 from grader_tests.lab05_reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
@@ -42,6 +41,7 @@ from grader_tests.lab05_reference import (  # noqa: F401  (re-exported: one impo
     reference_order,
     unshuffled_order,
 )
+from grader_tests.named import Diagnosis
 
 # ---- tolerances ----
 # nn.Linear's init is float32 from the seeded recipe: a right make_model reproduces
@@ -696,6 +696,13 @@ def check_full_batch(manual_fit: Callable, p: LabParams = DEFAULT) -> None:
         ref = reference_fit(x64, y64, w0, b0, lr, full_batch(len(x64), epochs))
         got, want = got_w + got_b, ref[0].ravel().tolist() + ref[1].ravel().tolist()
         if compare.worst_entry(got, want, 0.0, PARAM_ATOL) is None:
+            _require_manual_losses(result[2], text, ref[2])
+            if result[0] is not w or result[1] is not b:
+                raise AssertionError(
+                    f"{text} returned new tensors for w and b: update the w and b "
+                    "passed in, in place (w -= w.grad * lr under torch.no_grad()), "
+                    "and return them."
+                )
             continue
         candidates = mistakes.manual_fit_params(x64, y64, w0, b0, lr, epochs,
                                                 (p.lr, p.num_epochs))  # fmt: skip
@@ -707,6 +714,30 @@ def check_full_batch(manual_fit: Callable, p: LabParams = DEFAULT) -> None:
         )
         compare.require_entries(f"the result of {text} (w, then b)", got, want, 0.0,
                                 PARAM_ATOL, hint)  # fmt: skip
+
+
+def _require_manual_losses(losses: object, text: str, expected: list[float]) -> None:
+    """manual_fit's losses: loss.item() of each epoch, before its update."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(losses, (list, tuple)):
+        for i, v in enumerate(losses):
+            if isinstance(v, torch.Tensor) and v.requires_grad:
+                raise AssertionError(
+                    f"losses[{i}] from {text} is a tensor that requires grad: record "
+                    "loss.item(), a float (a kept loss tensor keeps its epoch's graph "
+                    "alive)."
+                )
+    values = _loss_values(losses, text)
+    if len(values) != len(expected):
+        raise AssertionError(
+            f"the losses from {text} have {len(values)} entries; expected "
+            f"{len(expected)}, one per epoch: record loss.item() in every epoch, "
+            "before the update."
+        )
+    validate.require_finite(values, f"the losses from {text}", DIVERGED)
+    compare.require_entries(f"the losses from {text}", values, expected,
+                            HISTORY_RTOL, HISTORY_ATOL, "Record loss.item() in each "
+                            "epoch before the update.")  # fmt: skip
 
 
 # ---- the trained model's prediction ----
@@ -728,7 +759,7 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
     w, b = _params(model)
     x_new = torch.tensor(p.new_input)
     text = f"predict(model, x_new) for x_new = {[list(r) for r in p.new_input]}"
-    value = validate.call(predict, text, model, x_new.clone())
+    value, graph = validate.call_counting_graph(predict, text, model, x_new.clone())
     rows = len(p.new_input)
     shape = (rows, 2)
     hint = None
@@ -750,6 +781,15 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
         compare.require_entries(text, got, own, 0.0, PRED_ATOL,
                                 "predict should return model(x) for the model "
                                 "passed in.")  # fmt: skip
+    if graph.saved:
+        raise AssertionError(
+            Diagnosis(
+                f"{text} recorded an autograd graph and then dropped it (.detach()): "
+                "a prediction needs no graph at all. Compute model(x) inside "
+                "`with torch.no_grad():`.",
+                "TracksGradients",
+            )
+        )
     ref_w, ref_b, _ = reference_lab_run(p)
     expected = reference_forward(x_np, ref_w, ref_b).ravel().tolist()
     if compare.worst_entry(got, expected, 0.0, PRED_ATOL) is None:

@@ -624,7 +624,8 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
     preds, targets = rng.standard_normal((7, 3)), rng.standard_normal((7, 3))
     expected = ref.mse(preds, targets)
     text = "mse(preds, targets) with preds, targets (7, 3)"
-    value = validate.call(mse, text, _t64(preds), _t64(targets))
+    tracked = _t64(preds).requires_grad_()
+    value = validate.call(mse, text, tracked, _t64(targets))
     shape = getattr(value, "shape", ())
     hint = (
         "Did you forget to average the squared differences?"
@@ -649,6 +650,12 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
     compare.require_close(
         text, got, expected, FLOAT32_RTOL, FLOAT32_ATOL, candidates=candidates
     )
+    if not (isinstance(value, torch.Tensor) and value.grad_fn is not None):
+        raise AssertionError(
+            f"{text} returns the right number as {messages.fmt_type(value)} that "
+            "backward() cannot run through (preds required grad): return the mean "
+            "itself, a 0-dim tensor, without .item(), float() or .detach()."
+        )
 
 
 # ---- code: autograd and the update step ----
@@ -663,10 +670,13 @@ def check_autograd_dw(autograd_dw: Callable, p: LabParams = DEFAULT) -> None:
     rng = _rng(p, 7)
     x6 = rng.standard_normal(6)
     cases = ((x4, y4, p.w4_start), (x6, 1.5 * x6 + 0.3 * rng.standard_normal(6), 0.7))
+    graphs = []
     for x, y, w0 in cases:
         text = f"autograd_dw(x, y, w0={w0}) with {len(x)} points"
         try:
-            value = validate.call(autograd_dw, text, _t64(x), _t64(y), w0)
+            value, graph = validate.call_counting_graph(
+                autograd_dw, text, _t64(x), _t64(y), w0
+            )
         except AssertionError as error:
             hint = None
             if "does not require grad" in str(error):
@@ -693,6 +703,18 @@ def check_autograd_dw(autograd_dw: Callable, p: LabParams = DEFAULT) -> None:
             )
         compare.require_close(
             text, got, expected, FLOAT32_RTOL, FLOAT32_ATOL, gradient=("dL/dw", len(x))
+        )
+        graphs.append(graph.used)
+        if not isinstance(value, float):
+            raise AssertionError(
+                f"{text} returns {messages.fmt_type(value)}; expected a Python "
+                "float: return float(w.grad) (or w.grad.item())."
+            )
+    if not any(graphs):
+        raise AssertionError(
+            f"{text} is right but never ran backward(): this task asks for "
+            "autograd, not a formula. Create w with requires_grad=True, compute "
+            "the loss, call loss.backward() and return w.grad."
         )
 
 
@@ -994,6 +1016,12 @@ def check_fit(fit: Callable, p: LabParams = DEFAULT) -> None:
         f"losses from {text}", got_losses, want_losses, FIT_RTOL, FIT_ATOL,
         "Record loss.item() for each batch, before the update.",
     )  # fmt: skip
+    kinds = [i for i, v in enumerate(losses) if not isinstance(v, float)]
+    if kinds:
+        raise AssertionError(
+            f"losses[{kinds[0]}] from {text} is {messages.fmt_type(losses[kinds[0]])}; "
+            "the losses should be Python floats: append loss.item()."
+        )
 
 
 @validate.quiet
@@ -1007,7 +1035,7 @@ def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
     b = model.bias.detach().numpy().copy()
     expected = ref.linear_model(x.numpy(), w, b)
     text = "predict(model, inputs) with nn.Linear(3, 2) and inputs (4, 3)"
-    value = validate.call(predict, text, model, x.clone())
+    value, graph = validate.call_counting_graph(predict, text, model, x.clone())
     got = validate.require_tensor_values(value, text, expected.shape)
     compare.require_entries(
         text, got, expected.ravel().tolist(), FLOAT32_RTOL, FLOAT32_ATOL,
@@ -1017,6 +1045,12 @@ def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
         raise AssertionError(
             f"{text} returns a tensor that requires grad: predictions need no graph; "
             "compute them inside `with torch.no_grad():`."
+        )
+    if graph.saved:
+        raise AssertionError(
+            f"{text} recorded an autograd graph and then dropped it (.detach()): "
+            "predictions need no graph at all; compute them inside "
+            "`with torch.no_grad():`."
         )
     if validate.to_floats(model.weight) != w.ravel().tolist():
         raise AssertionError(f"{text} changed the model's weights: only predict.")

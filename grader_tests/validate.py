@@ -13,7 +13,7 @@ import functools
 import io
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -84,6 +84,46 @@ def call(fn: Callable[..., Any], call_text: str, *args: Any) -> Any:
         if isinstance(exc, NotImplementedError):
             message += ". Did you replace `raise NotImplementedError()` with your code?"
         raise AssertionError(message) from exc
+
+
+class GraphCount:
+    """What autograd did inside a `counting_graph` block.
+
+    `saved`: tensors saved for a backward pass (0: no graph was built, either no
+    tensor required grad or everything ran under torch.no_grad(); more even when
+    the result was detached afterwards). `used`: saved tensors a backward pass
+    read back (0: backward() never ran through the graph).
+    """
+
+    saved = 0
+    used = 0
+
+
+@contextlib.contextmanager
+def counting_graph() -> Iterator[GraphCount]:
+    """Count what autograd saves for backward, and uses in backward, inside the block."""
+    count = GraphCount()
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        count.saved += 1
+        return tensor
+
+    def unpack(tensor: torch.Tensor) -> torch.Tensor:
+        count.used += 1
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        yield count
+
+
+def call_counting_graph(
+    fn: Callable[..., Any], call_text: str, *args: Any
+) -> tuple[Any, GraphCount]:
+    """Call like `call`; also count what autograd did meanwhile (`GraphCount`)."""
+    __tracebackhide__ = True  # noqa: F841
+    with counting_graph() as graph:
+        result = call(fn, call_text, *args)
+    return result, graph
 
 
 def unpack(result: object, call_text: str, names: Sequence[str]) -> tuple[Any, ...]:

@@ -128,6 +128,18 @@ def _unseeded(self, n, true_w, true_b, noise_std, seed):
     return x, true_w * x + true_b + noise_std * torch.randn(n, 1)
 
 
+def _autograd_copy(self, x, y, w, b):
+    w, b = w.clone().requires_grad_(), b.clone().requires_grad_()
+    ((w * x + b - y) ** 2).mean().backward()
+    return w.grad, b.grad
+
+
+def _inplace_step(self, w, b, dw, db, lr):
+    w -= lr * dw
+    b -= lr * db
+    return w, b
+
+
 def _backward(self, x, y, w, b):
     loss = self.mse(self.predict(x, w, b), y)
     loss.backward()
@@ -336,7 +348,15 @@ MISTAKES = [
     ("check_dw", "autograd on plain tensors", {"gradients": _backward},
      "calling gradients(x, y, w=0.5, b=-1.0) raised RuntimeError: element 0 of "
      "tensors does not require grad"),
+    ("check_dw", "autograd on copies that require grad", {"gradients": _autograd_copy},
+     "used autograd (it built a graph for backward()): this lab derives the "
+     "gradients by hand"),
+    ("check_db", "autograd on copies that require grad", {"gradients": _autograd_copy},
+     "Compute db = 2 * mean(y_hat - y) from predict"),
     # step
+    ("check_step", "in place", {"step": _inplace_step},
+     "step(w=0.5, b=-1.0, dw=2.0, db=-4.0, lr=0.1) changed the w and b passed in (an "
+     "in-place update): return w - lr * dw and b - lr * db as new tensors"),
     ("check_step", "uphill", {"step": lambda s, w, b, dw, db, lr: (w + lr * dw,
         b + lr * db)}, "the new w from step(w=0.5, b=-1.0, dw=2.0, db=-4.0, lr=0.1) is "
      "wrong: got 0.7, expected 0.3 (difference 0.4, up to 4e-06 allowed). The new w "
@@ -464,12 +484,6 @@ def _float32_gradients(self, x, y, w, b):
     return Solution().gradients(x.float(), y.float(), w.float(), b.float())
 
 
-def _inplace_step(self, w, b, dw, db, lr):
-    w -= lr * dw
-    b -= lr * db
-    return w, b
-
-
 def _float64_train(self, x, y, w0, b0, lr, num_epochs):
     return Solution().train(x.double(), y.double(), float(w0), float(b0), lr,
                             num_epochs)  # fmt: skip
@@ -505,7 +519,6 @@ EQUIVALENT = {
     "gradients via matrix products": {"gradients": lambda s, x, y, w, b: (
         lambda e: (2 * (x.T @ e).squeeze() / len(x), 2 * e.sum() / len(x)))(
         w * x + b - y)},
-    "in-place step": {"step": _inplace_step},
     "train in float64": {"train": _float64_train},
     "train with tensor losses": {"train": _train_variant(losses_out=lambda losses: [
         torch.tensor(v) for v in losses])},

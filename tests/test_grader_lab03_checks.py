@@ -158,6 +158,23 @@ def nn_loop(order="bsz", reshape_y=True, reshape_x=True, bias=False, set_w0=True
     return train_nn
 
 
+def _formula_train(self, x, y, w0, lr, num_epochs):
+    w, losses = torch.tensor(w0, dtype=x.dtype), []
+    for _ in range(num_epochs):
+        losses.append(((w * x - y) ** 2).mean().item())
+        w = w - lr * (2 * x * (w * x - y)).mean()
+    return w, losses
+
+
+def _formula_train_with_graph(self, x, y, w0, lr, num_epochs):
+    w, losses = torch.tensor(w0, dtype=x.dtype, requires_grad=True), []
+    for _ in range(num_epochs):
+        losses.append(((w * x - y) ** 2).mean().item())
+        with torch.no_grad():
+            w -= lr * (2 * x * (w * x - y)).mean()
+    return w.detach(), losses
+
+
 def gradient_of(formula):
     def gradient(self, x, y, y_hat):
         return formula(x, y, y_hat)
@@ -266,6 +283,13 @@ MISTAKES = [
      "put the update inside `with torch.no_grad():`."),
     ("check_train_autograd_losses", "update outside no_grad", {"train_autograd":
         autograd_loop(no_grad=False)}, "put the update inside `with torch.no_grad():`"),
+    ("check_train_autograd_w", "formula instead of autograd", {"train_autograd":
+        _formula_train}, "train_autograd(x, y, w0=0.0, lr=0.01, num_epochs=20) never "
+     "ran backward(): this task takes dL/dw from autograd"),
+    ("check_train_autograd_losses", "formula instead of autograd", {"train_autograd":
+        _formula_train}, "call loss.backward() each epoch"),
+    ("check_train_autograd_w", "graph built, formula used", {"train_autograd":
+        _formula_train_with_graph}, "never ran backward()"),
     ("check_train_autograd_w", "wrong sign", {"train_autograd": autograd_loop(
         sign=-1.0)}, "This matches gradient ascent: did you write w += lr * w.grad"),
     ("check_train_autograd_losses", "wrong sign", {"train_autograd": autograd_loop(

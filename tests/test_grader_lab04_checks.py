@@ -286,6 +286,12 @@ def _doc_loop(update, zero):
     return train_fixed
 
 
+def _autograd_formula(self, x, y, w, b):
+    w, b = w.clone().requires_grad_(), b.clone().requires_grad_()
+    (((x @ w.t() + b) - y) ** 2).mean().backward()
+    return w.grad, b.grad
+
+
 def _hessian_of(factor=1.0, bias=True, outer=False):
     def hessian(self, x, num_outputs):
         x64 = x.double()
@@ -581,6 +587,12 @@ MISTAKES = [
         lambda p, lr: -p.grad * lr, zero=True)}, "w, b match a run that climbs the "
      "loss"),
     # hessian, largest stable lr
+    ("check_hessian", "in float32", {"hessian": lambda s, x, m: Solution().hessian(
+        x, m).float()}, "has dtype torch.float32; expected torch.float64: build A "
+     "from x.double()"),
+    ("check_formula_dw", "autograd on copies that require grad", {
+        "formula_gradients": _autograd_formula}, "used autograd (it built a graph for "
+     "backward()): compute dw and db from the matrix formulas above"),
     ("check_hessian", "no bias column", {"hessian": _hessian_of(bias=False)},
      "Did you leave out the column of ones for the bias?"),
     ("check_hessian", "factor 2 missing", {"hessian": _hessian_of(0.5)},
@@ -667,7 +679,6 @@ EQUIVALENT = {
                           w.data.copy_(w64.data), b.data.copy_(b64.data))[0])(
         w.detach().double().requires_grad_(), b.detach().double().requires_grad_())},
     "train_fixed that calls train": {"train_fixed": lambda s, *a: s.train(*a)},
-    "hessian in float32": {"hessian": lambda s, x, m: Solution().hessian(x, m).float()},
     "largest_stable_lr with numpy": {"largest_stable_lr": lambda s, x, m: 2 / np.max(
         np.linalg.eigvalsh(Solution().hessian(x, m).numpy()))},
     "largest_stable_lr as a tensor": {"largest_stable_lr": lambda s, x, m: 2

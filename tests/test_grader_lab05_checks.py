@@ -232,6 +232,33 @@ def _lr_ignored(value):
     return lambda s, model, lr: torch.optim.SGD(model.parameters(), lr=value)
 
 
+def _manual_new_leaves(self, num_epochs, w, b, inputs, targets, lr):
+    losses = []
+    for _ in range(num_epochs):
+        w = w.detach().requires_grad_()
+        b = b.detach().requires_grad_()
+        loss = F.mse_loss(inputs @ w.T + b, targets)
+        losses.append(loss.item())
+        dw, db = torch.autograd.grad(loss, (w, b))
+        w, b = w - lr * dw, b - lr * db
+    return w.detach(), b.detach(), losses
+
+
+def _manual_tensor_losses(self, num_epochs, w, b, inputs, targets, lr):
+    losses = []
+    for _ in range(num_epochs):
+        diff = inputs @ w.t() + b - targets
+        loss = torch.sum(diff * diff) / diff.numel()
+        losses.append(loss)
+        loss.backward()
+        with torch.no_grad():
+            w -= w.grad * lr
+            b -= b.grad * lr
+            w.grad.zero_()
+            b.grad.zero_()
+    return w, b, losses
+
+
 GLOBAL_MODEL = nn.Linear(3, 2)
 N = len(INPUTS)
 
@@ -442,6 +469,17 @@ MISTAKES = [
         0).detach()}, "Keep the batch dimension"),
     ("check_prediction", "predict without no_grad", {"predict": lambda s, m, x: m(x)},
      "Compute model(x) inside `with torch.no_grad():`"),
+    ("check_full_batch", "fresh leaves and autograd.grad", {"manual_fit":
+        _manual_new_leaves}, "returned new tensors for w and b: update the w and b "
+     "passed in, in place"),
+    ("check_full_batch", "losses left empty", {"manual_fit": lambda s, *a: (
+        lambda w, b, _: (w, b, []))(*Solution().manual_fit(*a))},
+     "have 0 entries; expected 500, one per epoch"),
+    ("check_full_batch", "loss tensors kept", {"manual_fit": _manual_tensor_losses},
+     "losses[0] from manual_fit(500, w, b, inputs, targets, lr=1e-05) (w, b: the "
+     "initial weights of make_model(42)) is a tensor that requires grad"),
+    ("check_prediction", "predict that detaches", {"predict": lambda s, m, x: m(
+        x).detach()}, "recorded an autograd graph and then dropped it (.detach())"),
     ("check_prediction", "predict ignores the model", {"predict": lambda s, m, x:
         GLOBAL_MODEL(x).detach()}, "predict should return model(x)"),
 ]  # fmt: skip
@@ -511,18 +549,6 @@ def _noisy_fit(self, *args):
     return Solution().fit(*args)
 
 
-def _manual_new_leaves(self, num_epochs, w, b, inputs, targets, lr):
-    losses = []
-    for _ in range(num_epochs):
-        w = w.detach().requires_grad_()
-        b = b.detach().requires_grad_()
-        loss = F.mse_loss(inputs @ w.T + b, targets)
-        losses.append(loss.item())
-        dw, db = torch.autograd.grad(loss, (w, b))
-        w, b = w - lr * dw, b - lr * db
-    return w.detach(), b.detach(), losses
-
-
 def _sequential_loader(self, inputs, targets, batch_size, seed):
     generator = torch.Generator()
     generator.manual_seed(seed)
@@ -542,10 +568,7 @@ EQUIVALENT = {
     "fit that prints to stderr and warns": {"fit": _noisy_fit},
     "fit returning a tensor": {"fit": _fit(out=lambda m, losses: torch.tensor(
         losses))},
-    "manual_fit with fresh leaves and autograd.grad": {"manual_fit":
-        _manual_new_leaves},
     "generator seeded in two lines": {"make_loader": _sequential_loader},
-    "predict that detaches": {"predict": lambda s, m, x: m(x).detach()},
 }  # fmt: skip
 
 

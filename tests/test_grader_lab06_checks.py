@@ -233,6 +233,28 @@ def _fit_keeping_tensors(model, loss_fn, optimizer, loader, num_epochs):
     return losses
 
 
+def _fit_detached_tensors(model, loss_fn, optimizer, loader, num_epochs):
+    losses = []
+    for _ in range(num_epochs):
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(loss.detach())
+    return losses
+
+
+def _grad_tensor(x, y, w0):
+    w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
+    ((w * x - y) ** 2).mean().backward()
+    return w.grad
+
+
+def _predict_detached(model, inputs):
+    return model(inputs).detach()
+
+
 def _sum_autograd_dw(x, y, w0):
     w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
     ((w * x - y) ** 2).sum().backward()
@@ -349,6 +371,10 @@ MISTAKES = [
      "Did you square the mean difference"),
     ("check_mse", "not squared", lambda p, t: (p - t).mean(),
      "Did you forget to square the differences?"),
+    ("check_mse", "detached", lambda p, t: ((p - t) ** 2).mean().detach(),
+     "that backward() cannot run through (preds required grad)"),
+    ("check_mse", "a Python float", lambda p, t: ((p - t) ** 2).mean().item(),
+     "returns the right number as a float that backward() cannot run through"),
     ("check_mse", "no mean", lambda p, t: (p - t) ** 2,
      "has 21 elements (shape (7, 3)); expected one number. Did you forget to average"),
     # X7 autograd_dw
@@ -362,6 +388,10 @@ MISTAKES = [
      "returned None: did you return w.grad after loss.backward()?"),
     ("check_autograd_dw", "per-example gradients", _per_example,
      "has 4 elements (shape (4,)); expected one number. Did you forget to average"),
+    ("check_autograd_dw", "the formula instead of autograd", lambda x, y, w0: float(
+        (2 * x * (w0 * x - y)).mean()), "is right but never ran backward()"),
+    ("check_autograd_dw", "w.grad itself, a tensor", _grad_tensor,
+     "returns a torch.Tensor of shape (); expected a Python float"),
     ("check_autograd_dw", "hard-coded -30", lambda x, y, w0: -30.0,
      "autograd_dw(x, y, w0=0.7) with 6 points is wrong"),
     # Q19 gd_step: values
@@ -439,12 +469,16 @@ MISTAKES = [
      "should return the list of the batch losses (floats); got None."),
     ("check_fit", "one loss per epoch", _fit(record="epoch"),
      "returned 3 losses; expected 9, one per batch (3 epochs of 3 batches). One per batch"),
+    ("check_fit", "detached loss tensors", _fit_detached_tensors,
+     "the losses should be Python floats: append loss.item()"),
     ("check_fit", "keeps the loss tensors", _fit_keeping_tensors,
      "losses[0] from fit(model, F.mse_loss, optimizer, loader, num_epochs=3) (10 "
      "examples, batch size 4, lr 0.1) is a tensor that requires grad: append loss.item()"),
     # Q45 predict
     ("check_predict", "model(unseen_input) (source's Q45 answer)", _predict_with_graph,
      "returns a tensor that requires grad"),
+    ("check_predict", "graph recorded, then detached", _predict_detached,
+     "recorded an autograd graph and then dropped it (.detach())"),
     ("check_predict", "numpy", _predict_numpy, "should be a torch.Tensor; got a numpy.ndarray"),
     ("check_predict", "global model",
      lambda m, x: GLOBAL_MODEL.double()(x).detach(),

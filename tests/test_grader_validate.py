@@ -156,3 +156,22 @@ def test_require_finite_on_one_number():
     with pytest.raises(AssertionError) as info:
         validate.require_finite([float("nan")], "w", "Diverged.")
     assert str(info.value) == "w is nan: expected a finite number. Diverged."
+
+
+def test_counting_graph_tells_no_graph_a_graph_and_a_backward_apart():
+    """Does counting_graph see a graph being built, and backward() running through it?"""
+    x = torch.arange(3.0)
+    with validate.counting_graph() as plain:
+        (2 * x).sum()
+    w = torch.tensor(0.5, requires_grad=True)
+    with validate.counting_graph() as forward:
+        loss = ((w * x) ** 2).mean()
+    assert forward.saved > 0 and forward.used == 0
+    # a backward pass reads the saved tensors through the hooks of the block that
+    # saved them: the count goes to the block that built the graph
+    loss.backward()
+    assert forward.used == forward.saved
+    with validate.counting_graph() as no_grad, torch.no_grad():
+        ((w * x) ** 2).mean()
+    assert (plain.saved, plain.used) == (0, 0)
+    assert (no_grad.saved, no_grad.used) == (0, 0)
