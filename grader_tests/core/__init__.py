@@ -1,0 +1,1 @@
+"""What every lab's checks share: remote values, validation, comparison, messages."""
