@@ -9,6 +9,7 @@ from nbgrader.converters import Autograde, GenerateAssignment
 from nbgrader.preprocessors import (
     ClearMarkScheme,
     ClearOutput,
+    Execute,
     GetGrades,
     IgnorePattern,
     IncludeHeaderFooter,
@@ -17,7 +18,7 @@ from nbgrader.preprocessors import (
 
 import coursekit
 from coursekit.feedback import HideHiddenTests
-from coursekit.preprocessors import StderrCostsNothing
+from coursekit.preprocessors import JudgedExecute, JudgeVerdict, StderrCostsNothing
 from coursekit.variants import InsertLabKey, NoteWorkingId, RecordWorkingId
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -74,12 +75,20 @@ c.Execute.timeout = 30
 # A kernel that takes longer than this to start is reported, not waited on.
 c.Execute.startup_timeout = 60
 
-# nbgrader gives a test cell 0 points when anything reaches stderr, but correct
-# code writes there too (logging, tqdm, warnings): right after execution, the
-# course keeps that output as ordinary output (coursekit/preprocessors.py).
+# Hidden checks are judged outside the student's kernel (coursekit/judge):
+# JudgedExecute runs the notebook as nbgrader's Execute does and tells a judge
+# which graded cell runs and which checks the gradebook's copy of it asks for;
+# JudgeVerdict then scores each such cell by the judge's record. nbgrader gives
+# a test cell 0 points when anything reaches stderr, but correct code writes
+# there too (logging, tqdm, warnings): StderrCostsNothing keeps that output as
+# ordinary output. (coursekit/preprocessors.py)
 c.Autograde.autograde_preprocessors = [
-    StderrCostsNothing if p is IgnorePattern else p
-    for p in Autograde.class_traits()["autograde_preprocessors"].default()
+    *(JudgedExecute, JudgeVerdict, StderrCostsNothing),
+    *(
+        p
+        for p in Autograde.class_traits()["autograde_preprocessors"].default()
+        if p not in (Execute, IgnorePattern)
+    ),
 ]
 
 # Released notebooks ask students to replace this line.

@@ -26,6 +26,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.engine import make_url
 
 from . import layout, nbgrader_app, preflight
+from .judge.session import ENV_SOCKET as JUDGE_SOCKET
+from .judge.session import MODULE as JUDGE_SERVICE
 from .warm import lifecycle
 
 MANIFEST = ".graded.json"
@@ -42,18 +44,18 @@ class Outcome:
     message: str = ""
 
 
-def checks_version(folder: Path | None = None) -> str:
-    """A digest of the hidden checks' code (`grader_tests`, or `folder`): a changed
-    check regrades what it grades."""
-    if folder is None:
+def checks_version(*folders: Path) -> str:
+    """A digest of what judges a submission (the checks of `grader_tests` and the
+    judge, or `folders`): a change there regrades what it grades."""
+    if not folders:
         import grader_tests
 
-        folder = Path(grader_tests.__file__).parent
+        folders = (Path(grader_tests.__file__).parent, Path(__file__).parent / "judge")
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py")):
-        digest.update(
-            str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes()
-        )
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            name = f"{folder.name}/{path.relative_to(folder)}"
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -222,8 +224,8 @@ def autograde_all(
 
     for outcome in skipped:
         record(outcome)
-    if todo:  # one warm-kernel service forks every kernel of the batch
-        with lifecycle.running():
+    if todo:  # one service forks every kernel of the batch, one every judge
+        with lifecycle.running(), lifecycle.serving(JUDGE_SERVICE, JUDGE_SOCKET):
             _grade(root, todo, jobs, record, kernel, executor)
     return outcomes
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 from nbformat import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade
 
 
@@ -38,3 +41,125 @@ class StderrCostsNothing(NbGraderPreprocessor):
 
 def _is_stdout(output: NotebookNode) -> bool:
     return output.output_type == "stream" and output.name == "stdout"
+
+
+class JudgedExecute(Execute):
+    """nbgrader's Execute, with the notebook's checks judged outside the kernel.
+
+    Before running the notebook it reads, from the gradebook's copy of the lab
+    (not from the submission), which checks each graded test cell asks for
+    (`judge.check("name", ...)`) and the lab's key, and starts a judge for this
+    notebook (coursekit/judge). Before each of those cells it tells the judge
+    that the cell runs and what it expects; after it, it collects what the judge
+    recorded, for JudgeVerdict. The kernel has no say in either.
+    """
+
+    def preprocess(self, nb, resources=None, km=None):
+        from coursekit.judge.session import JudgeSession
+
+        info = resources["nbgrader"]
+        plan, lab_key = judge_plan(info)
+        resources["judge_plan"], resources["judge"] = plan, {}
+        sockets = Path(self.config.KernelManager.ip).parent
+        with JudgeSession(
+            info["assignment"], info["student"], lab_key, sockets
+        ) as judge:
+            self._judge, self._plan = judge, plan
+            try:
+                return super().preprocess(nb, resources, km)
+            finally:
+                self._judge = None
+
+    def preprocess_cell(self, cell, resources, index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        expects = self._plan.get(grade_id) if self._judge is not None else None
+        if not expects:
+            return super().preprocess_cell(cell, resources, index)
+        self._judge.begin(index, expects)
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        finally:
+            resources["judge"][grade_id] = self._judge.end(index)
+
+
+def judge_plan(info: dict) -> tuple[dict[str, list[str]], str | None]:
+    """From the gradebook: the checks each graded test cell asks for, and the lab key."""
+    from nbgrader.api import Gradebook
+
+    from coursekit.judge.cells import judged_checks
+    from coursekit.variants import key_in
+
+    with Gradebook(info["db_url"]) as gb:
+        notebook = gb.find_notebook(info["notebook"], info["assignment"])
+        sources = {cell.name: cell.source for cell in notebook.source_cells}
+        answers = {cell.name for cell in notebook.solution_cells}
+        tests = [c.name for c in notebook.grade_cells if c.name not in answers]
+    plan = {name: judged_checks(sources.get(name, "")) for name in tests}
+    keys = [key for key in map(key_in, sources.values()) if key]
+    return {k: v for k, v in plan.items() if v}, (keys[0] if keys else None)
+
+
+class JudgeVerdict(NbGraderPreprocessor):
+    """Score each judged test cell by the judge's record, not by what the kernel said.
+
+    Runs after JudgedExecute. A cell passes only if it ran without an error
+    and the judge recorded every check it asks for as passed; a check the judge
+    never ran counts as failed. A failed cell shows the judge's own message
+    (the kernel's copy of it could be anything) as its one error output, which
+    nbgrader then scores 0.
+    """
+
+    def preprocess(self, nb, resources):
+        from coursekit.judge.cells import judged_checks
+
+        plan = resources.get("judge_plan")
+        records = resources.get("judge")
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if (
+                cell.cell_type != "code"
+                or not meta.get("grade")
+                or meta.get("solution")
+            ):
+                continue
+            expects = (
+                (plan or {}).get(meta["grade_id"])
+                if plan is not None
+                else (judged_checks(cell.source))
+            )
+            if expects:
+                record = None if records is None else records.get(meta["grade_id"], [])
+                _give_verdict(cell, expects, record)
+        return nb, resources
+
+
+def _give_verdict(
+    cell: NotebookNode, expects: list[str], record: list[dict] | None
+) -> None:
+    passed = Counter(v["check"] for v in record or [] if v.get("passed"))
+    missing = list((Counter(expects) - passed).elements())
+    if not missing:
+        return
+    failed = [v for v in record or [] if not v.get("passed")]
+    kept = [o for o in cell.outputs if o.output_type not in ("error", "execute_result")]
+    kernel_errors = [o for o in cell.outputs if o.output_type == "error"]
+    if failed:
+        error = _error(
+            failed[0].get("ename", "AssertionError"), failed[0].get("message", "")
+        )
+    elif kernel_errors:  # the cell stopped before its check (a visible check, a crash)
+        cell.outputs = kept + kernel_errors
+        return
+    elif record is None:
+        error = _error("AssertionError", "no judge ran this notebook's checks")
+    else:
+        error = _error("AssertionError", (
+            f"the judge received no check {missing[0]!r} from this cell: was "
+            "`judge.check` replaced, or the connection to it closed?"))  # fmt: skip
+    cell.outputs = [*kept, error]
+
+
+def _error(ename: str, message: str) -> NotebookNode:
+    ename = ename if ename.isidentifier() else "AssertionError"
+    return NotebookNode(output_type="error", ename=ename, evalue=message,
+                        traceback=[f"{ename}: {message}"])  # fmt: skip

@@ -251,6 +251,13 @@ def test_interrupt_stops_the_cell_not_the_kernel(course, service):
         reply = k.client.get_shell_msg(timeout=20)
         assert reply["parent_header"]["msg_id"] == msg_id
         assert reply["content"]["ename"] == "KeyboardInterrupt"
+        while True:  # the interrupted cell's last messages, before the next cell's
+            msg = k.client.get_iopub_msg(timeout=20)
+            if (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["content"].get("execution_state") == "idle"
+            ):
+                break
         assert k.run("print(x + 1)") == ("42\n", None)
 
 

@@ -51,24 +51,24 @@ def fall_back(argv: list[str]) -> None:
     os.execv(sys.executable, [sys.executable, "-P", "-m", "coursekit.sandbox", *argv])
 
 
-def start_service(path: Path) -> None:
+def start_service(path: Path, module: str = "coursekit.warm.service") -> None:
     """Start an on-demand service at `path`, detached, and wait until it listens."""
     idle = os.environ.get(protocol.ENV_IDLE) or str(IDLE_SECONDS)
     log = path.with_suffix(".log").open("ab")
     # Not from the student's folder (this process's cwd): -P and cwd="/" keep
     # whatever lies there out of the service's imports, which every kernel shares.
-    command = [sys.executable, "-P", "-m", "coursekit.warm.service", "--socket",
-               str(path), "--idle", idle]  # fmt: skip
+    command = [sys.executable, "-P", "-m", module, "--socket", str(path), "--idle",
+               idle]  # fmt: skip
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                             cwd="/", start_new_session=True)  # fmt: skip
     deadline = time.monotonic() + START_SECONDS
     while not path.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise OSError(f"the warm-kernel service did not start (log: {log.name})")
+            raise OSError(f"the service {module} did not start (log: {log.name})")
         time.sleep(0.02)
 
 
-def on_demand(path: Path):
+def on_demand(path: Path, module: str = "coursekit.warm.service"):
     """A connection to this venv's on-demand service, started if needed."""
     try:
         return protocol.connect(path)
@@ -80,7 +80,7 @@ def on_demand(path: Path):
         try:
             return protocol.connect(path)
         except OSError:
-            start_service(path)
+            start_service(path, module)
             return protocol.connect(path)
 
 

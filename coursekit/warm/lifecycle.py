@@ -1,10 +1,12 @@
-"""Start a warm-kernel service for a grading batch and stop it at the end.
+"""Start a grading batch's services and stop them at the end.
 
-`autograde_all` grades inside `running()`: the service's socket is put in
-the environment (COURSEKIT_WARM_SOCKET), which nbgrader's kernels and the
-parallel worker processes inherit, so every kernel of the batch is forked by
-this one service. Nothing of it is left when the batch ends, even when the
-grading process is killed: the service exits once its parent is gone.
+`autograde_all` grades inside `running()` (the warm-kernel service) and the
+judge service's `serving(...)`: each service's socket is put in the
+environment (COURSEKIT_WARM_SOCKET, COURSEKIT_JUDGE_SOCKET), which nbgrader,
+its kernels and the parallel worker processes inherit, so every kernel of
+the batch is forked by one service and every notebook judged by one. Nothing
+of them is left when the batch ends, even when the grading process is
+killed: a service exits once its parent is gone.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from . import protocol
 BIND_SECONDS = 30.0  # the service binds its socket before its heavy imports
 
 
-def remove_stale(tmp: Path) -> None:
+def remove_stale(tmp: Path, prefix: str = "coursekit-warm-") -> None:
     """Remove the folders of batches' services that were killed with their batch."""
-    for sock in tmp.glob("coursekit-warm-*/service.sock"):
+    for sock in tmp.glob(f"{prefix}*/service.sock"):
         try:
             protocol.connect(sock, timeout=1).close()
         except ConnectionRefusedError:  # a socket nobody listens on any more
@@ -37,32 +39,42 @@ def remove_stale(tmp: Path) -> None:
 
 @contextlib.contextmanager
 def running() -> Iterator[Path | None]:
-    """A service for the duration of the block (None: warm kernels are off or
-    already provided by an enclosing batch)."""
-    if (
-        os.environ.get(protocol.ENV_SOCKET)
-        or os.environ.get(protocol.ENV_MODE) == "off"
-    ):
+    """A warm-kernel service for the duration of the block (None: warm kernels
+    are off or already provided by an enclosing batch)."""
+    off = os.environ.get(protocol.ENV_MODE) == "off"
+    with serving("coursekit.warm.service", protocol.ENV_SOCKET, off) as path:
+        yield path
+
+
+@contextlib.contextmanager
+def serving(module: str, env_socket: str, off: bool = False) -> Iterator[Path | None]:
+    """Run `python -m <module> --socket PATH` for the block, PATH in `env_socket`.
+
+    Grading processes and their kernels inherit the variable, so the whole
+    batch uses this one service. None: `off`, or an enclosing batch has one.
+    """
+    if os.environ.get(env_socket) or off:
         yield None
         return
-    remove_stale(Path(tempfile.gettempdir()))
-    folder = Path(tempfile.mkdtemp(prefix="coursekit-warm-"))
+    prefix = f"coursekit-{module.split('.')[1]}-"  # coursekit-warm-, coursekit-judge-
+    remove_stale(Path(tempfile.gettempdir()), prefix)
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     path = folder / "service.sock"
     # cwd "/" and -P: nothing in the grader's folder gets into the service's imports.
-    command = [sys.executable, "-P", "-m", "coursekit.warm.service", "--socket",
-               str(path), "--parent", str(os.getpid())]  # fmt: skip
+    command = [sys.executable, "-P", "-m", module, "--socket", str(path),
+               "--parent", str(os.getpid())]  # fmt: skip
     with (folder / "service.log").open("wb") as log:
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=log, cwd="/")  # fmt: skip
     deadline = time.monotonic() + BIND_SECONDS
     while not path.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    # If it did not start, the launchers find no service and fall back, with a warning.
-    os.environ[protocol.ENV_SOCKET] = str(path)
+    # If it did not start, its clients find no service and say so.
+    os.environ[env_socket] = str(path)
     try:
         yield path
     finally:
-        del os.environ[protocol.ENV_SOCKET]
+        del os.environ[env_socket]
         proc.terminate()
         try:
             proc.wait(10)

@@ -36,13 +36,13 @@ def _code_version() -> str:
     return str(max(p.stat().st_mtime_ns for f in folders for p in f.rglob("*.py")))
 
 
-def default_socket() -> Path:
-    """Where this Python's on-demand service listens: one per venv, user and
-    version of the code it preloads."""
+def default_socket(kind: str = "warm") -> Path:
+    """Where this Python's on-demand service of `kind` (warm, judge) listens: one
+    per venv, user and version of the code it preloads."""
     key = hashlib.sha256(
         f"{sys.prefix}\0{Path(__file__).parent}\0{_code_version()}".encode()
     )
-    folder = Path(tempfile.gettempdir()) / f"coursekit-warm-{os.getuid()}"
+    folder = Path(tempfile.gettempdir()) / f"coursekit-{kind}-{os.getuid()}"
     return folder / f"{key.hexdigest()[:16]}.sock"
 
 
