@@ -81,9 +81,9 @@ assert isinstance(loss_small, torch.Tensor) and loss_small.dim() == 0, (
     "did you average the squared errors over the examples?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import {{module}} as lab
+from coursekit import judge
 
-lab.check_mse_form(mse)
+judge.check("mse_form", mse)
 ### END HIDDEN TESTS'''
 
 TEST_VALUE = '''"""Check mse on two examples with errors 0 and 2: the mean of 0 and 4 is 2."""
@@ -94,9 +94,9 @@ assert abs(float(loss_small) - 2.0) < 1e-6, (
     "instead of a mean, 1.4142 a square root (RMSE), 1 a missing square"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import {{module}} as lab
+from coursekit import judge
 
-lab.check_mse_value(mse)
+judge.check("mse_value", mse)
 ### END HIDDEN TESTS'''
 
 USE_TEXT = """On the lab's data the errors are 0.5, 0, -1 and 1: the squares 0.25, 0, 1 and 1
@@ -158,8 +158,9 @@ CHECKS = '''"""Lab {{nn}}, {{title}}: the hidden checks.
 Each `check_*` takes the student's function, calls it on inputs it builds itself,
 compares with a float64 reference computed here, and raises AssertionError with a
 sentence on the first thing wrong: defined -> type -> shape -> finite -> value ->
-diagnosis. `validate.quiet` keeps warnings and stderr out of the test cell (nbgrader
-scores a cell that writes to stderr 0). Unit tests: tests/test_grader_{{module}}.py.
+diagnosis. The judge runs them outside the student's kernel: the hidden test cells
+name them (`judge.check("mse_form", mse)`) as `CHECKS` lists them, and `mse` is the
+student's function, called in the kernel. Unit tests: tests/test_grader_{{module}}.py.
 """
 
 from __future__ import annotations
@@ -222,6 +223,10 @@ def check_mse_value(mse: Callable) -> None:
     compare.require_close(
         CALL, got, expected, RTOL, 0.0, candidates=mistakes(PROBE_Y_HAT, PROBE_Y)
     )
+
+
+# The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).
+CHECKS = {"mse_form": check_mse_form, "mse_value": check_mse_value}
 '''
 
 CHECK_TESTS = '''"""Do lab {{nn}}'s hidden checks pass the solution and name each known mistake?"""
@@ -231,7 +236,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader_tests import {{module}} as lab
+from grader_tests import {{module}}
+
+from .judging import JudgedModule
+
+lab = JudgedModule({{module}})  # every check_* through the judge, as in grading
 
 
 def solution(y_hat, y):

@@ -21,7 +21,6 @@ from nbformat import NotebookNode
 from . import layout
 
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-CHECKS_PACKAGE = "grader_tests"
 KERNELSPEC = {"name": "python3", "language": "python"}
 # The total in the title heading: "# Lab 03: Autograd (11 points)".
 TITLE_POINTS = re.compile(r"\((\d+(?:\.\d+)?) points?\b")
@@ -239,51 +238,50 @@ def _hidden_block(source: str) -> tuple[str | None, str | None]:
     return "\n".join(raw[lines.index(HIDDEN[0]) + 1 : lines.index(HIDDEN[1])]), None
 
 
-def _in_checks(module: str) -> bool:
-    return module == CHECKS_PACKAGE or module.startswith(CHECKS_PACKAGE + ".")
+JUDGE_IMPORT = "from coursekit import judge"
 
 
-def _one_call_into_checks(code: str) -> str | None:
-    """None if `code` is imports from grader_tests plus one call into them; else why not."""
+def _one_judged_check(code: str, checks: set[str] | None) -> str | None:
+    """None if `code` is `from coursekit import judge` and one judge.check call; else why."""
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
         return f"the hidden tests do not parse ({exc.msg}, line {exc.lineno})"
-    bound, calls = set(), []
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom):
-            if node.level or not _in_checks(node.module or ""):
-                return (
-                    f"imports from {node.module!r}: import only from {CHECKS_PACKAGE}"
-                )
-            bound |= {a.asname or a.name for a in node.names}
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if not _in_checks(alias.name):
-                    return f"imports {alias.name!r}: import only from {CHECKS_PACKAGE}"
-                bound.add(alias.asname or alias.name.split(".")[0])
-        else:
-            calls.append(node)
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    calls = [n for n in tree.body if n not in imports]
+    if [ast.unparse(n) for n in imports] != [JUDGE_IMPORT]:
+        found = "; ".join(ast.unparse(n) for n in imports) or "none"
+        return f"its imports are {found!r}, expected {JUDGE_IMPORT!r} alone"
     if len(calls) != 1:
-        return f"has {len(calls)} statements besides imports, expected one call"
+        return f"has {len(calls)} statements besides the import, expected one call"
     node = calls[0]
     if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
         return f"its statement is a {type(node).__name__}, not a call"
-    func = node.value.func
-    while isinstance(func, ast.Attribute):
-        func = func.value
-    if not (isinstance(func, ast.Name) and func.id in bound):
-        return f"the call is not into {CHECKS_PACKAGE} (imported in the same block)"
+    call = node.value
+    if ast.unparse(call.func) != "judge.check":
+        return f"it calls {ast.unparse(call.func)}, not judge.check"
+    if not (call.args and isinstance(call.args[0], ast.Constant)
+            and isinstance(call.args[0].value, str)):  # fmt: skip
+        return "judge.check's first argument must be the check's name, a string"
+    name = call.args[0].value
+    if checks is not None and name not in checks:
+        known = ", ".join(sorted(checks)) or "none"
+        return f"the lab has no check named {name!r} in grader_tests (known: {known})"
     return None
 
 
-def lint_hidden_tests(lab: str, nb: NotebookNode) -> list[Problem]:
-    """Hidden tests sit in test cells and are one call into grader_tests."""
+def lint_hidden_tests(
+    lab: str, nb: NotebookNode, checks: set[str] | None = None
+) -> list[Problem]:
+    """Every graded test cell ends in one judged check, and only test cells have one.
+
+    `checks`: the names the lab's checks go by in grader_tests, when known.
+    """
     problems = []
     fix = (
-        "Move the logic into a check in grader_tests/ (unit-tested there) and keep "
-        f"the block to `from {CHECKS_PACKAGE} import labNN_x as lab` and one "
-        "`lab.check_x(answer)`."
+        "Keep the logic in a check in grader_tests/ (unit-tested there) and the "
+        f'block to `{JUDGE_IMPORT}` and one `judge.check("name", answer)`: the '
+        "judge runs it outside the student's kernel."
     )
     for index, cell in enumerate(nb.cells):
         code, error = _hidden_block(cell.source)
@@ -291,9 +289,16 @@ def lint_hidden_tests(lab: str, nb: NotebookNode) -> list[Problem]:
         if error:
             problems.append(Problem("hidden-tests", where, f"hidden tests {error}."))
             continue
+        test = is_test_cell(cell) and cell.cell_type == "code"
         if code is None:
+            if test:
+                problems.append(Problem("hidden-tests", where, (
+                    "a graded test cell without a judged check: its points would rest "
+                    "on the visible checks, which run in the student's kernel. Add a "
+                    f"hidden block: {HIDDEN[0]}, {JUDGE_IMPORT}, judge.check(...), "
+                    f"{HIDDEN[1]}.")))  # fmt: skip
             continue
-        if not is_test_cell(cell) or cell.cell_type != "code":
+        if not test:
             problems.append(
                 Problem(
                     "hidden-tests",
@@ -304,13 +309,13 @@ def lint_hidden_tests(lab: str, nb: NotebookNode) -> list[Problem]:
                 )
             )
             continue
-        why = _one_call_into_checks(code)
+        why = _one_judged_check(code, checks)
         if why:
             problems.append(
                 Problem(
                     "hidden-tests",
                     where,
-                    f"hidden tests must be one call into {CHECKS_PACKAGE}: {why}. {fix}",
+                    f"hidden tests must be one judged check: {why}. {fix}",
                 )
             )
     return problems
@@ -357,71 +362,16 @@ def lint_kernelspec(lab: str, nb: NotebookNode) -> list[Problem]:
     ]
 
 
-def lint_notebook(lab: str, nb: NotebookNode) -> list[Problem]:
-    """Every per-notebook rule."""
+def lint_notebook(
+    lab: str, nb: NotebookNode, checks: set[str] | None = None
+) -> list[Problem]:
+    """Every per-notebook rule (`checks`: the lab's check names, when known)."""
     return [
         *lint_answers_graded(lab, nb),
         *lint_points(lab, nb),
-        *lint_hidden_tests(lab, nb),
+        *lint_hidden_tests(lab, nb, checks),
         *lint_outputs(lab, nb),
         *lint_kernelspec(lab, nb),
-    ]
-
-
-# ---- checks in grader_tests/ ----
-
-
-def lint_check_source(name: str, text: str) -> list[Problem]:
-    """A check module never writes to stderr (nbgrader scores such a cell 0)."""
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as exc:
-        return [
-            Problem("no-stderr", f"{name}:{exc.lineno}", f"does not parse: {exc.msg}")
-        ]
-    fix = (
-        "nbgrader gives 0 points to a test cell that writes anything to stderr: raise "
-        "AssertionError with the message instead (or print to stdout)."
-    )
-    problems = []
-    for node in ast.walk(tree):
-        found = None
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in ("stderr", "__stderr__")
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "sys"
-        ):
-            found = f"uses sys.{node.attr}"
-        elif isinstance(node, ast.ImportFrom) and node.module == "sys":
-            hits = [a.name for a in node.names if a.name in ("stderr", "__stderr__")]
-            found = f"imports {hits[0]} from sys" if hits else None
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "write"
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "os"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and node.args[0].value == 2
-        ):
-            found = "writes to file descriptor 2 (stderr)"
-        if found:
-            problems.append(
-                Problem("no-stderr", f"{name}:{node.lineno}", f"{found}. {fix}")
-            )
-    return problems
-
-
-def lint_checks(folder: Path) -> list[Problem]:
-    """The stderr rule over every module of the checks package."""
-    return [
-        problem
-        for path in sorted(folder.glob("*.py"))
-        for problem in lint_check_source(
-            f"{folder.name}/{path.name}", path.read_text(encoding="utf-8")
-        )
     ]
 
 
@@ -473,14 +423,19 @@ def read_notebooks(root: Path) -> dict[str, NotebookNode]:
 
 def lint_course(root: Path = layout.ROOT) -> list[Problem]:
     """Every rule over the course folder `root`."""
+    import grader_tests
+
     notebooks = read_notebooks(root)
     problems = lint_grade_ids(notebooks)
     for lab, nb in notebooks.items():
-        problems += lint_notebook(lab, nb)
+        if not grader_tests.has_checks(lab):
+            problems.append(Problem("hidden-tests", f"source/{lab}", (
+                f"grader_tests has no checks for this lab: add "
+                f"grader_tests/{grader_tests.module_name(lab)}.py with its CHECKS.")))  # fmt: skip
+            continue
+        problems += lint_notebook(lab, nb, set(grader_tests.checks(lab)))
     for folder in sorted(p for p in (root / "source").iterdir() if p.is_dir()):
         problems += lint_lab_folder(folder)
-    if (root / CHECKS_PACKAGE).is_dir():
-        problems += lint_checks(root / CHECKS_PACKAGE)
     return problems
 
 

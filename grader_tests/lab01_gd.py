@@ -9,13 +9,14 @@ multiple-choice answers live here (`ANSWERS`), never in the released notebook.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import torch
 
-from grader_tests import choice, compare, diagnose, messages, validate, variant
+from grader_tests import choice, compare, diagnose, messages, validate
 from grader_tests import lab01_mistakes as mistakes
 from grader_tests.compare import require_close
 from grader_tests.lab01_reference import (  # noqa: F401  (re-exported: one import)
@@ -411,15 +412,16 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
 
 
 @validate.quiet
-def check_run(w: object, b: object, lab_key: str, student: str) -> None:
+def check_run(w: object, b: object, *, context) -> None:
     """The notebook's run ends where the lab's run on the student's own data does.
 
-    The data are the graded student's (grader_tests.variant.whose): numbers typed
-    in from another student's notebook belong to other data and are off here.
+    The data are the graded student's, as the grader says (`context`, never the
+    notebook): numbers typed in from another student's notebook belong to other
+    data and are off here.
     """
     __tracebackhide__ = True  # noqa: F841
-    student = variant.whose(student)
-    p = student_params(lab_key, student)
+    student = context.student or ""
+    p = student_params(context.lab_key, student)
     expected = run_answers(p)
     got = []
     for name, value in (("w", w), ("b", b)):
@@ -479,3 +481,20 @@ def check_answer(question: str, answer: object) -> None:
     choice.check_letter(
         f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
     )
+
+
+# The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).
+CHECKS = {
+    "make_data_shape": check_make_data_shape,
+    "make_data_values": check_make_data_values,
+    "predict": check_predict,
+    "mse": check_mse,
+    "gradient_w": check_dw,
+    "gradient_b": check_db,
+    "step": check_step,
+    "train_params": check_train_params,
+    "train_losses": check_train_losses,
+    "train_run": check_run,
+    "largest_stable_lr": check_largest_stable_lr,
+    **{f"answer_{q}": functools.partial(check_answer, q) for q in ANSWERS},
+}

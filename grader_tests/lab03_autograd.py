@@ -12,6 +12,7 @@ the released notebook.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ import torch
 
 from grader_tests import choice, compare, diagnose, gradcheck, messages, validate
 from grader_tests import lab03_mistakes as mistakes
+from grader_tests.core import remote
 from grader_tests.lab03_mistakes import AUTOGRAD, NN
 from grader_tests.lab03_reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
@@ -157,12 +159,17 @@ def _call_counting_graph(
             result, graph = validate.call_counting_graph(fn, text, *args)
         except AssertionError as error:
             cause = error.__cause__
-            hint = _exception_hint(cause, [str(w.message) for w in caught])
+            hint = _exception_hint(cause, _warned(fn, caught))
             message = str(error)
             if hint and not message.endswith((".", "?", "!")):
                 message += "."
             raise AssertionError(messages.with_hint(message, hint)) from cause
-    return result, [str(w.message) for w in caught], graph
+    return result, _warned(fn, caught), graph
+
+
+def _warned(fn: object, caught: Sequence[warnings.WarningMessage]) -> list[str]:
+    """The warnings of the last call of fn: the kernel's, or those caught here."""
+    return [str(w.message) for w in caught] + remote.last_call(fn).warnings
 
 
 def _fmt_list(values: Sequence[float]) -> str:
@@ -362,7 +369,7 @@ def _require_length(
 def _nn_weight(model: object, text: str) -> float:
     """The one weight of the model train_nn returned, as a float."""
     __tracebackhide__ = True  # noqa: F841
-    if not isinstance(model, torch.nn.Module):
+    if not remote.is_instance(model, torch.nn.Module):
         hint = (
             " Return the model itself, not its weight."
             if isinstance(model, torch.Tensor)
@@ -557,3 +564,17 @@ def check_answer(question: str, answer: object) -> None:
     choice.check_letter(
         f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
     )
+
+
+# The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).
+CHECKS = {
+    "gradient": check_gradient,
+    "numerical_gradient": check_numerical_gradient,
+    "train_w": check_train_autograd_w,
+    "train_losses": check_train_autograd_losses,
+    "nn_w": check_train_nn_w,
+    "nn_losses": check_train_nn_losses,
+    "answer_zero": functools.partial(check_answer, "zero"),
+    "answer_exact": functools.partial(check_answer, "exact"),
+    "answer_no_grad": functools.partial(check_answer, "no_grad"),
+}

@@ -11,6 +11,7 @@ here (`ANSWERS`), never in the released notebook.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Callable
 
@@ -20,6 +21,7 @@ import torch
 from grader_tests import choice, compare, diagnose, messages, validate
 from grader_tests import lab04_mistakes as mistakes
 from grader_tests.compare import require_close
+from grader_tests.core import remote
 from grader_tests.lab04_reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
@@ -175,10 +177,10 @@ def check_init_shapes(init_params: Callable, p: LabParams = DEFAULT) -> None:
                     f"torch.randn(..., requires_grad=True), so that loss.backward() "
                     f"fills {name}.grad."
                 )
-            if not tensor.is_leaf:
+            if not remote.is_leaf(tensor):
                 raise AssertionError(
                     f"{label} is not a leaf tensor (it has grad_fn "
-                    f"{type(tensor.grad_fn).__name__}): it was computed from another "
+                    f"{remote.grad_fn_name(tensor)}): it was computed from another "
                     f"tensor, so backward() never fills {name}.grad. Draw it with "
                     "requires_grad=True and do no arithmetic on it afterwards."
                 )
@@ -305,7 +307,7 @@ def _check_gradient(fn: Callable, p: LabParams, name: str, formula: bool) -> Non
     args = (_t64(x), _t64(y), _t64(w_np, not formula), _t64(b_np, not formula))
     text = f"{fn_name}(x, y, w, b)"
     hints = FORMULA_HINTS if formula else ()
-    with validate.counting_graph() as graph:
+    with validate.counting_graph(fn) as graph:
         value = _call(fn, text, *args, hints=hints)
     result = validate.unpack(value, text, ("dw", "db"))
     if formula and graph.saved:
@@ -400,7 +402,7 @@ def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
         _require_matrix(
             label, got, expected, mistakes.step(name, start_np, grad_np, STEP_LR)
         )
-        if not (tensor.is_leaf and tensor.requires_grad):
+        if not (remote.is_leaf(tensor) and tensor.requires_grad):
             raise AssertionError(
                 f"{label} is no longer a leaf tensor that requires grad: update it in "
                 f"place inside torch.no_grad(), {name} -= {name}.grad * lr."
@@ -708,3 +710,27 @@ def check_answer(question: str, answer: object) -> None:
     choice.check_letter(
         f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
     )
+
+
+# The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).
+CHECKS = {
+    "init_shapes": check_init_shapes,
+    "init_values": check_init_values,
+    "model": check_model,
+    "mse": check_mse,
+    "grad_w": check_grad_w,
+    "grad_b": check_grad_b,
+    "formula_dw": check_formula_dw,
+    "formula_db": check_formula_db,
+    "step": check_step,
+    "step_zero_grad": check_step_zero_grad,
+    "train_params": check_train_params,
+    "train_losses": check_train_losses,
+    "trained": check_trained,
+    "debug_fix": check_debug_fix,
+    "answer_bug": functools.partial(check_answer, "bug"),
+    "answer_accumulate": functools.partial(check_answer, "accumulate"),
+    "hessian": check_hessian,
+    "largest_stable_lr": check_largest_stable_lr,
+    "answer_scaling": functools.partial(check_answer, "scaling"),
+}

@@ -14,16 +14,18 @@ rounding, measured, with a wide margin to the nearest mistake.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from grader_tests import choice, compare, diagnose, messages, validate
 from grader_tests import lab05_mistakes as mistakes
+from grader_tests.core import kernel_objects, remote
 from grader_tests.lab05_reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
@@ -107,10 +109,12 @@ def _params(model: nn.Module) -> tuple[np.ndarray, np.ndarray]:
     return _f64(model.weight).copy(), _f64(model.bias).copy()
 
 
-def _lab_model(p: LabParams, lr: float) -> tuple[nn.Linear, torch.optim.SGD]:
-    """The check's own model (the seeded recipe) and a plain SGD over it."""
-    model = reference_model(p.seed, p)
-    return model, torch.optim.SGD(model.parameters(), lr=lr)
+def _lab_model(kernel: remote.Kernel, p: LabParams, lr: float) -> tuple[Any, Any]:
+    """The check's own model (the seeded recipe's weights) and a plain SGD over it,
+    made in the student's kernel."""
+    recipe = reference_model(p.seed, p)
+    model = kernel_objects.linear(kernel, recipe.weight, recipe.bias)
+    return model, kernel_objects.sgd(model, lr)
 
 
 def _require_params(
@@ -162,7 +166,7 @@ def _loader_batches(
     runs inside validate.quiet, which restores the notebook's random state).
     """
     __tracebackhide__ = True  # noqa: F841
-    torch.manual_seed(scramble)
+    remote.seed_where(loader, scramble)
     out = []
     for _ in range(epochs):
         try:
@@ -214,10 +218,10 @@ def check_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
     n, batch, seed = PROBE_N, PROBE_BATCH, PROBE_SEED
     text = f"make_loader(inputs, targets, batch_size={batch}, seed={seed})"
     loader = validate.call(make_loader, text, x.clone(), y.clone(), batch, seed)
-    if not isinstance(loader, DataLoader):
+    if not remote.is_instance(loader, DataLoader):
         hint = (
             " Did you return the dataset instead of the DataLoader built on it?"
-            if isinstance(loader, TensorDataset)
+            if remote.is_instance(loader, TensorDataset)
             else ""
         )
         raise AssertionError(
@@ -225,7 +229,7 @@ def check_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
             f"{messages.fmt_type(loader)}.{hint}"
         )
     dataset = loader.dataset
-    if not isinstance(dataset, TensorDataset):
+    if not remote.is_instance(dataset, TensorDataset):
         raise AssertionError(
             f"the DataLoader of {text} holds {messages.fmt_type(dataset)}; expected "
             "a TensorDataset(inputs, targets)."
@@ -325,11 +329,11 @@ def check_model(make_model: Callable, p: LabParams = DEFAULT) -> None:
     for seed in (p.seed, MANUAL_OTHER["seed"]):
         text = f"make_model({seed})"
         model = validate.call(make_model, text, seed)
-        if not isinstance(model, nn.Linear):
+        if not remote.is_instance(model, nn.Linear):
             hint = (
                 " Return the nn.Linear layer itself, so that model.weight and "
                 "model.bias exist."
-                if isinstance(model, nn.Module)
+                if remote.is_instance(model, nn.Module)
                 else ""
             )
             raise AssertionError(
@@ -374,9 +378,9 @@ def _init_hint(
     make_model: Callable, text: str, seed: int, got: list[float], p: LabParams
 ) -> str:
     """Why the initial weights differ from the recipe."""
-    torch.manual_seed(13579)
+    remote.seed_where(make_model, 13579)
     again = validate.call(make_model, text, seed)
-    if isinstance(again, nn.Linear):
+    if remote.is_instance(again, nn.Linear):
         second = _f64(again.weight).ravel().tolist() + _f64(again.bias).ravel().tolist()
         if second != got:
             return (
@@ -403,9 +407,10 @@ def _init_hint(
 def check_loss_fn(loss_fn: object, p: LabParams = DEFAULT) -> None:
     """loss_fn(y_hat, y) is the mean squared error over all entries, as a tensor."""
     __tracebackhide__ = True  # noqa: F841
-    if isinstance(loss_fn, type):
+    if remote.is_instance(loss_fn, type):
+        name = remote.text(loss_fn).removeprefix("<class '").removesuffix("'>")
         raise AssertionError(
-            f"loss_fn is the class {loss_fn.__module__}.{loss_fn.__qualname__}, not "
+            f"loss_fn is the class {name}, not "
             "a loss: use the function F.mse_loss (or an instance, nn.MSELoss())."
         )
     validate.require_callable(loss_fn, "loss_fn")
@@ -416,7 +421,7 @@ def check_loss_fn(loss_fn: object, p: LabParams = DEFAULT) -> None:
         target = y[rows].clone()
         text = f"loss_fn(y_hat, y) on a batch of {len(rows)}"
         value = validate.call(loss_fn, text, y_hat, target)
-        if isinstance(value, torch.Tensor) and value.grad_fn is None:
+        if isinstance(value, torch.Tensor) and remote.grad_fn_name(value) is None:
             raise AssertionError(
                 f"{text} is a tensor cut off from the graph: loss.backward() needs "
                 "the loss that y_hat produced. Did you .detach() it or rebuild it?"
@@ -444,13 +449,13 @@ def check_optimizer(make_optimizer: Callable, p: LabParams = DEFAULT) -> None:
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(make_optimizer, "make_optimizer")
     for lr in (p.lr, STEP_LR):
-        model = reference_model(p.seed, p)
+        model, _ = _lab_model(remote.kernel_of(make_optimizer), p, lr)
         text = f"make_optimizer(model, lr={lr:g})"
         opt = validate.call(make_optimizer, text, model, lr)
-        if not isinstance(opt, torch.optim.SGD):
+        if not remote.is_instance(opt, torch.optim.SGD):
             hint = (
                 " Use torch.optim.SGD: this lab compares it with the manual update."
-                if isinstance(opt, torch.optim.Optimizer)
+                if remote.is_instance(opt, torch.optim.Optimizer)
                 else ""
             )
             raise AssertionError(
@@ -459,7 +464,9 @@ def check_optimizer(make_optimizer: Callable, p: LabParams = DEFAULT) -> None:
             )
         params = [q for group in opt.param_groups for q in group["params"]]
         wanted = [model.weight, model.bias]
-        if len(params) != 2 or not all(any(q is w for q in params) for w in wanted):
+        if len(params) != 2 or not all(
+            any(remote.same_tensor(q, w) for q in params) for w in wanted
+        ):
             raise AssertionError(
                 f"the optimizer from {text} does not hold this model's weight and "
                 "bias: did you pass model.parameters() of the argument model (not "
@@ -493,7 +500,7 @@ def check_optimizer(make_optimizer: Callable, p: LabParams = DEFAULT) -> None:
 
 def _number(value: object, label: str) -> float:
     __tracebackhide__ = True  # noqa: F841
-    if isinstance(value, nn.Module):
+    if remote.is_instance(value, nn.Module):
         raise AssertionError(
             f"{label} should be the batch's loss, a number; got "
             f"{messages.fmt_type(value)}. Return loss.item()."
@@ -515,7 +522,9 @@ def check_train_step(train_step: Callable, p: LabParams = DEFAULT) -> None:
     validate.require_callable(train_step, "train_step")
     x, y = reference_data(p)
     x64, y64 = reference_data64(p)
-    model, opt = _lab_model(p, STEP_LR)
+    kernel = remote.kernel_of(train_step)
+    model, opt = _lab_model(kernel, p, STEP_LR)
+    mse_loss = kernel_objects.mse_loss(kernel)
     w, b = _params(model)
     grads = []
     for k, rows in enumerate(STEP_BATCHES, start=1):
@@ -527,7 +536,7 @@ def check_train_step(train_step: Callable, p: LabParams = DEFAULT) -> None:
         whole = reference_gradients(x64, y64, w, b)
         expected = (w - STEP_LR * grads[-1][0], b - STEP_LR * grads[-1][1])
         before = reference_mse(reference_forward(x64[rows], w, b), y64[rows])
-        value = validate.call(train_step, text, model, F.mse_loss, opt,
+        value = validate.call(train_step, text, model, mse_loss, opt,
                               x[rows].clone(), y[rows].clone())  # fmt: skip
         _require_params(
             f"after {text}",
@@ -555,13 +564,15 @@ def _run_fit(fit: Callable, p: LabParams, batch: int, seed: int, epochs: int):
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(fit, "fit")
     x, y = reference_data(p)
-    model, opt = _lab_model(p, p.lr)
-    loader = reference_loader(x.clone(), y.clone(), batch, seed)
+    kernel = remote.kernel_of(fit)
+    model, opt = _lab_model(kernel, p, p.lr)
+    loader = kernel_objects.loader(kernel, x.clone(), y.clone(), batch, seed)
     text = (
         f"fit({epochs}, model, F.mse_loss, opt, train_dl) (the lab's data in "
         f"batches of {batch}, seed {seed}, lr={p.lr:g})"
     )
-    result = validate.call(fit, text, epochs, model, F.mse_loss, opt, loader)
+    mse_loss = kernel_objects.mse_loss(kernel)
+    result = validate.call(fit, text, epochs, model, mse_loss, opt, loader)
     return text, result, model
 
 
@@ -607,7 +618,7 @@ def _loss_values(losses: object, text: str) -> list[float]:
     if not isinstance(losses, (list, tuple)):
         hint = (
             " Did you return model instead of losses?"
-            if isinstance(losses, nn.Module)
+            if remote.is_instance(losses, nn.Module)
             else " Did you forget `return losses`?"
             if losses is None
             else ""
@@ -697,7 +708,9 @@ def check_full_batch(manual_fit: Callable, p: LabParams = DEFAULT) -> None:
         got, want = got_w + got_b, ref[0].ravel().tolist() + ref[1].ravel().tolist()
         if compare.worst_entry(got, want, 0.0, PARAM_ATOL) is None:
             _require_manual_losses(result[2], text, ref[2])
-            if result[0] is not w or result[1] is not b:
+            if not (
+                remote.same_tensor(result[0], w) and remote.same_tensor(result[1], b)
+            ):
                 raise AssertionError(
                     f"{text} returned new tensors for w and b: update the w and b "
                     "passed in, in place (w -= w.grad * lr under torch.no_grad()), "
@@ -748,12 +761,12 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
     """predict(model, x_new) equals model(x_new), and the model is the seeded run's."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(predict, "predict")
-    if not isinstance(model, nn.Linear) or tuple(model.weight.shape) != (2, 3):
+    if not remote.is_instance(model, nn.Linear) or tuple(model.weight.shape) != (2, 3):
         raise AssertionError(
             f"model should be the notebook's trained nn.Linear(3, 2); got "
             f"{messages.fmt_type(model)}"
             + (f" with weight of shape {messages.fmt_shape(model.weight.shape)}"
-               if isinstance(model, nn.Linear) else "")
+               if remote.is_instance(model, nn.Linear) else "")
             + ". Do make_model and the training cell run without errors?"
         )  # fmt: skip
     w, b = _params(model)
@@ -770,7 +783,7 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
         raise AssertionError(
             Diagnosis(
                 f"{text} returns a tensor that tracks gradients (grad_fn="
-                f"{type(value.grad_fn).__name__}): PyTorch recorded a graph for the "
+                f"{remote.grad_fn_name(value)}): PyTorch recorded a graph for the "
                 "prediction. Compute model(x) inside `with torch.no_grad():`.",
                 "TracksGradients",
             )
@@ -817,3 +830,20 @@ def check_answer(question: str, answer: object) -> None:
     choice.check_letter(
         f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
     )
+
+
+# The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).
+CHECKS = {
+    "loader": check_loader,
+    "model": check_model,
+    "loss": check_loss_fn,
+    "optimizer": check_optimizer,
+    "train_step": check_train_step,
+    "fit_losses": check_fit_losses,
+    "fit_params": check_fit_params,
+    "full_batch": check_full_batch,
+    "prediction": check_prediction,
+    "answer_zero_grad": functools.partial(check_answer, "zero_grad"),
+    "answer_shuffle": functools.partial(check_answer, "shuffle"),
+    "answer_steps": functools.partial(check_answer, "steps"),
+}

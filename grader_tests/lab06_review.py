@@ -14,17 +14,18 @@ diagnosis. Each check raises AssertionError with one sentence and returns None.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 from grader_tests import compare, diagnose, messages, validate
 from grader_tests import lab06_reference as ref
+from grader_tests.core import kernel_objects, remote
 from grader_tests.lab06_reference import DEFAULT, LabParams
 
 # ---- tolerances ----
@@ -545,7 +546,7 @@ def check_init_params(init_params: Callable, p: LabParams = DEFAULT) -> None:
                     f"{label} has requires_grad=False: create it with "
                     "requires_grad=True, or backward() will not compute its gradient."
                 )
-            if not tensor.is_leaf:
+            if not remote.is_leaf(tensor):
                 raise AssertionError(
                     f"{label} is not a leaf tensor (it is the result of an operation, "
                     "e.g. torch.randn(..., requires_grad=True) * 0.1): its .grad stays "
@@ -650,7 +651,7 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
     compare.require_close(
         text, got, expected, FLOAT32_RTOL, FLOAT32_ATOL, candidates=candidates
     )
-    if not (isinstance(value, torch.Tensor) and value.grad_fn is not None):
+    if not (isinstance(value, torch.Tensor) and remote.grad_fn_name(value) is not None):
         raise AssertionError(
             f"{text} returns the right number as {messages.fmt_type(value)} that "
             "backward() cannot run through (preds required grad): return the mean "
@@ -795,7 +796,7 @@ def check_gd_step_zero(gd_step: Callable, p: LabParams = DEFAULT) -> None:
     __tracebackhide__ = True  # noqa: F841
     text, w, b, _ = _run_gd_step(gd_step, p)
     for name, tensor in zip("wb", (w, b), strict=True):
-        if not (tensor.is_leaf and tensor.requires_grad):
+        if not (remote.is_leaf(tensor) and tensor.requires_grad):
             raise AssertionError(
                 f"after {text}, {name} is no longer a leaf that requires grad: did you "
                 "replace it or call requires_grad_(False)? Update it in place inside "
@@ -829,7 +830,7 @@ def check_make_dataset(make_dataset: Callable, p: LabParams = DEFAULT) -> None:
     x, y = _xy(p, 31)
     text = "make_dataset(inputs, targets) with inputs (6, 3), targets (6, 2)"
     ds = validate.call(make_dataset, text, x, y)
-    if not isinstance(ds, TensorDataset):
+    if not remote.is_instance(ds, TensorDataset):
         raise AssertionError(
             f"{text} should return a torch.utils.data.TensorDataset; got "
             f"{messages.fmt_type(ds)}. Use TensorDataset(inputs, targets)."
@@ -860,11 +861,12 @@ def check_make_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
     """Q32: make_loader(dataset, batch_size) is a shuffling DataLoader over the dataset."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(make_loader, "make_loader")
-    ds = TensorDataset(*_xy(p, 32, n=11))
+    kernel = remote.kernel_of(make_loader)
+    ds = kernel.new("torch.utils.data.TensorDataset", *_xy(p, 32, n=11))
     for batch_size in (5, 3):
         text = f"make_loader(dataset, batch_size={batch_size})"
         loader = validate.call(make_loader, text, ds, batch_size)
-        if not isinstance(loader, DataLoader):
+        if not remote.is_instance(loader, DataLoader):
             raise AssertionError(
                 f"{text} should return a torch.utils.data.DataLoader; got "
                 f"{messages.fmt_type(loader)}."
@@ -879,10 +881,11 @@ def check_make_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
                 f"{text} has batch_size {loader.batch_size}; expected {batch_size}: "
                 "did you pass the argument batch_size?"
             )
-        if not isinstance(loader.sampler, RandomSampler):
+        if not remote.is_instance(loader.sampler, RandomSampler):
             raise AssertionError(
                 f"{text} does not shuffle (its sampler is "
-                f"{type(loader.sampler).__name__}): did you pass shuffle=True?"
+                f"{remote.type_name(loader.sampler).rsplit('.', 1)[-1]}): did you pass "
+                "shuffle=True?"
             )
         if loader.drop_last:
             raise AssertionError(
@@ -891,14 +894,11 @@ def check_make_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
             )
 
 
-def _linear(p: LabParams, salt: int) -> nn.Linear:
-    """nn.Linear(3, 2) in float64 with the check's own weights."""
+def _linear(kernel: remote.Kernel, p: LabParams, salt: int) -> Any:
+    """nn.Linear(3, 2) in float64 with the check's own weights, made in the kernel."""
     rng = _rng(p, salt)
-    model = nn.Linear(3, 2).double()
-    with torch.no_grad():
-        model.weight.copy_(_t64(rng.standard_normal((2, 3))))
-        model.bias.copy_(_t64(rng.standard_normal(2)))
-    return model
+    weight, bias = rng.standard_normal((2, 3)), rng.standard_normal(2)
+    return kernel_objects.linear(kernel, _t64(weight), _t64(bias))
 
 
 @validate.quiet
@@ -906,16 +906,18 @@ def check_make_optimizer(make_optimizer: Callable, p: LabParams = DEFAULT) -> No
     """Q43: make_optimizer(model, lr) is plain torch.optim.SGD over model's parameters."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(make_optimizer, "make_optimizer")
-    model = _linear(p, 43)
+    model = _linear(remote.kernel_of(make_optimizer), p, 43)
     for lr in (0.05, 1e-5):
         text = f"make_optimizer(model, lr={lr})"
         opt = validate.call(make_optimizer, text, model, lr)
-        if not isinstance(opt, torch.optim.SGD):
+        if not remote.is_instance(opt, torch.optim.SGD):
             raise AssertionError(
                 f"{text} should return a torch.optim.SGD; got {messages.fmt_type(opt)}."
             )
         params = [q for group in opt.param_groups for q in group["params"]]
-        if {id(q) for q in params} != {id(q) for q in model.parameters()}:
+        if {remote.tensor_ref(q) for q in params} != {
+            remote.tensor_ref(q) for q in model.parameters()
+        }:
             raise AssertionError(
                 f"{text} holds other tensors than model.parameters(): did you pass "
                 "the argument model's parameters (not a global model)?"
@@ -945,18 +947,17 @@ def check_fit(fit: Callable, p: LabParams = DEFAULT) -> None:
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(fit, "fit")
     x, y, w0, b0 = ref.fit_data(p)
-    model = nn.Linear(3, 2).double()
-    with torch.no_grad():
-        model.weight.copy_(_t64(w0))
-        model.bias.copy_(_t64(b0))
-    loader = DataLoader(TensorDataset(_t64(x), _t64(y)), batch_size=p.fit_batch_size)
-    optimizer = torch.optim.SGD(model.parameters(), lr=p.fit_lr)
+    kernel = remote.kernel_of(fit)
+    model = kernel_objects.linear(kernel, _t64(w0), _t64(b0))
+    loader = kernel_objects.loader(kernel, _t64(x), _t64(y), p.fit_batch_size)
+    optimizer = kernel_objects.sgd(model, p.fit_lr)
     epochs = p.fit_epochs
     text = (
         f"fit(model, F.mse_loss, optimizer, loader, num_epochs={epochs}) "
         f"({p.fit_n} examples, batch size {p.fit_batch_size}, lr {p.fit_lr})"
     )
-    losses = validate.call(fit, text, model, F.mse_loss, optimizer, loader, epochs)
+    mse_loss = kernel_objects.mse_loss(kernel)
+    losses = validate.call(fit, text, model, mse_loss, optimizer, loader, epochs)
     settings = (x, y, w0, b0, p.fit_lr, p.fit_batch_size, epochs)
     want_w, want_b, want_losses = ref.fit(*settings)
     got_w = validate.to_floats(model.weight)
@@ -1029,7 +1030,7 @@ def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
     """Q45: predict(model, inputs) is model(inputs), without tracking gradients."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(predict, "predict")
-    model = _linear(p, 45)
+    model = _linear(remote.kernel_of(predict), p, 45)
     x = _t64(_rng(p, 46).standard_normal((4, 3)))
     w = model.weight.detach().numpy().copy()
     b = model.bias.detach().numpy().copy()
@@ -1054,3 +1055,41 @@ def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
         )
     if validate.to_floats(model.weight) != w.ravel().tolist():
         raise AssertionError(f"{text} changed the model's weights: only predict.")
+
+
+# The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).
+CHECKS = {
+    "q4_split_table": check_split_table,
+    "q6_shapes": check_q6_shapes,
+    "q7_init_params": check_init_params,
+    "q8_linear_model": check_linear_model,
+    "q12_mse": check_q12_mse,
+    "q13_mse": check_mse,
+    "q39": functools.partial(check_choice, "q39"),
+    "q14": functools.partial(check_choice, "q14"),
+    "x7_autograd_dw": check_autograd_dw,
+    "q17_q18": functools.partial(check_choice, "q17_q18"),
+    "x4_change": check_x4_change,
+    "q23": functools.partial(check_choice, "q23"),
+    "q24_grad": check_q24_grad,
+    "q19_gd_step": check_gd_step,
+    "q24_zero_grad": check_gd_step_zero,
+    "q22_lr_max": check_q22_lr_max,
+    "q25_order": check_q25_order,
+    "q26_updates": check_q26_updates,
+    "q27": functools.partial(check_choice, "q27"),
+    "q29": functools.partial(check_choice, "q29"),
+    "x1": functools.partial(check_choice, "x1"),
+    "x3": functools.partial(check_choice, "x3"),
+    "q31_make_dataset": check_make_dataset,
+    "q32_make_loader": check_make_loader,
+    "q33_batch_sizes": check_q33_batch_sizes,
+    "q34": functools.partial(check_choice, "q34"),
+    "x6": functools.partial(check_choice, "x6"),
+    "q36_linear": check_q36_linear,
+    "q30_q38": functools.partial(check_choice, "q30_q38"),
+    "q40_q42": functools.partial(check_choice, "q40_q42"),
+    "q43_make_optimizer": check_make_optimizer,
+    "q44_fit": check_fit,
+    "q45_predict": check_predict,
+}

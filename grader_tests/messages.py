@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from grader_tests.core import remote
 from grader_tests.named import Diagnosis, mistake_of
 
 SIGNIFICANT_DIGITS = 4  # enough to tell values apart at a glance; more only if needed
@@ -57,6 +58,10 @@ def fmt_type(value: object) -> str:
         return f"a numpy.ndarray of shape {fmt_shape(value.shape)}"
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, remote.Remote):
+        return f"a {remote.type_name(value).removeprefix('builtins.')}"
+    if hasattr(value, "why") and type(value).__name__ == "Opaque":
+        return f"a {value.type.removeprefix('builtins.')} ({value.why})"
     cls = type(value)
     module = "" if cls.__module__ == "builtins" else f"{cls.__module__}."
     return f"a {module}{cls.__qualname__}"

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from grader_tests import messages
+from grader_tests.core import remote
 from grader_tests.named import error_class, mistake_of
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -100,8 +101,12 @@ class GraphCount:
 
 
 @contextlib.contextmanager
-def counting_graph() -> Iterator[GraphCount]:
-    """Count what autograd saves for backward, and uses in backward, inside the block."""
+def counting_graph(fn: object = None) -> Iterator[GraphCount]:
+    """Count what autograd saves for backward, and uses in backward, inside the block.
+
+    When `fn` is a kernel function called in the block, the kernel's count of
+    its last call is what counts (its autograd ran there, not here).
+    """
     count = GraphCount()
 
     def pack(tensor: torch.Tensor) -> torch.Tensor:
@@ -112,8 +117,13 @@ def counting_graph() -> Iterator[GraphCount]:
         count.used += 1
         return tensor
 
-    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
-        yield count
+    try:
+        with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+            yield count
+    finally:
+        if isinstance(fn, remote.Remote):
+            info = remote.last_call(fn)
+            count.saved, count.used = info.saved, info.used
 
 
 def call_counting_graph(
@@ -121,7 +131,7 @@ def call_counting_graph(
 ) -> tuple[Any, GraphCount]:
     """Call like `call`; also count what autograd did meanwhile (`GraphCount`)."""
     __tracebackhide__ = True  # noqa: F841
-    with counting_graph() as graph:
+    with counting_graph(fn) as graph:
         result = call(fn, call_text, *args)
     return result, graph
 

@@ -190,9 +190,9 @@ assert x_small.dtype == torch.float32, f"x has dtype {x_small.dtype}, expected f
 assert y_small.dtype == torch.float32, f"y has dtype {y_small.dtype}, expected float32"
 print("x and y for n = 5: shape (5, 1), dtype float32, as expected")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_make_data_shape(make_data)
+judge.check("make_data_shape", make_data)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_make_data_values", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -214,9 +214,9 @@ assert 0.9 < noise_std_small < 1.1, (
     "did you use noise_std * torch.randn(n, 1)?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_make_data_values(make_data)
+judge.check("make_data_values", make_data)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -279,9 +279,9 @@ assert torch.allclose(y_hat_other, torch.tensor([[0.5], [-0.5], [-1.5]])), (
     "expected [0.5, -0.5, -1.5]: does predict use its arguments w and b?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_predict(predict)
+judge.check("predict", predict)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -328,9 +328,9 @@ assert abs(float(loss_small) - 13 / 3) < 1e-5, (
     "2.0817 a square root (RMSE)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_mse(mse)
+judge.check("mse", mse)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -434,9 +434,9 @@ hint = next(
 )
 assert rel_error < 1e-8, f"dw is {ratio:.3g} times autograd's value: {hint}?"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_dw(gradients)
+judge.check("gradient_w", gradients)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_gradient_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -469,9 +469,9 @@ hint = next(
 )
 assert rel_error < 1e-8, f"db is {ratio:.3g} times autograd's value: {hint}?"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_db(gradients)
+judge.check("gradient_b", gradients)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -522,9 +522,9 @@ assert abs(float(b_next) - 2.1) < 1e-6, (
     "1.9 means you added the gradient, 1.8 that you used b instead of db"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_step(step)
+judge.check("step", step)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -581,9 +581,9 @@ assert abs(float(w_small) - 2) < 1e-3 and abs(float(b_small) - 1) < 1e-3, (
     "tests pass, and does every epoch update both w and b?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_train_params(train)
+judge.check("train_params", train)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_train_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -603,9 +603,9 @@ assert abs(losses_small[0] - 4.5) < 1e-5, (
 )
 assert losses_small[0] > losses_small[1] > losses_small[2], "the loss should decrease"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_train_losses(train)
+judge.check("train_losses", train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -632,9 +632,9 @@ assert abs(w_run - w_fit) < 0.01 and abs(b_run - b_fit) < 0.01, (
     "W0, B0, LR and NUM_EPOCHS?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_run(w, b, LAB_KEY, STUDENT)
+judge.check("train_run", w, b)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "train_plot_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -770,9 +770,9 @@ assert answer_init in ("a", "b", "c"), (
 )
 print(f"answer_init = {answer_init!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_answer("init", answer_init)
+judge.check("answer_init", answer_init)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -854,9 +854,9 @@ assert abs(lr_small - (3 - 5**0.5)) < 1e-6, (
     "without the factor 2 in H, 0.3820 means 1 / lambda_max instead of 2 / lambda_max"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_largest_stable_lr(largest_stable_lr)
+judge.check("largest_stable_lr", largest_stable_lr)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_lr_value", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -917,9 +917,9 @@ assert answer_lr in ("a", "b", "c"), (
 )
 print(f"answer_lr = {answer_lr!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_answer("lr", answer_lr)
+judge.check("answer_lr", answer_lr)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -996,9 +996,9 @@ assert answer_noise in ("a", "b", "c"), (
 )
 print(f"answer_noise = {answer_noise!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab01_gd as lab
+from coursekit import judge
 
-lab.check_answer("noise", answer_noise)
+judge.check("answer_noise", answer_noise)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}

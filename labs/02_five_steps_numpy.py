@@ -158,9 +158,9 @@ assert sorted([*train_small, *val_small]) == list(range(10)), (
     "together the two parts should hold each of 0, ..., 9 exactly once"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_split_sizes(split_indices)
+judge.check("split_sizes", split_indices)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_split_values", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -178,9 +178,9 @@ assert sorted(train_small) == sorted(idx_small[:7]), (
 )
 print("the same split as np.random.shuffle after np.random.seed(0), as expected")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_split_values(split_indices)
+judge.check("split_values", split_indices)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -254,9 +254,9 @@ assert float(np.ravel(b_small)[0]) == u_small[0], (
 )
 assert float(np.ravel(w_small)[0]) == u_small[1], "w should be the second draw"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_init(init_params)
+judge.check("init", init_params)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -302,9 +302,9 @@ assert np.ravel(y_hat_small).tolist() == [1.0, -1.0, -3.0], (
     "expected [1, -1, -3]: b is the intercept (added), w the slope (times x)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_predict(predict)
+judge.check("predict", predict)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -349,9 +349,9 @@ assert abs(float(np.ravel(loss_small)[0]) - 13 / 3) < 1e-12, (
     "expected 4.3333: 13 means a sum instead of a mean, 2.0817 a square root (RMSE)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_mse(mse)
+judge.check("mse", mse)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -446,9 +446,9 @@ if abs(db_got - dw_fd) < 1e-6 * abs(dw_fd):
     hint = "it equals dw: did you return (dw, db)? gradients returns (db, dw), b first"
 assert rel_error < 1e-7, f"db is {ratio:.3g} times the finite differences: {hint}?"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_db(gradients)
+judge.check("grad_b", gradients)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_grad_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -489,9 +489,9 @@ if abs(dw_got - db_fd) < 1e-6 * abs(db_fd):
     hint = "it equals db: did you return (dw, db)? gradients returns (db, dw), b first"
 assert rel_error < 1e-7, f"dw is {ratio:.3g} times the finite differences: {hint}?"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_dw(gradients)
+judge.check("grad_w", gradients)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -560,9 +560,9 @@ assert abs(db_got - 2.7) < 0.05 and abs(dw_got - 1.8) < 0.05, (
     "(If the gradient checks above fail, fix gradients first.)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_randn_gradients(db_randn, dw_randn)
+judge.check("randn_gradients", db_randn, dw_randn)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_doc", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -591,9 +591,9 @@ assert answer_doc in ("a", "b", "c"), (
 )
 print(f"answer_doc = {answer_doc!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_answer("doc", answer_doc)
+judge.check("answer_doc", answer_doc)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -632,9 +632,9 @@ assert abs(w_next - 2.1) < 1e-12, (
     f"w: got {w_next:.4f}, expected 2 - 0.1 * (-1) = 2.1: 1.9 means you added the gradient"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_update(update)
+judge.check("update", update)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -698,9 +698,9 @@ assert abs(b_small - 1) < 1e-6 and abs(w_small - 2) < 1e-6, (
     "update tests pass, and does every epoch update both b and w?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_train(train)
+judge.check("train", train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -736,9 +736,9 @@ if f"{b_got:.8f} {w_got:.8f}" != "0.52354035 -3.03103474":
         "compares to 1e-10 and says more."
     )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_run_params(b_trained, w_trained)
+judge.check("run_params", b_trained, w_trained)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_run_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -753,9 +753,9 @@ print(
     "the chapter:  4.495325075114491 (at the start),  0.008044657695553976 (its print)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_run_losses(losses)
+judge.check("run_losses", losses)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run_note", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -827,9 +827,9 @@ assert abs(b_small + 0.1) < 1e-9 and abs(w_small - 0.9) < 1e-9, (
     f"for y = (0, 1, 1, 3) expected b = -0.1, w = 0.9, got {b_small:.4f}, {w_small:.4f}"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_least_squares(least_squares)
+judge.check("least_squares", least_squares)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_lstsq_compare", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -931,9 +931,9 @@ assert answer_gap in ("a", "b", "c"), (
 )
 print(f"answer_gap = {answer_gap!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_answer("gap", answer_gap)
+judge.check("answer_gap", answer_gap)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_val", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -967,9 +967,9 @@ assert np.isfinite(val_loss_number) and val_loss_number >= 0, (
     "b_trained, w_trained are nan, training diverged: fix Section 8 first"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_val_loss(val_loss, b_trained, w_trained)
+judge.check("val_loss", val_loss, b_trained, w_trained)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_val", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -998,9 +998,9 @@ assert answer_val in ("a", "b", "c"), (
 )
 print(f"answer_val = {answer_val!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_answer("val", answer_val)
+judge.check("answer_val", answer_val)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_surface", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1061,9 +1061,9 @@ assert np.abs(surface_small - expected_small).max() < 1e-12, (
     "and w the slope (w_grid), and do you average over the points?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_loss_surface(loss_surface)
+judge.check("loss_surface", loss_surface)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_no_loops", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -1078,9 +1078,9 @@ print(
     f"smallest loss on the grid: {surface_big.min():.1e} (near 0: y = 1 - 2x is inside it)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab02_five_steps as lab
+from coursekit import judge
 
-lab.check_loss_surface_vectorised(loss_surface)
+judge.check("no_loops", loss_surface)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_surface_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -181,9 +181,9 @@ assert abs(float(dw_small) - 5.0) < 1e-6, (
     "instead of a mean (the source's bug), 2.5 a missing factor 2, -5 the wrong sign"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_gradient(gradient)
+judge.check("gradient", gradient)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -237,9 +237,9 @@ assert abs(float(slope_small) - 12.0001) < 1e-8, (
     "difference (f(w + h) - f(w)) / h, 24.000200 a division by h instead of 2 * h"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_numerical_gradient(numerical_gradient)
+judge.check("numerical_gradient", numerical_gradient)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_check_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -550,9 +550,9 @@ assert abs(w_two - 2.25) < 1e-5, (
     "gradients accumulate (is w.grad.zero_() missing?)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_train_autograd_w(train_autograd)
+judge.check("train_w", train_autograd)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_ag_train_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -576,9 +576,9 @@ assert losses_small[0] > losses_small[1] > losses_small[2], (
     "moves, growing ones that the update adds the gradient instead of subtracting it"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_train_autograd_losses(train_autograd)
+judge.check("train_losses", train_autograd)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -789,9 +789,9 @@ assert abs(w_small - 2.25) < 1e-5, (
     "backward, 2.025 that y was not reshaped to (n, 1) (the loss broadcast to (n, n))"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_train_nn_w(train_nn)
+judge.check("nn_w", train_nn)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_ag_nn_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -815,9 +815,9 @@ assert losses_small[0] > losses_small[1] > losses_small[2], (
     "optimizer.step()?)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_train_nn_losses(train_nn)
+judge.check("nn_losses", train_nn)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_nn_same", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -884,9 +884,9 @@ assert answer_zero in ("a", "b", "c"), (
 )
 print(f"answer_zero = {answer_zero!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_answer("zero", answer_zero)
+judge.check("answer_zero", answer_zero)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_question_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -915,9 +915,9 @@ assert answer_exact in ("a", "b", "c"), (
 )
 print(f"answer_exact = {answer_exact!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_answer("exact", answer_exact)
+judge.check("answer_exact", answer_exact)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_question_no_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -945,9 +945,9 @@ print(
     f"answer_no_grad = {answer_no_grad!r}: a valid letter (it is graded with the lab)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab03_autograd as lab
+from coursekit import judge
 
-lab.check_answer("no_grad", answer_no_grad)
+judge.check("answer_no_grad", answer_no_grad)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}

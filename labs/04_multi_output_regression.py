@@ -174,9 +174,9 @@ assert w_small.is_leaf and b_small.is_leaf, (
 )
 print("w (2, 3) and b (2,): leaf tensors that require grad, as expected")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_init_shapes(init_params)
+judge.check("init_shapes", init_params)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_init_values", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -193,9 +193,9 @@ assert torch.equal(b_small.detach(), b_draw), (
 )
 print("init_params(0) reproduces the seeded draws, w first")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_init_values(init_params)
+judge.check("init_values", init_params)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_params_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -268,9 +268,9 @@ assert torch.allclose(y_hat_small, torch.tensor([[8.0, 2.0], [8.0, -0.5]])), (
     "[[10.5, 1.5], [12, -0.5]] means w.reshape(3, 2) instead of the transpose w.t()"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_model(model)
+judge.check("model", model)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_model_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -326,9 +326,9 @@ assert abs(float(loss_small) - 7.25) < 1e-5, (
     "14.5 a division by the number of rows instead of diff.numel()"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_mse(mse)
+judge.check("mse", mse)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_loss_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -431,9 +431,9 @@ assert torch.allclose(dw_small, dw_expected), (
     "2x that it divides by the number of rows"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_grad_w(gradients)
+judge.check("grad_w", gradients)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_grad_b", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -457,9 +457,9 @@ assert tuple(db_small.shape) == (2,), (
 )
 assert torch.allclose(db_small, torch.tensor([0.5, 0.25])), "expected [0.5, 0.25]"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_grad_b(gradients)
+judge.check("grad_b", gradients)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "mo_formula_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -491,9 +491,9 @@ assert torch.allclose(dw_small, torch.tensor([[0.0, -0.5, 1.0], [0.5, 1.25, 1.0]
     "expected [[0, -0.5, 1], [0.5, 1.25, 1]] = 2 / E.numel() * E.T @ x"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_formula_dw(formula_gradients)
+judge.check("formula_dw", formula_gradients)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_formula_db", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -511,9 +511,9 @@ assert torch.allclose(db_small, torch.tensor([0.5, 0.25])), (
     "expected [0.5, 0.25] = 2 / E.numel() * E.sum(dim=0)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_formula_db(formula_gradients)
+judge.check("formula_db", formula_gradients)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_gradients_compare", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -624,9 +624,9 @@ assert torch.allclose(b_small.detach(), torch.tensor([0.95, -0.95])), (
     "b should be b - lr * b.grad = [0.95, -0.95]"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_step(step)
+judge.check("step", step)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_step_zero_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -651,9 +651,9 @@ for name, param in (("w", w_small), ("b", b_small)):
     )
 print("w.grad and b.grad are zero after step")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_step_zero_grad(step)
+judge.check("step_zero_grad", step)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -718,9 +718,9 @@ assert torch.allclose(w_small.detach(), w_true, atol=1e-3) and torch.allclose(
     "change the w and b passed in?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_train_params(train)
+judge.check("train_params", train)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_train_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -749,9 +749,9 @@ assert losses_small[0] > losses_small[1] > losses_small[2], (
     "the loss should decrease: does step subtract w.grad * lr and zero the gradients?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_train_losses(train)
+judge.check("train_losses", train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -780,9 +780,9 @@ assert abs(losses[0] - loss_start) < 1e-3 * loss_start, (
     "did you call init_params(SEED) right before train?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_trained(w, b, losses)
+judge.check("trained", w, b, losses)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train_result", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -909,9 +909,9 @@ assert torch.allclose(w_small.detach(), w_true, atol=1e-3) and torch.allclose(
     "is every bug fixed?"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_debug_fix(train_fixed)
+judge.check("debug_fix", train_fixed)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_question_bug", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -941,9 +941,9 @@ assert answer_bug in ("a", "b", "c"), (
 )
 print(f"answer_bug = {answer_bug!r}: a valid letter (it is graded with the lab)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_answer("bug", answer_bug)
+judge.check("answer_bug", answer_bug)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_question_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -976,9 +976,9 @@ print(
     f"answer_accumulate = {answer_accumulate!r}: a valid letter (graded with the lab)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_answer("accumulate", answer_accumulate)
+judge.check("answer_accumulate", answer_accumulate)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_hessian", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1053,9 +1053,9 @@ assert torch.allclose(H_two, H_small / 2), (
     "with num_outputs = 2 the loss divides by n * m = 4: H should halve"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_hessian(hessian)
+judge.check("hessian", hessian)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "mo_largest_stable_lr", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -1077,9 +1077,9 @@ assert abs(lr_small - (3 - 5**0.5)) < 1e-6, (
     "1.5279 a Hessian without its factor 2"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_largest_stable_lr(largest_stable_lr)
+judge.check("largest_stable_lr", largest_stable_lr)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_eigen", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1216,9 +1216,9 @@ print(
     f"answer_scaling = {answer_scaling!r}: a valid letter (it is graded with the lab)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab04_multi_output as lab
+from coursekit import judge
 
-lab.check_answer("scaling", answer_scaling)
+judge.check("answer_scaling", answer_scaling)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}

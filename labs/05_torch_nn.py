@@ -230,9 +230,9 @@ assert again_small == order_small, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_loader(make_loader)
+judge.check("loader", make_loader)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_loader_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -318,9 +318,9 @@ assert torch.allclose(
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_model(make_model)
+judge.check("model", make_model)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_model_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -371,9 +371,9 @@ assert abs(loss_small.item() - 7.25) < 1e-5, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_loss_fn(loss_fn)
+judge.check("loss", loss_fn)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_loss_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -431,9 +431,9 @@ assert len(params_small) == 2 and params_small[0] is model_small.weight, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_optimizer(make_optimizer)
+judge.check("optimizer", make_optimizer)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_step", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -510,9 +510,9 @@ assert abs(w_2 - 1.32) < 1e-5 and abs(b_2 - 0.78) < 1e-5, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_train_step(train_step)
+judge.check("train_step", train_step)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_step_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -611,9 +611,9 @@ assert abs(losses_small[0] - 1.0) < 1e-5, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_fit_losses(fit)
+judge.check("fit_losses", fit)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_nn_fit_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -638,9 +638,9 @@ assert w_error < 1e-3 and b_error < 1e-3, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_fit_params(fit)
+judge.check("fit_params", fit)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -760,9 +760,9 @@ assert len(losses_small) == 2 and abs(losses_small[0] - 10.0) < 1e-5, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_full_batch(manual_fit)
+judge.check("full_batch", manual_fit)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_full_batch_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -894,9 +894,9 @@ assert train_mse < 25, (
 )
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_prediction(predict, model)
+judge.check("prediction", predict, model)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_questions", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -926,9 +926,9 @@ assert answer_zero_grad in ("a", "b", "c"), (
 print(f"answer_zero_grad = {answer_zero_grad!r}: a valid letter (graded with the lab)")
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_answer("zero_grad", answer_zero_grad)
+judge.check("answer_zero_grad", answer_zero_grad)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_question_shuffle", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -954,9 +954,9 @@ assert answer_shuffle in ("a", "b", "c"), (
 print(f"answer_shuffle = {answer_shuffle!r}: a valid letter (graded with the lab)")
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_answer("shuffle", answer_shuffle)
+judge.check("answer_shuffle", answer_shuffle)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_question_steps", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -981,9 +981,9 @@ assert answer_steps in ("a", "b", "c"), (
 print(f"answer_steps = {answer_steps!r}: a valid letter (graded with the lab)")
 
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab05_nn as lab
+from coursekit import judge
 
-lab.check_answer("steps", answer_steps)
+judge.check("answer_steps", answer_steps)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}

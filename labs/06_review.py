@@ -274,9 +274,9 @@ assert inputs_small.dtype == targets_small.dtype == torch.float32, (
 assert inputs_small.tolist() == [[1, 2], [4, 5]], "inputs should be the first 2 columns"
 assert targets_small.tolist() == [[3], [6]], "targets should be the last column"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_split_table(split_table)
+judge.check("q4_split_table", split_table)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q6", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -306,9 +306,9 @@ q6_b_shape = (4,)
 require_int_tuple("q6_w_shape", q6_w_shape)
 require_int_tuple("q6_b_shape", q6_b_shape)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q6_shapes(q6_w_shape, q6_b_shape)
+judge.check("q6_shapes", q6_w_shape, q6_b_shape)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q7", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -372,9 +372,9 @@ assert not torch.equal(init_params(3, 2, 0)[0], init_params(3, 2, 1)[0]), (
     "init_params ignores its seed: call torch.manual_seed(seed)"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_init_params(init_params)
+judge.check("q7_init_params", init_params)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q8", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -419,9 +419,9 @@ assert torch.allclose(preds_small, torch.tensor([[7.5, 1.5], [-0.5, -2.5]])), (
     "preds should be X @ w.T + b"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_linear_model(linear_model)
+judge.check("q8_linear_model", linear_model)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_random_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -504,9 +504,9 @@ q12_mse = 1.5
 """Check that q12_mse is a number (right or wrong: when graded)."""
 require_number("q12_mse", q12_mse)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q12_mse(q12_mse)
+judge.check("q12_mse", q12_mse)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q13", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -542,9 +542,9 @@ assert abs(float(loss_small) - 3.25) < 1e-6, (
     "average the squared differences over all 4 entries"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_mse(mse)
+judge.check("q13_mse", mse)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q39", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -580,9 +580,9 @@ answer_q39 = "c"
 """Check that answer_q39 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q39", answer_q39)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q39", answer_q39)
+judge.check("q39", answer_q39)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_sec3", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -631,9 +631,9 @@ answer_q14 = "a"
 """Check that answer_q14 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q14", answer_q14)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q14", answer_q14)
+judge.check("q14", answer_q14)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x7", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -671,9 +671,9 @@ assert abs(float(autograd_dw(x4, y4, 2.0))) < 1e-6, (
     "at w = 2 (the minimum) dL/dw should be 0"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_autograd_dw(autograd_dw)
+judge.check("x7_autograd_dw", autograd_dw)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q15_q16", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -742,9 +742,9 @@ answer_q17_q18 = "d"
 """Check that answer_q17_q18 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q17_q18", answer_q17_q18)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q17_q18", answer_q17_q18)
+judge.check("q17_q18", answer_q17_q18)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x4", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -771,9 +771,9 @@ x4_change = -0.3
 """Check that x4_change is a number (right or wrong: when graded)."""
 require_number("x4_change", x4_change)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_x4_change(x4_change)
+judge.check("x4_change", x4_change)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x8", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -851,9 +851,9 @@ answer_q23 = "b"
 """Check that answer_q23 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q23", answer_q23)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q23", answer_q23)
+judge.check("q23", answer_q23)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q24", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -888,9 +888,9 @@ q24_grad = 12.0
 """Check that q24_grad is a number (right or wrong: when graded)."""
 require_number("q24_grad", q24_grad)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q24_grad(q24_grad)
+judge.check("q24_grad", q24_grad)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_sec4", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -952,9 +952,9 @@ assert abs(w_small.item() - 0.9) > 1e-6, (
 assert abs(w_small.item() - 0.8) < 1e-6, "w should become w - lr * w.grad, in place"
 assert abs(b_small.item() - 0.1) < 1e-6, "b should become b - lr * b.grad, in place"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_gd_step(gd_step)
+judge.check("q19_gd_step", gd_step)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q24_zero_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -970,9 +970,9 @@ for t in (w_small, b_small):
     assert t.is_leaf and t.requires_grad, "w and b should stay leaves that require grad"
 print("gradients reset, w and b still leaves")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_gd_step_zero(gd_step)
+judge.check("q24_zero_grad", gd_step)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q20_q21", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1054,9 +1054,9 @@ q22_lr_max = 2 / 15
 """Check that q22_lr_max is a number (right or wrong: when graded)."""
 require_number("q22_lr_max", q22_lr_max)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q22_lr_max(q22_lr_max)
+judge.check("q22_lr_max", q22_lr_max)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_lr_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1122,9 +1122,9 @@ assert sorted(q25_order.replace(" ", "").replace(",", "").lower()) == list("abcd
 )
 print(f"q25_order = {q25_order!r}: each letter once (whether it works: when graded)")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q25_order(q25_order)
+judge.check("q25_order", q25_order)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q26", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1149,9 +1149,9 @@ q26_updates = 40
 """Check that q26_updates is a whole number (right or wrong: when graded)."""
 require_whole_number("q26_updates", q26_updates)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q26_updates(q26_updates)
+judge.check("q26_updates", q26_updates)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q27", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1183,9 +1183,9 @@ answer_q27 = "c"
 """Check that answer_q27 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q27", answer_q27)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q27", answer_q27)
+judge.check("q27", answer_q27)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q29", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1232,9 +1232,9 @@ answer_q29 = "b"
 """Check that answer_q29 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q29", answer_q29)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q29", answer_q29)
+judge.check("q29", answer_q29)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_bug_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1308,9 +1308,9 @@ answer_x1 = "a"
 """Check that answer_x1 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_x1", answer_x1)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("x1", answer_x1)
+judge.check("x1", answer_x1)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x3", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1344,9 +1344,9 @@ answer_x3 = "d"
 """Check that answer_x3 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_x3", answer_x3)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("x3", answer_x3)
+judge.check("x3", answer_x3)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_sec5", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1390,9 +1390,9 @@ assert torch.equal(x0, torch.eye(3)[0]) and torch.equal(y0, 2 * torch.eye(3)[0])
     "element 0 should be (inputs[0], targets[0])"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_make_dataset(make_dataset)
+judge.check("q31_make_dataset", make_dataset)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q32", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1429,9 +1429,9 @@ assert sizes == [5, 5, 2], f"got batch sizes {sizes}, expected [5, 5, 2]"
 orders = {tuple(torch.cat([yb for _, yb in loader_small]).tolist()) for _ in range(5)}
 assert len(orders) > 1, "five epochs gave the same order: did you pass shuffle=True?"
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_make_loader(make_loader)
+judge.check("q32_make_loader", make_loader)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q33", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1457,9 +1457,9 @@ q33_batch_sizes = (4, 4, 4, 3)
 """Check that q33_batch_sizes is a tuple of ints (right or wrong: when graded)."""
 require_int_tuple("q33_batch_sizes", q33_batch_sizes)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q33_batch_sizes(q33_batch_sizes)
+judge.check("q33_batch_sizes", q33_batch_sizes)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q34", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1493,9 +1493,9 @@ answer_q34 = "c"
 """Check that answer_q34 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q34", answer_q34)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q34", answer_q34)
+judge.check("q34", answer_q34)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q35", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1559,9 +1559,9 @@ answer_x6 = "b"
 """Check that answer_x6 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_x6", answer_x6)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("x6", answer_x6)
+judge.check("x6", answer_x6)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_sec6", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1598,9 +1598,9 @@ q36_num_params = 18
 require_int_tuple("q36_weight_shape", q36_weight_shape)
 require_whole_number("q36_num_params", q36_num_params)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_q36_linear(q36_weight_shape, q36_num_params)
+judge.check("q36_linear", q36_weight_shape, q36_num_params)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q30_q38", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1639,9 +1639,9 @@ answer_q30_q38 = "d"
 """Check that answer_q30_q38 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q30_q38", answer_q30_q38)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q30_q38", answer_q30_q38)
+judge.check("q30_q38", answer_q30_q38)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q40_q42", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1680,9 +1680,9 @@ answer_q40_q42 = "a"
 """Check that answer_q40_q42 is one of the letters "a"-"d" (right or wrong: when graded)."""
 require_letter("answer_q40_q42", answer_q40_q42)
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_choice("q40_q42", answer_q40_q42)
+judge.check("q40_q42", answer_q40_q42)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q43", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1721,9 +1721,9 @@ assert opt_small.param_groups[0]["lr"] == 0.01, (
 )
 print("SGD over weight and bias, lr 0.01")
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_make_optimizer(make_optimizer)
+judge.check("q43_make_optimizer", make_optimizer)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q44", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1771,9 +1771,9 @@ assert losses_small[-1] < losses_small[0] / 10, (
     "the loss should fall: step, then zero_grad"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_fit(fit)
+judge.check("q44_fit", fit)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q45", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1819,9 +1819,9 @@ assert not preds_small.requires_grad, (
     "the predictions require grad (a graph was recorded): compute them inside torch.no_grad()"
 )
 ### BEGIN HIDDEN TESTS
-from grader_tests import lab06_review as lab
+from coursekit import judge
 
-lab.check_predict(predict)
+judge.check("q45_predict", predict)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_together", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -19,7 +19,11 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader_tests import lab05_nn as lab
+from grader_tests import lab05_nn
+
+from .judging import JudgedModule
+
+lab = JudgedModule(lab05_nn)  # every check_* through the judge, as in grading
 
 P = lab.DEFAULT
 INPUTS, TARGETS = lab.reference_data(P)  # what a notebook's globals hold
@@ -637,4 +641,4 @@ def test_answers_are_not_all_the_same_letter():
 
 def test_unknown_question_is_the_authors_error():
     with pytest.raises(ValueError, match="unknown question"):
-        lab.check_answer("nope", "a")
+        lab05_nn.check_answer("nope", "a")

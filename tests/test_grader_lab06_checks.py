@@ -20,9 +20,12 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from coursekit import demo, layout
-from grader_tests import lab06_review as lab
+from grader_tests import lab06_review
 
 from .conftest import REPO
+from .judging import JudgedModule
+
+lab = JudgedModule(lab06_review)  # every check_* through the judge, as in grading
 
 # ---- the notebook's solution functions ----
 
@@ -670,7 +673,7 @@ def test_choice_form_is_explained(answer, fragment):
 def test_unknown_question_is_the_authors_error():
     """Does a misspelt question name raise ValueError (a notebook bug, not a student's)?"""
     with pytest.raises(ValueError, match="unknown question"):
-        lab.check_choice("q99", "a")
+        lab06_review.check_choice("q99", "a")
 
 
 # ---- checks are quiet ----
@@ -721,8 +724,9 @@ def _notebook_namespace() -> tuple[dict, list]:
     return namespace, tests
 
 
-def test_notebook_solution_passes_its_test_cells():
+def test_notebook_solution_passes_its_test_cells(monkeypatch):
     """Does every test cell of the source, hidden part included, pass on its solutions?"""
+    monkeypatch.setenv("COURSEKIT_LAB", "06_review")  # the judge's checks of this lab
     namespace, tests = _notebook_namespace()
     assert len(tests) == 33
     assert sum(c.metadata["nbgrader"]["points"] for c in tests) == 33

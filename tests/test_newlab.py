@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit import demo, grading, layout, lint, mutants, newlab, release, report
+from coursekit import demo, grading, layout, mutants, newlab, release, report
 from coursekit.__main__ import main
 
 from .conftest import REPO, make_course
@@ -63,6 +63,9 @@ def course(tmp_path_factory) -> Path:
     """A course copy with the new lab created by the command line."""
     root = make_course(tmp_path_factory.mktemp("course"))
     shutil.copytree(REPO / "grader_tests", root / "grader_tests")
+    (root / "tests").mkdir()
+    for name in ("__init__.py", "judging.py"):  # the new lab's tests judge with it
+        shutil.copy(REPO / "tests" / name, root / "tests" / name)
     assert main(["--course", str(root), "new-lab", LAB]) == 0
     return root
 
@@ -80,7 +83,12 @@ def test_new_lab_files_and_next_steps(course, capsys):
 
 def test_new_lab_passes_the_linters(course):
     """Does the template follow the course's rules, and ruff's?"""
-    assert lint.lint_course(course) == []
+    # the course's own grader_tests (with the new lab's checks) first on the path
+    env = {**os.environ, "PYTHONPATH": str(course)}
+    done = subprocess.run([sys.executable, "-m", "coursekit", "--course", str(course),
+                           "lint-course"], cwd=course, env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
     ruff = Path(sys.executable).parent / "ruff"
     files = [str(p) for p in newlab.planned_files(LAB, course) if p.suffix != ".toml"]
     for command in (["check"], ["format", "--check"]):

@@ -19,10 +19,12 @@ import pytest
 import torch
 
 from coursekit import copies, demo, layout, report, variants
+from coursekit.judge.server import Context
 from grader_tests import lab01_gd as lab
 from grader_tests import lab01_reference as ref
 
 from .conftest import REPO
+from .judging import judged
 
 LAB = "01_gd_from_scratch"
 KEY = variants.lab_key(LAB, variants.DEMO_SECRET)
@@ -127,20 +129,6 @@ def test_id_comes_from_grading_then_hub_then_cell(monkeypatch, tmp_path):
     assert validating["STUDENT"] == "bob"
 
 
-def test_grader_uses_the_submissions_id_while_grading(monkeypatch, tmp_path):
-    """variant.whose ignores the notebook's own id under autograde."""
-    from grader_tests import variant
-
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert variant.whose("bob") == "bob"
-    folder = tmp_path / "autograded" / "carol" / LAB
-    folder.mkdir(parents=True)
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert variant.graded_student() == "carol"
-    assert variant.whose("bob") == "carol"
-
-
 # ---- the secret and the lab keys ----
 
 
@@ -190,36 +178,37 @@ def float32_run(p: ref.LabParams) -> tuple[torch.Tensor, torch.Tensor]:
     return w, b
 
 
-def test_check_run_passes_a_students_own_run(monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+def check_run(w, b, student):
+    """The run's check, judged as grading judges it: the grader names the student."""
+    judged(lab.check_run, w, b, context=Context(LAB, student, KEY))
+
+
+def test_check_run_passes_a_students_own_run():
     for student in ["alice", ""] + [f"s{i}" for i in range(30)]:
-        lab.check_run(*float32_run(ref.student_params(KEY, student)), KEY, student)
+        check_run(*float32_run(ref.student_params(KEY, student)), student)
 
 
-def test_check_run_fails_another_students_numbers(monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+def test_check_run_fails_another_students_numbers():
     w, b = float32_run(ref.student_params(KEY, "bob"))
     with pytest.raises(AssertionError, match="student 'alice'.*other data"):
-        lab.check_run(w, b, KEY, "alice")
+        check_run(w, b, "alice")
 
 
-def test_check_run_names_the_example_data(monkeypatch):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+def test_check_run_names_the_example_data():
     w, b = float32_run(ref.DEFAULT)
     with pytest.raises(AssertionError, match="example data's numbers, not yours"):
-        lab.check_run(w, b, KEY, "alice")
+        check_run(w, b, "alice")
 
 
-def test_check_run_grades_with_the_submissions_id(monkeypatch, tmp_path):
-    """A copied notebook says STUDENT = 'alice', but it is carol's submission."""
-    folder = tmp_path / "autograded" / "carol" / LAB
-    folder.mkdir(parents=True)
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+def test_check_run_grades_with_the_graders_id():
+    """A copied notebook worked with alice's data, but it is carol's submission:
+    the grader says whose it is, and the check takes no id from the notebook."""
     alice = float32_run(ref.student_params(KEY, "alice"))
     with pytest.raises(AssertionError, match="student 'carol'"):
-        lab.check_run(*alice, KEY, "alice")
-    lab.check_run(*float32_run(ref.student_params(KEY, "carol")), KEY, "alice")
+        check_run(*alice, "carol")
+    check_run(*float32_run(ref.student_params(KEY, "carol")), "carol")
+    with pytest.raises(TypeError):
+        lab.check_run(*alice, KEY, "alice")  # the old signature, with the notebook's id
 
 
 @pytest.mark.parametrize(
@@ -230,10 +219,9 @@ def test_check_run_grades_with_the_submissions_id(monkeypatch, tmp_path):
         (torch.ones(3), r"3 elements \(shape \(3,\)\); expected one number"),
     ],
 )
-def test_check_run_explains_values_that_are_not_numbers(monkeypatch, w, match):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+def test_check_run_explains_values_that_are_not_numbers(w, match):
     with pytest.raises(AssertionError, match=match):
-        lab.check_run(w, 3.0, KEY, "alice")
+        check_run(w, 3.0, "alice")
 
 
 # ---- the id worked with, copy signals, the demo class ----
