@@ -5,17 +5,19 @@ whose command is `python -m coursekit.sandbox -f <connection file>`. This
 sets resource limits, then replaces itself with the ordinary IPython kernel,
 wrapped in `bwrap` so that the student's code
 
-- reads the machine read-only, and cannot see the course's `source/`,
-  `solutions/`, `submitted/`, `feedback/`, other students' graded folders or
-  the gradebook (each is replaced by an empty folder or file);
+- reads the machine read-only, and sees nothing of the course folder, the
+  repository the grader runs from or the hidden checks (`grader_tests`): each
+  is an empty folder, except the kernel's own folder, the Python it runs and
+  `coursekit` (which holds the judge's client, no answers) (`kernel_view`);
 - writes only its own folder `autograded/<student>/<lab>/` and a private /tmp;
-- has no network (the kernel talks to nbgrader over unix sockets, `ipc`).
+- has no network (the kernel talks to nbgrader and the judge over unix sockets).
 
 Without bwrap the limits still apply and a warning says what is missing.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import resource
@@ -23,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 GiB = 1024**3
@@ -46,8 +49,15 @@ LIMITS = (
 PIDS_MAX = 256
 # Where a pids cgroup can be made: cgroup v1's pids hierarchy, or cgroup v2.
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
-HIDDEN_FOLDERS = ("source", "solutions", "submitted", "feedback", "autograded")
-HIDDEN_FILES = ("gradebook.db", "gradebook.db.bak", "grades.csv")
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One step of a kernel's view of the files: `hide` a folder (an empty one) or
+    a file (/dev/null), or make a path seen again, to `read` or to `write`."""
+
+    how: str
+    path: Path
 
 
 def apply_limits() -> None:
@@ -134,39 +144,71 @@ def bwrap() -> str | None:
 
 
 def code_paths() -> list[Path]:
-    """What the kernel must be able to read: Python, the venv, the grader's packages."""
+    """What the kernel must be able to read: Python, the venv, coursekit."""
     import coursekit
-    import grader_tests
 
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).parent}
-    paths |= {Path(m.__file__).parent for m in (coursekit, grader_tests)}
+    paths.add(Path(coursekit.__file__).parent)
     return sorted(p.resolve() for p in paths)
 
 
-def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str]:
-    """bwrap arguments: read-only machine, hidden course internals, writable `workdir`.
+def grader_paths() -> list[Path]:
+    """Where the hidden checks and the course's repository lie (never the kernel's)."""
+    from . import layout
 
-    The kernel keeps its connection file (read-only) and the folder of its unix
-    sockets (`ip` in the connection file, an absolute path set in nbgrader_config.py).
+    paths = [layout.ROOT]
+    spec = importlib.util.find_spec("grader_tests")
+    if spec is not None and spec.origin:
+        paths.append(Path(spec.origin).parent)
+    return [p.resolve() for p in paths]
+
+
+def kernel_view(course: Path, workdir: Path, connection_file: Path,
+                db_url: str = "") -> list[Mount]:  # fmt: skip
+    """The kernel's view of the files, as mounts to apply in order.
+
+    Hidden: /tmp (a private one), the course folder, the repository and the
+    checks, a server gradebook's socket folders. Seen again: the Python the
+    kernel runs and coursekit (read only), its connection file, its own folder
+    and its socket folder (where the judge listens too). A mount comes after
+    every mount of a folder above it, so the deepest one decides what a path shows.
     """
     sockets = Path(json.loads(connection_file.read_text())["ip"]).parent
-    args = "--ro-bind / / --dev /dev --proc /proc --tmpfs /tmp".split()
-    # The private /tmp hides the host's; what the kernel runs from may live there.
-    for path in code_paths():
-        if Path("/tmp") in path.parents:
-            args += ["--ro-bind", str(path), str(path)]
-    for name in HIDDEN_FOLDERS:
-        if (course / name).is_dir():
-            args += ["--tmpfs", str(course / name)]
-    for name in HIDDEN_FILES:
-        if (course / name).exists():
-            args += ["--ro-bind", "/dev/null", str(course / name)]
-    args += ["--bind", str(workdir), str(workdir), "--bind", str(sockets), str(sockets)]
-    args += ["--ro-bind", str(connection_file), str(connection_file)]
-    # A server gradebook's unix sockets are hidden too (TCP is gone with the network).
-    for folder in database_sockets(os.environ.get("COURSEKIT_DB_URL", "")):
-        if folder.is_dir():
-            args += ["--tmpfs", str(folder)]
+    hides = [Path("/tmp"), course.resolve(), *grader_paths(), *database_sockets(db_url)]
+    keeps = [Mount("read", p) for p in code_paths()]
+    keeps += [Mount("read", connection_file), Mount("write", workdir.resolve()),
+              Mount("write", sockets.resolve())]  # fmt: skip
+    mounts = [Mount("hide", p) for p in hides if p.exists()] + keeps
+    view: list[Mount] = []
+    for mount in sorted(mounts, key=lambda m: len(m.path.parts)):
+        above = [
+            m for m in view if m.path == mount.path or m.path in mount.path.parents
+        ]
+        seen = not above or above[-1].how != "hide"
+        # hide what shows, show again what is hidden, and bind every writable
+        # path (all else is read only)
+        wanted = (mount.how == "hide") == seen or mount.how == "write"
+        if wanted and mount not in view:
+            view.append(mount)
+    return view
+
+
+def sandbox_args(course: Path, workdir: Path, connection_file: Path) -> list[str]:
+    """bwrap arguments: read-only machine, `kernel_view`, writable `workdir`."""
+    args = "--ro-bind / / --dev /dev --proc /proc".split()
+    view = kernel_view(
+        course, workdir, connection_file, os.environ.get("COURSEKIT_DB_URL", "")
+    )
+    for mount in view:
+        path = str(mount.path)
+        if mount.how == "hide":
+            args += (
+                ["--tmpfs", path]
+                if mount.path.is_dir()
+                else ["--ro-bind", "/dev/null", path]
+            )
+        else:
+            args += ["--bind" if mount.how == "write" else "--ro-bind", path, path]
     # Caches that IPython and matplotlib expect to write go to the private /tmp.
     args += "--setenv IPYTHONDIR /tmp/.ipython --setenv MPLCONFIGDIR /tmp/.mpl".split()
     # In its own pid namespace the kernel's parent is bwrap's init, not nbgrader:
@@ -190,24 +232,18 @@ def database_sockets(db_url: str) -> list[Path]:
     return sorted({f.resolve() for f in folders if f.is_absolute()})
 
 
-def grader_modules() -> list[str]:
-    """Every module of the `grader_tests` package."""
-    import pkgutil
-
-    import grader_tests
-
-    return ["grader_tests"] + [
-        f"grader_tests.{m.name}" for m in pkgutil.iter_modules(grader_tests.__path__)
-    ]
+# What every kernel imports before any student code, and before its working
+# folder is on sys.path: the judge's client, and what the labs use.
+PRELOAD = ("numpy", "torch", "coursekit.judge")
 
 
 def kernel_command(argv: list[str]) -> list[str]:
     """The command that runs the kernel: bwrap around ipykernel where possible."""
-    # The hidden checks (and torch and numpy, which they import) are imported
-    # before the kernel puts its working folder on sys.path (python -P keeps it
-    # off until then), so neither a cell nor a `grader_tests/` or `torch.py`
-    # handed in beside the notebook can stand in for the real ones.
-    code = f"import {', '.join(grader_modules())}\n" + (
+    # The judge's client (and torch and numpy) are imported before the kernel
+    # puts its working folder on sys.path (python -P keeps it off until then),
+    # so a `coursekit/` or `torch.py` handed in beside the notebook is not what
+    # the hidden test cells import.
+    code = f"import {', '.join(PRELOAD)}\n" + (
         "from ipykernel import kernelapp\nkernelapp.launch_new_instance()"
     )
     kernel = [sys.executable, "-P", "-c", code, *argv]

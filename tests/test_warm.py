@@ -25,7 +25,7 @@ from jupyter_client.manager import KernelManager
 from nbgrader.api import Gradebook
 
 import coursekit
-from coursekit import demo, layout, nbgrader_app, release, report
+from coursekit import demo, layout, nbgrader_app, release, report, sandbox
 from coursekit.warm import lifecycle, protocol
 
 from .conftest import make_course
@@ -52,7 +52,7 @@ def course() -> Iterator[Path]:
         (root / "autograded" / student / LAB).mkdir(parents=True)
     (root / "autograded" / OTHER / LAB / "work.txt").write_text("bob's work")
     (root / "gradebook.db").write_text("grades")
-    (root / "public.txt").write_text("readable")
+    root.with_name(root.name + "-public.txt").write_text("readable")
     saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", "COURSEKIT_COURSE")}
     os.environ["JUPYTER_PATH"] = str(Path(coursekit.__file__).parent / "jupyter")
     os.environ["COURSEKIT_COURSE"] = str(root)
@@ -63,6 +63,7 @@ def course() -> Iterator[Path]:
         else:
             os.environ[key] = value
     shutil.rmtree(root)
+    root.with_name(root.name + "-public.txt").unlink()
 
 
 @pytest.fixture(scope="module")
@@ -151,11 +152,14 @@ def attempt(what, action):
         print(what, "ALLOWED")
     except OSError as error:
         print(what, "blocked", type(error).__name__)
-for folder in ["source", "solutions", "submitted", "feedback"]:
-    print(folder, os.listdir(os.path.join(course, folder)))
-print("autograded", sorted(os.listdir(os.path.join(course, "autograded"))))
-print("gradebook", repr(open(os.path.join(course, "gradebook.db")).read()))
-print("public", open(os.path.join(course, "public.txt")).read())
+print("course", sorted(os.path.relpath(d, course) for d, _, _ in os.walk(course)))
+print("repository", sorted(os.listdir("REPO")))
+try:
+    import grader_tests
+    print("checks IMPORTED", grader_tests.__file__)
+except ImportError as error:
+    print("checks", type(error).__name__)
+print("public", open(course + "-public.txt").read())
 attempt("write course", lambda: open(os.path.join(course, "grades.csv"), "w"))
 attempt("write etc", lambda: open("/etc/owned", "w"))
 attempt("network", lambda: socket.create_connection(("1.1.1.1", 80), timeout=2))
@@ -172,13 +176,19 @@ def test_the_kernel_is_sandboxed(course, service):
     """Can a kernel see hidden folders, write outside its folder, reach the network or kill the service?"""
     pid = protocol.ping(service)["pong"]
     with kernel(course) as k:
-        out, error = k.run(SANDBOX_PROBE.replace("SERVICE", str(pid)))
+        probe = SANDBOX_PROBE.replace("SERVICE", str(pid))
+        out, error = k.run(probe.replace("REPO", str(layout.ROOT)))
     assert error is None, out
     lines = out.splitlines()
-    for folder in ("source", "solutions", "submitted", "feedback"):
-        assert f"{folder} []" in lines
-    assert f"autograded ['{STUDENT}']" in lines  # not bob's folder
-    assert "gradebook ''" in lines
+    # nothing of the course but the way to the kernel's own folder: no sources,
+    # solutions, other students, gradebook
+    own = ["autograded", f"autograded/{STUDENT}", f"autograded/{STUDENT}/{LAB}"]
+    assert f"course {['.', *own]}" in lines
+    # of the repository, only the Python it runs and coursekit (the judge's client)
+    code = {p.relative_to(layout.ROOT).parts[0] for p in sandbox.code_paths()
+            if layout.ROOT in p.parents}  # fmt: skip
+    assert "coursekit" in code and f"repository {sorted(code)}" in lines
+    assert "checks ModuleNotFoundError" in lines
     assert "public readable" in lines  # the rest of the machine stays readable
     assert "write course blocked OSError" in lines
     assert "write etc blocked OSError" in lines
@@ -193,8 +203,9 @@ def test_the_kernel_is_sandboxed(course, service):
 
 
 def test_code_handed_in_beside_the_notebook_cannot_replace_the_grader(course, service):
-    """A submission folder with its own `coursekit` and `grader_tests` packages:
-    is neither run by the launcher, nor imported by the kernel's checks?"""
+    """A submission folder with its own `coursekit` package: is it neither run by
+    the launcher nor what the hidden test cells import the judge's client from?
+    (A `grader_tests` handed in is the student's own module: it decides nothing.)"""
     workdir = course / "autograded" / "mallory" / LAB
     marker = course / "launcher-replaced"
     for package in ("coursekit", "coursekit/warm", "grader_tests"):
@@ -204,8 +215,11 @@ def test_code_handed_in_beside_the_notebook_cannot_replace_the_grader(course, se
         f"open({str(marker)!r}, 'w').write('unsandboxed, as root')\n"
     )
     with kernel(course, "mallory") as k:
-        out = k.run("import grader_tests\nprint(hasattr(grader_tests, 'FAKE'))")
-    assert out == ("False\n", None)
+        out = k.run(
+            "from coursekit import judge\nimport coursekit\n"
+            "print(hasattr(coursekit, 'FAKE'), judge.check.__module__)"
+        )
+    assert out == ("False coursekit.judge.client\n", None)
     assert not marker.exists()
 
 
@@ -301,8 +315,11 @@ def test_without_a_service_the_launcher_warns_and_runs_a_sandbox_kernel(
     with (tmp_path / "stderr").open("w") as stderr:
         with kernel(course, env=env, stderr=stderr) as k:
             assert k.run(
-                "import os\nprint(os.listdir(os.environ['COURSEKIT_COURSE'] + '/source'))"
-            ) == ("[]\n", None)
+                "import os\nprint(os.listdir(os.environ['COURSEKIT_COURSE']))"
+            ) == (
+                "['autograded']\n",
+                None,
+            )  # the course hidden, but the kernel's way in
     log = (tmp_path / "stderr").read_text()
     assert "coursekit.warm: no warm kernel" in log
     assert "runs in a normal sandbox kernel instead" in log

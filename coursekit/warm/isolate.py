@@ -8,9 +8,10 @@ isolation itself, with the kernel's system calls:
   ipc, uts and pid namespaces; the process forked next is pid 1 of the new pid
   namespace and sees no other process of the machine.
 - `build_filesystem()` (in that pid 1): mounts private to the kernel, a fresh
-  /proc, a private /tmp that keeps only what the kernel needs from the host's,
-  the course's folders and gradebook hidden as in `sandbox_args`, everything
-  read-only except the kernel's own folder, its socket folder and /tmp.
+  /proc, the view `sandbox.kernel_view` gives (a private /tmp, the course, the
+  repository and the checks hidden, the kernel's code, folder and sockets seen
+  again), everything read-only except the kernel's own folder, its socket
+  folder and /tmp.
 - `drop_privileges()`: no capability left (bounding set included), no way to
   gain one back (no_new_privs, securebits locked).
 
@@ -92,41 +93,38 @@ def _make_mountpoint(path: Path, is_dir: bool) -> None:
         path.touch()
 
 
-def build_filesystem(
-    course: Path,
-    keep: list[tuple[Path, bool]],
-    hidden_folders: tuple[str, ...],
-    hidden_files: tuple[str, ...],
-) -> None:
-    """The kernel's view of the machine: read-only, course internals hidden.
+def build_filesystem(view: list) -> None:
+    """The kernel's view of the machine: read-only, `view` applied (sandbox.kernel_view).
 
-    `keep` lists (path, writable) that must stay visible even where they lie
-    in a hidden place (under /tmp, or `autograded/`): the kernel's folder,
-    its socket folder, its connection file, the code it runs. Call as pid 1
-    of the new pid namespace (the fresh /proc shows that namespace).
+    Each step hides a folder (an empty tmpfs) or a file (/dev/null), or binds a
+    path back, read-only or writable, from a handle taken before anything was
+    hidden. Everything else is read-only. Call as pid 1 of the new pid
+    namespace (the fresh /proc shows that namespace).
     """
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # Handles on what must survive, taken before anything is hidden.
-    handles = [(os.open(p, os.O_PATH), p, p.is_dir(), w) for p, w in keep if p.exists()]
-    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    handles = {m.path: (os.open(m.path, os.O_PATH), m.path.is_dir()) for m in view
+               if m.how != "hide" and m.path.exists()}  # fmt: skip
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
-    for name in hidden_folders:
-        if (course / name).is_dir():
-            _mount("tmpfs", str(course / name), "tmpfs", MS_NOSUID | MS_NODEV)
-    for name in hidden_files:
-        if (course / name).exists():
-            _mount("/dev/null", str(course / name), None, MS_BIND)
-    for fd, path, is_dir, _ in sorted(handles, key=lambda h: len(h[1].parts)):
-        _make_mountpoint(path, is_dir)
-        _mount(f"/proc/self/fd/{fd}", str(path), None, MS_BIND | MS_REC)
+    for mount in view:
+        path = str(mount.path)
+        if mount.how == "hide":
+            if mount.path.is_dir():
+                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+            else:
+                _mount("/dev/null", path, None, MS_BIND)
+        elif mount.path in handles:
+            fd, is_dir = handles[mount.path]
+            _make_mountpoint(mount.path, is_dir)
+            _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+    for fd, _ in handles.values():
         os.close(fd)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _set_readonly("/", True, recursive=True)
     for path in ("/tmp", "/dev/shm"):
         _set_readonly(path, False, recursive=False)
-    for _, path, _, writable in handles:
-        if writable:
-            _set_readonly(str(path), False, recursive=False)
+    for mount in view:
+        if mount.how == "write" and mount.path in handles:
+            _set_readonly(str(mount.path), False, recursive=False)
 
 
 def drop_privileges() -> None:

@@ -2,7 +2,8 @@
 
 `python -m coursekit.warm.service --socket PATH` listens on PATH at once,
 then imports torch, numpy, matplotlib (with the inline backend a kernel
-would pick), ipykernel and grader_tests, without running a torch operation
+would pick), ipykernel and the judge's client (never the checks: every kernel
+inherits what this process holds), without running a torch operation
 (torch starts its thread pools lazily, and a pool does not survive a fork).
 Requests queued meanwhile are answered when that is done.
 
@@ -12,7 +13,7 @@ For each kernel request it forks a supervisor, which
 - forks the kernel, pid 1 of its own pid namespace, which builds its
   filesystem view, drops every capability, reseeds the random generators as
   a fresh process would have them, says "ready" and becomes the IPython
-  kernel (IPKernelApp, with grader_tests preloaded as in coursekit.sandbox);
+  kernel (IPKernelApp, with the judge's client preloaded as in coursekit.sandbox);
 - relays interrupts from the launcher, kills the kernel if the launcher goes
   away, and reports the kernel's exit code.
 The service itself keeps no per-kernel state beyond the supervisors' pids.
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import select
 import signal
@@ -48,8 +48,10 @@ def preload() -> None:
 
     from coursekit import sandbox
 
-    for module in sandbox.grader_modules():
+    for module in sandbox.PRELOAD:
         importlib.import_module(module)
+    if "grader_tests" in sys.modules:  # kernels forked from here must not hold it
+        raise RuntimeError("the warm service imported grader_tests")
 
 
 def _rss_kb() -> int:
@@ -90,14 +92,9 @@ def _kernel(conn: socket.socket, request: dict) -> None:
         argv = request["argv"]
         course = Path(env.get("COURSEKIT_COURSE") or workdir.parents[2])
         connection_file = Path(argv[argv.index("-f") + 1]).resolve()
-        sockets = Path(json.loads(connection_file.read_text())["ip"]).parent
-        keep = [(p, False) for p in sandbox.code_paths() if Path("/tmp") in p.parents]
-        keep += [(workdir, True), (sockets, True), (connection_file, False)]
-        # A server gradebook's socket folders are hidden too (absolute paths:
-        # `course / path` is the path itself), as in sandbox_args.
-        databases = sandbox.database_sockets(env.get("COURSEKIT_DB_URL", ""))
-        hidden = (*sandbox.HIDDEN_FOLDERS, *map(str, databases))
-        isolate.build_filesystem(course, keep, hidden, sandbox.HIDDEN_FILES)
+        view = sandbox.kernel_view(course, workdir, connection_file,
+                                   env.get("COURSEKIT_DB_URL", ""))  # fmt: skip
+        isolate.build_filesystem(view)
         isolate.drop_privileges()
         os.chdir(workdir)
         os.environ.clear()
@@ -109,7 +106,7 @@ def _kernel(conn: socket.socket, request: dict) -> None:
         os.environ["JPY_PARENT_PID"] = "1"
         _reseed()
         preload = "--IPKernelApp.exec_lines=" + repr(
-            [f"import {m}" for m in sandbox.grader_modules()]
+            [f"import {m}" for m in sandbox.PRELOAD]
         )
     except Exception as exc:  # not sandboxed: refuse, the launcher falls back
         protocol.send(conn, {"error": f"{type(exc).__name__}: {exc}"})
