@@ -14,6 +14,7 @@ from . import (
     copies,
     demo,
     grading,
+    integrity,
     jupyterlab,
     layout,
     lint,
@@ -83,6 +84,9 @@ def grade(
         print(f"PROBLEM {p}")
     for signal in copies.signals(root):
         print(f"copy signal: {copies.describe(signal)} (score unchanged)")
+    for found in integrity.signals(root):
+        print(f"for a TA: {found.lab} {found.student}: {'; '.join(found.findings)} "
+              "(score unchanged)")  # fmt: skip
     print(
         f"\n{len(outcomes)} submissions, {len(failed)} could not be graded (scored 0); "
         "feedback in feedback/, grades in grades.csv and grades-by-question.csv, "

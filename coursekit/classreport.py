@@ -26,7 +26,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from grader_tests.named import MISTAKES, mistake_in_output
 
-from . import copies, layout
+from . import copies, integrity, layout
 
 CSV_NAME = "grades-by-question.csv"
 REPORT_DIR = "report"
@@ -199,6 +199,21 @@ STYLE = (
 )
 
 
+def review_section(root: Path) -> list[str]:
+    """Submissions whose code reaches for the grader's machinery (coursekit.integrity)."""
+    found = integrity.signals(root)
+    table = _table(
+        ["lab", "student", "what the code uses"],
+        [[s.lab, s.student, "; ".join(s.findings)] for s in found],
+    )
+    return [
+        "<h2>Code that reaches for the grader</h2>",
+        table if found else "<p>None.</p>",
+        "<p>A signal for a TA, not a verdict: the judge's checks ran outside the "
+        "student's kernel and gave these submissions their scores.</p>",
+    ]
+
+
 def per_student_sections(root: Path) -> list[str]:
     """Copy signals and ids worked with, for labs with per-student data."""
     parts = ["<h2>Numbers that fit another student's data</h2>"]
@@ -255,6 +270,7 @@ def write_html(root: Path) -> Path:
         else "<p>No named mistake was diagnosed.</p>"
     )
     parts += per_student_sections(root)
+    parts += review_section(root)
     for lab in layout.labs(root):
         lab_scores = {s: cells for (s, lb), cells in table.items() if lb == lab}
         if not lab_scores:

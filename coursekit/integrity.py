@@ -1,22 +1,26 @@
-"""Find student code that reaches into the grader, so a TA reviews it before it earns points.
+"""Find student code that reaches for the grader's machinery, for a TA to look at.
 
-Hidden tests run in the student's own kernel, after the student's cells; code
-there can in principle change what the tests see. The sandbox stops it from
-reading solutions or writing anything shared, and the grader's package is
-imported before any student cell runs; what remains is code that talks to
-the test machinery itself. These are the names such code needs; none is
-needed by any lab.
+A signal, not a defence: the hidden checks run in the judge, outside the
+student's kernel (coursekit/judge), and no code in a submission changes their
+verdict. Code that uses these names is still worth a TA's look (none is needed
+by any lab): `make grade` lists it after the table and the class report names
+it; the scores are the checks' own.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 
+from . import layout
+
 # name -> what it is used for when it shows up in a submission
 REACHES_INTO_GRADER = {
-    "grader_tests": "imports the hidden checks or their answer key",
+    "grader_tests": "looks for the hidden checks or their answer key",
+    "coursekit": "reaches for the grader's own code (the judge's client)",
     "sys.modules": "swaps the modules the checks import",
     "set_custom_exc": "makes IPython swallow the errors of failed checks",
     "excepthook": "changes how errors are reported",
@@ -50,4 +54,29 @@ def findings(nb: nbformat.NotebookNode) -> list[str]:
                 out.append(
                     f"cell {index}, line {number} uses {name} ({REACHES_INTO_GRADER[name]})"
                 )
+    return out
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One submission whose code uses names that reach for the grader."""
+
+    lab: str
+    student: str
+    findings: tuple[str, ...]
+
+
+def signals(root: Path = layout.ROOT) -> list[Signal]:
+    """Every submitted notebook's findings, for the run's summary and the report."""
+    out = []
+    for lab in layout.labs(root):
+        for student in layout.students("submitted", root):
+            path = layout.notebook("submitted", lab, student, root)
+            try:
+                nb = nbformat.read(path, as_version=4)
+            except Exception:  # missing or broken: preflight says why
+                continue
+            found = findings(nb)
+            if found:
+                out.append(Signal(lab, student, tuple(found)))
     return out

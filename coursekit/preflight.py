@@ -4,7 +4,6 @@ nbgrader stops with a traceback on an empty or corrupt notebook, and aborts
 a student's whole lab when an answer or test cell was deleted or duplicated
 (nbgrader issue 1083). These checks turn each case into one sentence a
 student can act on; the submission is then scored 0 and left untouched.
-So is code that reaches into the grader (`integrity`), for a TA to review.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import integrity, layout
+from . import layout
 
 
 def _grade_ids(nb: nbformat.NotebookNode) -> list[str]:
@@ -67,11 +66,5 @@ def problem(root: Path, lab: str, student: str) -> str | None:
         return (
             f"cells {', '.join(gone)} were deleted or lost their grading metadata. "
             "Start from a fresh copy of the released notebook and paste your answers in."
-        )
-    found = integrity.findings(nb)
-    if found:
-        return (
-            "the code reaches into the grader, so it was not graded automatically; "
-            f"a TA will review it: {'; '.join(found)}."
         )
     return None

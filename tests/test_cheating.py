@@ -97,8 +97,8 @@ CHEATS = {
     "writes_shared_files": ("answer_init", WRITES_SHARED, "graded", FULL),
     "patches_comparisons": ("predict", PATCHES_COMPARISONS, "graded", FULL - 8),
     "fake_grader_module": ("predict", FAKE_GRADER, "graded", FULL - 8),
-    "reads_answer_key": ("answer_init", READS_ANSWER_KEY, "failed", 0),
-    "swallows_errors": ("answer_init", SWALLOWS_ERRORS, "failed", 0),
+    "reads_answer_key": ("answer_init", READS_ANSWER_KEY, "graded", FULL - 1),
+    "swallows_errors": ("answer_init", SWALLOWS_ERRORS, "graded", FULL - 1),
     "uses_network": ("answer_init", NETWORK, "graded", FULL),
     "memory_hog": ("answer_noise", MEMORY, "graded", FULL - 1),
     "fork_bomb": ("answer_noise", FORK_BOMB, "graded", FULL - 1),
@@ -150,7 +150,7 @@ def graded(tmp_path_factory):
 
 @pytest.mark.parametrize("student", CHEATS)
 def test_cheat_earns_nothing(graded, student):
-    """Does each cheat score only what its honest part earns (or 0, flagged for review)?"""
+    """Does each cheat score only what its honest part earns?"""
     root, outcomes, _ = graded
     _, _, status, score = CHEATS[student]
     assert outcomes[student].status == status, outcomes[student].message
@@ -159,11 +159,16 @@ def test_cheat_earns_nothing(graded, student):
     assert sum(s for s, _ in cells.values()) == score
 
 
-def test_flagged_cheats_say_why(graded):
-    _, outcomes, _ = graded
-    assert "grader_tests" in outcomes["reads_answer_key"].message
-    assert "set_custom_exc" in outcomes["swallows_errors"].message
-    assert "a TA will review it" in outcomes["swallows_errors"].message
+def test_code_that_reaches_for_the_grader_is_listed_for_a_ta(graded):
+    """Are the cheats that use the grader's names listed, with the names, scores
+    left as the judge gave them?"""
+    from coursekit import integrity
+
+    root, _, _ = graded
+    found = {s.student: "; ".join(s.findings) for s in integrity.signals(root)}
+    assert "grader_tests" in found["reads_answer_key"]
+    assert "set_custom_exc" in found["swallows_errors"]
+    assert "correct" not in found
 
 
 def test_honest_student_is_untouched(graded):
