@@ -6,7 +6,7 @@ still waiting for a grader, or a lab not handed in, is left empty. The report
 (`report/index.html`, one file with its plots embedded) shows per lab a
 histogram of the scores and each question's pass rate, and a table of the
 mistakes the checks diagnosed across the class: a hidden check that recognises
-a mistake raises it under that mistake's name (grader_tests.named), which the
+a mistake raises it under that mistake's name (grader_tests.core.named), which the
 autograded notebook keeps as the error's `ename`; a visible check's message
 (plain text in the student's notebook) is matched by its phrases.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from grader_tests.named import MISTAKES, mistake_in_output
+from grader_tests.core.named import MISTAKES, mistake_in_output
 
 from . import copies, integrity, layout
 

@@ -153,38 +153,30 @@ def notebook(values: dict[str, str]) -> NotebookNode:
     return nb
 
 
-CHECKS = '''"""Lab {{nn}}, {{title}}: the hidden checks.
+INIT = '''"""Lab {{nn}}, {{title}}: its checks (checks.py), reference and known mistakes."""
 
-Each `check_*` takes the student's function, calls it on inputs it builds itself,
-compares with a float64 reference computed here, and raises AssertionError with a
-sentence on the first thing wrong: defined -> type -> shape -> finite -> value ->
-diagnosis. The judge runs them outside the student's kernel: the hidden test cells
-name them (`judge.check("mse_form", mse)`) as `CHECKS` lists them, and `mse` is the
-student's function, called in the kernel. Unit tests: tests/test_grader_{{module}}.py.
-"""
+from .checks import CHECKS
+
+__all__ = ["CHECKS"]
+'''
+
+REFERENCE = '''"""Lab {{nn}}, {{title}}: the reference answers, in float64."""
 
 from __future__ import annotations
-
-import math
-from collections.abc import Callable
-
-import torch
-
-from grader_tests import compare, validate
-
-# Inputs the checks choose, not the notebook's data: a function that reads the
-# notebook's Y or Y_HAT instead of its arguments shows. N = 5, so a sum is 5x the mean.
-PROBE_Y_HAT = (0.5, -1.0, 2.0, 3.0, 1.5)
-PROBE_Y = (1.0, -2.5, 3.5, 7.0, 2.0)
-# A float32 mean of five squares is within a few float32 eps (1.2e-7) of the float64
-# reference; the nearest mistake checked for (a square root, RMSE) is 50% off.
-RTOL = 1e-5
-CALL = f"mse(y_hat, y) with y_hat = {list(PROBE_Y_HAT)}, y = {list(PROBE_Y)}"
 
 
 def reference_mse(y_hat: tuple[float, ...], y: tuple[float, ...]) -> float:
     """The mean squared error in float64, in plain Python."""
     return sum((a - b) ** 2 for a, b in zip(y_hat, y, strict=True)) / len(y)
+'''
+
+MISTAKES = '''"""Lab {{nn}}, {{title}}: the wrong answers students give, and what to ask them."""
+
+from __future__ import annotations
+
+import math
+
+from .reference import reference_mse
 
 
 def mistakes(y_hat: tuple[float, ...], y: tuple[float, ...]) -> list[tuple[float, str]]:
@@ -198,6 +190,38 @@ def mistakes(y_hat: tuple[float, ...], y: tuple[float, ...]) -> list[tuple[float
         (sum(abs(e) for e in errors) / n, "Did you forget to square the errors?"),
         (sum(errors) / n, "Did you forget to square the errors?"),
     ]
+'''
+
+CHECKS = '''"""Lab {{nn}}, {{title}}: the hidden checks.
+
+Each `check_*` takes the student's function, calls it on inputs it builds itself,
+compares with a float64 reference (reference.py), and raises AssertionError with a
+sentence on the first thing wrong: defined -> type -> shape -> finite -> value ->
+diagnosis (mistakes.py). The judge runs them outside the student's kernel: the
+hidden test cells name them (`judge.check("mse_form", mse)`) as `CHECKS` lists
+them, and `mse` is the student's function, called in the kernel. Unit tests:
+tests/test_grader_{{module}}.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from grader_tests.core import compare, validate
+
+from .mistakes import mistakes
+from .reference import reference_mse
+
+# Inputs the checks choose, not the notebook's data: a function that reads the
+# notebook's Y or Y_HAT instead of its arguments shows. N = 5, so a sum is 5x the mean.
+PROBE_Y_HAT = (0.5, -1.0, 2.0, 3.0, 1.5)
+PROBE_Y = (1.0, -2.5, 3.5, 7.0, 2.0)
+# A float32 mean of five squares is within a few float32 eps (1.2e-7) of the float64
+# reference; the nearest mistake checked for (a square root, RMSE) is 50% off.
+RTOL = 1e-5
+CALL = f"mse(y_hat, y) with y_hat = {list(PROBE_Y_HAT)}, y = {list(PROBE_Y)}"
 
 
 def _call(mse: Callable) -> object:
@@ -236,11 +260,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader_tests import {{module}}
+from grader_tests.{{module}} import checks
 
 from .judging import JudgedModule
 
-lab = JudgedModule({{module}})  # every check_* through the judge, as in grading
+lab = JudgedModule(checks)  # every check_* through the judge, as in grading
 
 
 def solution(y_hat, y):

@@ -49,7 +49,10 @@ def planned_files(name: str, root: Path = layout.ROOT) -> dict[Path, str]:
     notebook = nbformat.writes(lab_template.notebook(values)) + "\n"
     return {
         layout.notebook("source", name, root=root): notebook,
-        root / "grader_tests" / f"{module}.py": lab_template.CHECKS,
+        root / "grader_tests" / module / "__init__.py": lab_template.INIT,
+        root / "grader_tests" / module / "checks.py": lab_template.CHECKS,
+        root / "grader_tests" / module / "reference.py": lab_template.REFERENCE,
+        root / "grader_tests" / module / "mistakes.py": lab_template.MISTAKES,
         root / "tests" / f"test_grader_{module}.py": lab_template.CHECK_TESTS,
         root / "demo" / f"{name}.toml": lab_template.DEMO,
         root / "mutants" / f"{name}.toml": lab_template.MUTANTS,
@@ -98,7 +101,8 @@ def next_steps(name: str, files: list[Path], root: Path = layout.ROOT) -> str:
         "next:",
         f"  1. write the lab: .venv/bin/jupyter lab source/{name}/{name}.ipynb "
         "(the Create Assignment panel in the right sidebar shows grade ids and points)",
-        f"  2. write its checks in grader_tests/{module}.py and their tests in "
+        f"  2. write its checks in grader_tests/{module}/ (checks.py, reference.py, "
+        "mistakes.py) and their tests in "
         f"tests/test_grader_{module}.py;",
         f"     run them: .venv/bin/python -m pytest tests/test_grader_{module}.py -q",
         f"  3. describe the demo class in demo/{name}.toml and the mistakes in "

@@ -5,7 +5,7 @@ cell. Releasing the lab (`InsertLabKey`, in nbgrader_config.py) writes there
 HMAC-SHA256(course secret, "lab key:" + lab), cut to 16 bytes. Students get the
 lab's key, never the secret: from it nobody can work out another lab's key or
 next term's, and a term with a new secret gets new data throughout. Within a
-lab, the key and a student id give that student's data (grader_tests.variant).
+lab, the key and a student id give that student's data (grader_tests.core.variant).
 
 The secret is COURSEKIT_SECRET if set, else the file `.course-secret` in the
 course folder (`make secret` writes one; git ignores it), else a demo secret
@@ -30,7 +30,7 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-from grader_tests import lab01_reference
+from grader_tests.lab01_gd_from_scratch import reference as lab01_reference
 
 from . import layout
 

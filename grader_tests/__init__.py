@@ -1,5 +1,10 @@
 """Hidden checks for the course labs: references, gradient checking, diagnoses.
 
+`core/` holds what every lab's checks share (the judge's view of the student's
+values, validation, comparison, messages, diagnoses, gradient checking, multiple
+choice); each lab has a package named like the lab, `lab01_gd_from_scratch/`:
+its `checks` (and their `CHECKS` table), `reference` and `mistakes`.
+
 The judge (coursekit/judge) runs them outside the student's process: a hidden
 test cell names a check (`judge.check("gradient_w", gradients)`), and
 `checks(lab)` gives the lab's checks by those names.
@@ -9,27 +14,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import pkgutil
 from collections.abc import Callable
-
-# Each lab's module of checks, with its CHECKS table.
-LAB_MODULES = {
-    "01_gd_from_scratch": "lab01_gd",
-    "02_five_steps_numpy": "lab02_five_steps",
-    "03_autograd": "lab03_autograd",
-    "04_multi_output_regression": "lab04_multi_output",
-    "05_torch_nn": "lab05_nn",
-    "06_review": "lab06_review",
-}
 
 
 def module_name(lab: str) -> str:
-    """Where a lab's checks live: lab07_something for lab 07_something."""
-    return LAB_MODULES.get(lab, f"lab{lab}")
+    """Where a lab's checks live: the package lab07_something for lab 07_something."""
+    return f"lab{lab}"
 
 
 def labs() -> list[str]:
-    """The labs listed here (a new lab's module is found by its name, too)."""
-    return sorted(LAB_MODULES)
+    """The labs that have a package of checks here."""
+    return sorted(
+        m.name[3:] for m in pkgutil.iter_modules(__path__) if m.name.startswith("lab")
+    )
 
 
 def has_checks(lab: str) -> bool:

@@ -56,8 +56,8 @@ for name in ["__init__", "lab01_gd"]:
 def predict(x, w, b):
     return w * x
 """
-READS_ANSWER_KEY = """from grader_tests import lab01_gd
-answer_init = lab01_gd.ANSWERS["init"]
+READS_ANSWER_KEY = """from grader_tests.lab01_gd_from_scratch import checks
+answer_init = checks.ANSWERS["init"]
 """
 SWALLOWS_ERRORS = """get_ipython().set_custom_exc((Exception,), lambda *args, **kwargs: None)
 answer_init = "a"

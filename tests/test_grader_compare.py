@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from grader_tests import compare
+from grader_tests.core import compare
 
 
 def test_is_close():

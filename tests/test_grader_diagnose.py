@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader_tests import diagnose
+from grader_tests.core import diagnose
 
 N = 100
 EXPECTED = -2.38

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import gradcheck
+from grader_tests.core import gradcheck
 
 POINTS = [(0.3, -1.2), (2.0, 0.5), (-1.0, 1.0)]
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import lab01_gd
+from grader_tests.lab01_gd_from_scratch import checks as lab01_gd
 
 from .judging import JudgedModule
 
@@ -589,75 +589,3 @@ def test_wrong_letter_does_not_reveal_the_answer(question):
     assert len(set(texts)) == 1
     assert repr(lab.ANSWERS[question]) not in texts[0]
     assert f"{lab.ANSWERS[question]})" not in texts[0]
-
-
-def test_unknown_question_is_an_authoring_error():
-    """Is a misspelt question id a ValueError for the author (the judge: no such check)?"""
-    with pytest.raises(ValueError, match="unknown question 'learning_rate'"):
-        lab01_gd.check_answer("learning_rate", "b")
-
-
-WRONG_SIGN = mutant(gradients=grads(lambda x, e: -2 * mean(x * e),
-                                    lambda x, e: -2 * mean(e)))  # fmt: skip
-
-
-def test_checks_write_nothing_to_stderr(capfd):
-    """Do passing and failing checks stay silent, even when student code is noisy?"""
-    noisy = mutant(train=_noisy_train, gradients=WRONG_SIGN.gradients)
-    for student in (Solution(), noisy):
-        for check in FUNCTION:
-            try:
-                run(check, student)
-            except AssertionError:
-                pass
-    out, err = capfd.readouterr()
-    assert err == ""
-
-
-def test_checks_keep_the_global_random_state():
-    """Does a check leave the notebook's torch and numpy random numbers unchanged?"""
-    torch.manual_seed(123)
-    np.random.seed(123)
-    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()
-    for check in FUNCTION:
-        run(check, Solution())
-    assert torch.equal(torch.get_rng_state(), torch_state)
-    assert np.random.get_state()[1].tolist() == numpy_state[1].tolist()
-
-
-def _always(value):
-    def patched(*args, **kwargs):
-        return value
-
-    return patched
-
-
-def test_checks_survive_monkeypatched_comparisons(monkeypatch):
-    """Do the checks still grade right when a student cell patched allclose?"""
-    patched = [(torch, "allclose"), (np, "allclose"), (torch, "equal"),
-               (torch.testing, "assert_close"), (np.testing, "assert_allclose"),
-               (torch, "isclose"), (np, "isclose")]  # fmt: skip
-    for module, name in patched:
-        monkeypatch.setattr(module, name, _always(True))
-    with pytest.raises(AssertionError, match="wrong sign"):
-        lab.check_db(WRONG_SIGN.gradients)
-    for name in ("allclose", "isclose"):
-        monkeypatch.setattr(torch, name, _always(False))
-        monkeypatch.setattr(np, name, _always(False))
-    for check in FUNCTION:
-        run(check, Solution())
-
-
-ODD_RETURNS = [None, "b", 3, 2.5, True, [], [1.0, 2.0], (None, None),
-               (None, None, None), {"w": 1.0}, np.array([1.0]), torch.zeros(3),
-               torch.tensor(math.nan), object(), (torch.zeros(3),) * 3,
-               ("w", "b", "losses"), (1.0, 2.0, [math.inf]), torch.zeros(2, 3),
-               (np.zeros((100, 1)), np.zeros((100, 1))), (1 + 2j, 1.0)]  # fmt: skip
-
-
-@pytest.mark.parametrize("check", FUNCTION)
-@pytest.mark.parametrize("value", ODD_RETURNS, ids=repr)
-def test_any_return_value_fails_with_an_assertion(check, value):
-    """Whatever a student function returns, does the check fail with a sentence?"""
-    with pytest.raises(AssertionError):
-        run(check, mutant(**{FUNCTION[check]: lambda self, *args: value}))

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import gradcheck
-from grader_tests import lab01_gd as lab
-from grader_tests.lab01_reference import wrong_recipe_draws
+from grader_tests.core import gradcheck
+from grader_tests.lab01_gd_from_scratch import checks as lab
+from grader_tests.lab01_gd_from_scratch.reference import wrong_recipe_draws
 
 P = lab.DEFAULT
 X, Y = lab.reference_data(P)

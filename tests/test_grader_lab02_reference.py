@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import gradcheck
-from grader_tests import lab02_five_steps as lab
+from grader_tests.core import gradcheck
+from grader_tests.lab02_five_steps_numpy import checks as lab
 
 P = lab.DEFAULT
 D = lab.reference_data(P)

@@ -16,9 +16,9 @@ import pytest
 import torch
 from torch import nn
 
-from grader_tests import gradcheck
-from grader_tests import lab03_autograd as lab
-from grader_tests import lab03_mistakes as mistakes
+from grader_tests.core import gradcheck
+from grader_tests.lab03_autograd import checks as lab
+from grader_tests.lab03_autograd import mistakes as mistakes
 
 P = lab.DEFAULT
 X, Y = lab.reference_data(P)

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import gradcheck
-from grader_tests import lab04_multi_output as lab
+from grader_tests.core import gradcheck
+from grader_tests.lab04_multi_output_regression import checks as lab
 
 P = lab.DEFAULT
 X64, Y64 = lab.data64(P)

@@ -20,9 +20,9 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader_tests import gradcheck
-from grader_tests import lab05_mistakes as mistakes
-from grader_tests import lab05_nn as lab
+from grader_tests.core import gradcheck
+from grader_tests.lab05_torch_nn import checks as lab
+from grader_tests.lab05_torch_nn import mistakes as mistakes
 
 P = lab.DEFAULT
 X64, Y64 = lab.reference_data64(P)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import messages
+from grader_tests.core import messages
 
 
 @pytest.mark.parametrize(

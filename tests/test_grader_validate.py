@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader_tests import validate
+from grader_tests.core import validate
 
 
 def test_quiet_swallows_stderr_and_warnings_and_returns_none(capfd):

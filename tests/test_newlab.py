@@ -49,11 +49,12 @@ def test_bad_or_used_names_are_refused(tmp_path, capsys, name, fragment):
 def test_an_existing_file_is_never_overwritten(tmp_path, capsys):
     """Is a left-over check module kept, and the lab refused?"""
     course = make_course(tmp_path)
-    module = course / "grader_tests" / "lab07_something.py"
-    module.parent.mkdir()
+    module = course / "grader_tests" / "lab07_something" / "checks.py"
+    module.parent.mkdir(parents=True)
     module.write_text("# mine\n")
     assert main(["--course", str(course), "new-lab", LAB]) == 2
-    assert "grader_tests/lab07_something.py already exists" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "grader_tests/lab07_something/checks.py already exists" in err
     assert module.read_text() == "# mine\n"
     assert not (course / "source" / LAB).exists()
 

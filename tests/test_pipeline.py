@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from coursekit import classreport, copies, demo, grading, layout, report, variants
-from grader_tests import named
+from grader_tests.core import named
 
 from .conftest import REPO, make_course
 

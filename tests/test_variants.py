@@ -3,7 +3,7 @@ grader, ids give different data, and copied numbers lose points and are flagged.
 
 The notebook's "Your data" cell is run as students and nbgrader run it (its
 source, executed with the environment and working folder of each case) and
-compared with grader_tests.variant / lab01_reference.student_params.
+compared with grader_tests.core.variant / lab01_reference.student_params.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import torch
 
 from coursekit import copies, demo, layout, report, variants
 from coursekit.judge.server import Context
-from grader_tests import lab01_gd as lab
-from grader_tests import lab01_reference as ref
+from grader_tests.lab01_gd_from_scratch import checks as lab
+from grader_tests.lab01_gd_from_scratch import reference as ref
 
 from .conftest import REPO
 from .judging import judged

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader_tests.lab02_reference import (
+from grader_tests.core.named import Diagnosis
+from grader_tests.lab02_five_steps_numpy.reference import (
     LabParams,
     reference_data,
     reference_gradients,
@@ -24,7 +25,6 @@ from grader_tests.lab02_reference import (
     reference_run,
     reference_train,
 )
-from grader_tests.named import Diagnosis
 
 Vector = list[tuple[list[float], str]]
 Scalar = list[tuple[float, str]]

@@ -1,9 +1,9 @@
 """Lab 03, autograd: the hidden checks and the answer key.
 
 Each `check_*` takes the student's object, calls it on inputs it builds itself, compares
-with a float64 reference computed from `LabParams` (lab03_reference), and raises
+with a float64 reference computed from `LabParams` (reference.py), and raises
 AssertionError with a sentence on the first thing wrong: defined -> type -> shape ->
-finite -> value -> diagnosis (the mistakes are in lab03_mistakes). A student function
+finite -> value -> diagnosis (the mistakes are in mistakes.py). A student function
 that raises gets a hint read from its exception and the warnings it gave (an in-place
 update outside torch.no_grad(), a rebound non-leaf w whose .grad is None, x not
 reshaped for nn.Linear). The multiple-choice answers live here (`ANSWERS`), never in
@@ -20,11 +20,20 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader_tests import choice, compare, diagnose, gradcheck, messages, validate
-from grader_tests import lab03_mistakes as mistakes
-from grader_tests.core import remote
-from grader_tests.lab03_mistakes import AUTOGRAD, NN
-from grader_tests.lab03_reference import (  # noqa: F401  (re-exported: one import)
+from grader_tests.core import (
+    choice,
+    compare,
+    diagnose,
+    gradcheck,
+    messages,
+    recipes,
+    remote,
+    tolerances,
+    validate,
+)
+from grader_tests.lab03_autograd import mistakes as mistakes
+from grader_tests.lab03_autograd.mistakes import AUTOGRAD, NN
+from grader_tests.lab03_autograd.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
     lab_run,
@@ -57,8 +66,7 @@ TRAIN_ATOL = 1e-5
 TRAIN_MATCH_RTOL = 1e-4
 # Float32 losses along a float32 run against the float64 run: ~1e-6 relative.
 LOSS_RTOL = 1e-4
-# Below lr = 2 / L the loss of gradient descent never rises; float32 may jitter an ulp.
-MONOTONE_RTOL = 1e-6
+MONOTONE_RTOL = tolerances.MONOTONE_RTOL
 
 # Inputs the checks choose.
 PROBE_W = 0.5  # not the start 0: a dropped y_hat or w shows; y_hat = 0.5 x
@@ -329,43 +337,6 @@ def check_numerical_gradient(
 # ---- training: train_autograd and train_nn ----
 
 
-def _loss_values(losses: object, text: str) -> list[float]:
-    """The losses as floats: a list of numbers (or 1-element tensors), or 1-D."""
-    __tracebackhide__ = True  # noqa: F841
-    if isinstance(losses, (torch.Tensor, np.ndarray)) and np.ndim(losses) == 1:
-        return validate.to_floats(torch.as_tensor(losses))
-    if not isinstance(losses, (list, tuple)):
-        raise AssertionError(
-            f"losses from {text} should be a list of floats, one per epoch; got "
-            f"{messages.fmt_type(losses)}. Did you return the list you appended "
-            "loss.item() to?"
-        )
-    return [
-        validate.to_number(v, f"losses[{i}] from {text}") for i, v in enumerate(losses)
-    ]
-
-
-def _require_length(
-    values: list[float], text: str, epochs: int, lab_epochs: int
-) -> None:
-    """One loss per epoch, with a question for the usual wrong lengths."""
-    __tracebackhide__ = True  # noqa: F841
-    if len(values) == epochs:
-        return
-    hint = {
-        0: "Did you append loss.item() inside the epoch loop?",
-        1: "Did you return only the last loss instead of the list of all of them?",
-        epochs + 1: "One too many: did you also record the loss after the loop?",
-        lab_epochs: f"Does the loop run num_epochs (the argument) times, not the "
-        f"notebook's NUM_EPOCHS = {lab_epochs}?",
-    }.get(len(values))
-    message = (
-        f"losses from {text} has {len(values)} entries; expected {epochs}, "
-        "one per epoch."
-    )
-    raise AssertionError(messages.with_hint(message, hint))
-
-
 def _nn_weight(model: object, text: str) -> float:
     """The one weight of the model train_nn returned, as a float."""
     __tracebackhide__ = True  # noqa: F841
@@ -497,8 +468,9 @@ def _check_train_losses(fn: Callable, kind: str, p: LabParams) -> None:
     x, y = reference_data(p)
     ref = reference_train(x, y, run["w0"], run["lr"], run["num_epochs"])[1]
     text, _, losses, warned = _run_student(fn, kind, run, p)
-    values = _loss_values(losses, text)
-    _require_length(values, text, run["num_epochs"], p.num_epochs)
+    label = f"losses from {text}"
+    values = recipes.loss_history(losses, label, lambda i: f"losses[{i}] from {text}")
+    recipes.require_one_per_epoch(values, label, run["num_epochs"], p.num_epochs)
     validate.require_finite(values, f"losses from {text}")
     if compare.worst_entry(values, ref, LOSS_RTOL, 0.0) is None:
         return
@@ -555,15 +527,8 @@ def check_train_nn_losses(train_nn: Callable, p: LabParams = DEFAULT) -> None:
 # ---- answers ----
 
 
-@validate.quiet
-def check_answer(question: str, answer: object) -> None:
-    """A multiple-choice answer is one of the letters, and the right one."""
-    __tracebackhide__ = True  # noqa: F841
-    if question not in ANSWERS:  # the notebook's author called it wrongly
-        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    choice.check_letter(
-        f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
-    )
+CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
+check_answer = CHOICE.check
 
 
 # The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).

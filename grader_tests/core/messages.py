@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from grader_tests.core import remote
-from grader_tests.named import Diagnosis, mistake_of
+from grader_tests.core.named import Diagnosis, mistake_of
 
 SIGNIFICANT_DIGITS = 4  # enough to tell values apart at a glance; more only if needed
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from grader_tests.core import linear
+
 
 @dataclass(frozen=True)
 class LabParams:
@@ -51,9 +53,7 @@ def reference_forward(x: np.ndarray, w: float) -> np.ndarray:
     return w * np.asarray(x, np.float64)
 
 
-def reference_mse(y_hat: np.ndarray, y: np.ndarray) -> float:
-    """Mean squared error mean((y_hat - y)^2)."""
-    return float(np.mean((np.asarray(y_hat, np.float64) - y) ** 2))
+reference_mse = linear.mse  # the lab's loss, shared with every lab
 
 
 def reference_gradient(x: np.ndarray, y: np.ndarray, y_hat: np.ndarray) -> float:

@@ -14,7 +14,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from grader_tests.lab01_reference import (
+from grader_tests.core import recipes
+from grader_tests.core.named import Diagnosis
+from grader_tests.lab01_gd_from_scratch.reference import (
     LabParams,
     hessian,
     reference_data,
@@ -24,7 +26,6 @@ from grader_tests.lab01_reference import (
     reference_train,
     wrong_recipe_draws,
 )
-from grader_tests.named import Diagnosis
 
 Vector = list[tuple[list[float], str]]
 Scalar = list[tuple[float, str]]
@@ -86,22 +87,7 @@ def predict(x: np.ndarray, w: float, b: float, p: LabParams) -> Vector:
     ]
 
 
-def mse(y_hat: np.ndarray, y: np.ndarray) -> Scalar:
-    """mse(y_hat, y): summed, RMSE, absolute, squared mean, halved, not squared."""
-    error, expected, n = y_hat - y, reference_mse(y_hat, y), y.size
-    return [
-        (n * expected, f"mse is {n}x the reference (N = {n}): did you sum the "
-         "squared errors instead of averaging them?"),
-        (expected**0.5, "mse is the square root of the MSE: did you return the RMSE? "
-         "The MSE has no square root."),
-        (float(np.mean(np.abs(error))), "mse is the mean absolute error: did you take "
-         "abs(y_hat - y) instead of squaring?"),
-        (float(np.mean(error)) ** 2, "Did you square the mean error instead of "
-         "averaging the squared errors?"),
-        (expected / 2, "mse is half the reference: did you divide by 2? The MSE is "
-         "mean((y_hat - y) ** 2)."),
-        (float(np.mean(error)), "Did you forget to square the errors?"),
-    ]  # fmt: skip
+mse = recipes.mse_mistakes  # summed, RMSE, absolute, squared mean, halved, not squared
 
 
 def gradient(name: str, other_expected: float, notebook: float, seed: int) -> Scalar:

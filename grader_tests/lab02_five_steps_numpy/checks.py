@@ -2,9 +2,9 @@
 
 Each `check_*` takes the student's object, calls it on inputs it builds itself (or,
 for the notebook's results, takes the values), compares with a float64 reference
-computed from `LabParams` (lab02_reference), and raises AssertionError with a sentence
+computed from `LabParams` (reference.py), and raises AssertionError with a sentence
 on the first thing wrong: defined -> type -> shape -> dtype -> finite -> value ->
-diagnosis (the mistakes are in lab02_mistakes). The multiple-choice answers live here
+diagnosis (the mistakes are in mistakes.py). The multiple-choice answers live here
 (`ANSWERS`), never in the released notebook.
 
 Generic helpers that lab 01's torch-only `validate` lacks (numpy arrays, index arrays,
@@ -26,11 +26,19 @@ from typing import Any
 
 import numpy as np
 
-from grader_tests import choice, compare, diagnose, lab01_mistakes, messages, validate
-from grader_tests import lab02_mistakes as mistakes
-from grader_tests.compare import require_close
-from grader_tests.core import remote
-from grader_tests.lab02_reference import (  # noqa: F401  (re-exported: one import)
+from grader_tests.core import (
+    choice,
+    compare,
+    diagnose,
+    messages,
+    recipes,
+    remote,
+    tolerances,
+    validate,
+)
+from grader_tests.core.compare import require_close
+from grader_tests.lab02_five_steps_numpy import mistakes as mistakes
+from grader_tests.lab02_five_steps_numpy.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     Data,
     LabParams,
@@ -54,7 +62,7 @@ from grader_tests.lab02_reference import (  # noqa: F401  (re-exported: one impo
 # growing over the epochs (measured: ~1e-15 after 1000 epochs).
 # One-step quantities (predict, mse, gradients, update, lstsq, the loss surface): the
 # nearest mistake is 0.5x or another formula altogether.
-RTOL, ATOL = 1e-9, 1e-12
+RTOL, ATOL = tolerances.FLOAT64.rtol, tolerances.FLOAT64.atol
 # The parameters after training: a run of 999 or 1001 epochs ends only 6e-9 (b) and
 # 1.2e-8 (w) away from the 1000-epoch run, float64 rounding ~1e-15: 1e-10 sits between.
 RUN_ATOL = 1e-10
@@ -512,7 +520,7 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
     x, y = _check_data(p)
     y_hat = reference_predict(x, PROBE_B, PROBE_W)
     expected = reference_mse(y_hat, y)
-    candidates = lab01_mistakes.mse(y_hat, y)  # the same mistakes, in numpy
+    candidates = recipes.mse_mistakes(y_hat, y)
     text = "mse(y_hat, y)"
     value = validate.call(mse, text, y_hat.copy(), y.copy())
     per_example = diagnose.diagnose_shape(
@@ -611,27 +619,6 @@ def check_update(update: Callable, p: LabParams = DEFAULT) -> None:
 # ---- step 5 ----
 
 
-def _require_length(
-    values: list[float], label: str, epochs: int, lab_epochs: int
-) -> None:
-    """One loss per epoch, with a question for the usual wrong lengths."""
-    __tracebackhide__ = True  # noqa: F841
-    if len(values) == epochs:
-        return
-    hint = {
-        0: "Did you append the loss inside the epoch loop?",
-        1: "Did you keep only the last loss instead of appending every one?",
-        epochs - 1: "One short: does the loop run range(num_epochs) (not "
-        "range(1, num_epochs) or range(num_epochs - 1))?",
-        epochs + 1: "One too many: does the loop run range(num_epochs) (not "
-        "range(num_epochs + 1)), and do you record the loss only inside it?",
-        lab_epochs: f"Does the loop run num_epochs (the argument) times, not the "
-        f"notebook's {lab_epochs}?",
-    }.get(len(values))
-    message = f"{label} has {len(values)} entries; expected {epochs}, one per epoch."
-    raise AssertionError(messages.with_hint(message, hint))
-
-
 def _run_numbers(values: tuple, labels: tuple[str, str], n: int) -> list[float]:
     """b and w from a training run: one number each, finite (else: diverged)."""
     __tracebackhide__ = True  # noqa: F841
@@ -667,7 +654,8 @@ def check_train(train: Callable, p: LabParams = DEFAULT) -> None:
     labels = (f"b after {text}", f"w after {text}")
     got = _run_numbers(result[:2], labels, len(x))
     values = as_losses(result[2], f"losses from {text}", DIVERGED)
-    _require_length(values, f"losses from {text}", r["num_epochs"], p.num_epochs)
+    recipes.require_one_per_epoch(values, f"losses from {text}", r["num_epochs"],
+                                  p.num_epochs, record="the loss")  # fmt: skip
     for i in range(1, len(values)):
         if values[i] > values[i - 1] * (1 + MONOTONE_RTOL):
             a, b = fmt_pair(values[i - 1], values[i])
@@ -749,7 +737,8 @@ def check_run_losses(losses: object, p: LabParams = DEFAULT) -> None:
     __tracebackhide__ = True  # noqa: F841
     ref_losses = reference_run(p)[2]
     values = as_losses(losses, "losses", DIVERGED)
-    _require_length(values, "losses", p.num_epochs, p.num_epochs)
+    recipes.require_one_per_epoch(values, "losses", p.num_epochs, p.num_epochs,
+                                  record="the loss")  # fmt: skip
     require_close("losses[0]", values[0], ref_losses[0], LOSS_RTOL, 0.0,
                   candidates=lambda: mistakes.run_first_loss(p))  # fmt: skip
     if abs(values[-1]) > DIVERGED_SIZE:
@@ -905,15 +894,8 @@ def check_loss_surface_vectorised(
 # ---- multiple choice ----
 
 
-@validate.quiet
-def check_answer(question: str, answer: object) -> None:
-    """A multiple-choice answer is one of the letters, and the right one."""
-    __tracebackhide__ = True  # noqa: F841
-    if question not in ANSWERS:  # the notebook's author called it wrongly
-        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    choice.check_letter(
-        f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
-    )
+CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
+check_answer = CHOICE.check
 
 
 # The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).

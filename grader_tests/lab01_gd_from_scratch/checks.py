@@ -1,9 +1,9 @@
 """Lab 01, gradient descent from scratch: the hidden checks and the answer key.
 
 Each `check_*` takes the student's object, calls it on inputs it builds itself, compares
-with a float64 reference computed from `LabParams` (lab01_reference), and raises
+with a float64 reference computed from `LabParams` (reference.py), and raises
 AssertionError with a sentence on the first thing wrong: defined -> type -> shape ->
-dtype -> finite -> value -> diagnosis (the mistakes are in lab01_mistakes). The
+dtype -> finite -> value -> diagnosis (the mistakes are in mistakes.py). The
 multiple-choice answers live here (`ANSWERS`), never in the released notebook.
 """
 
@@ -16,10 +16,18 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from grader_tests import choice, compare, diagnose, messages, validate
-from grader_tests import lab01_mistakes as mistakes
-from grader_tests.compare import require_close
-from grader_tests.lab01_reference import (  # noqa: F401  (re-exported: one import)
+from grader_tests.core import (
+    choice,
+    compare,
+    diagnose,
+    messages,
+    recipes,
+    tolerances,
+    validate,
+)
+from grader_tests.core.compare import require_close
+from grader_tests.lab01_gd_from_scratch import mistakes as mistakes
+from grader_tests.lab01_gd_from_scratch.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
     hessian,
@@ -41,7 +49,7 @@ DATA_ATOL = 1e-5
 # Inputs are float64; a student's float32 cast of a correct formula is off by a few
 # float32 eps (1.2e-7) relative. The nearest mistake checked for is 0.9% off (mse:
 # the squared mean error), 900x this tolerance.
-FLOAT32_RTOL, FLOAT32_ATOL = 1e-5, 1e-6
+FLOAT32_RTOL, FLOAT32_ATOL = tolerances.FLOAT32.rtol, tolerances.FLOAT32.atol
 # A float32 run of the lab's loop stalls ~7e-6 short of the float64 run (an update below
 # half an ulp of w no longer moves it); leaving out the factor 2 ends 2e-4 away.
 TRAIN_ATOL = 5e-5
@@ -49,8 +57,7 @@ TRAIN_ATOL = 5e-5
 TRAIN_MATCH_RTOL = 2e-5
 # Float32 losses along a float32 run against the float64 run: ~1e-6 relative.
 LOSS_RTOL = 1e-4
-# Below lr = 2/L the loss of GD on a quadratic never rises; float32 may jitter an ulp.
-MONOTONE_RTOL = 1e-6
+MONOTONE_RTOL = tolerances.MONOTONE_RTOL
 # eigvalsh of a 2 x 2 float32 matrix is good to ~1e-6 relative.
 LR_RTOL = 1e-5
 
@@ -348,43 +355,6 @@ def check_train_params(train: Callable, p: LabParams = DEFAULT) -> None:
     raise AssertionError(messages.with_hint(message, hint))
 
 
-def _loss_values(losses: object, text: str) -> list[float]:
-    """train's losses as floats: a list of numbers (or 1-element tensors), or 1-D."""
-    __tracebackhide__ = True  # noqa: F841
-    if isinstance(losses, (torch.Tensor, np.ndarray)) and np.ndim(losses) == 1:
-        return validate.to_floats(torch.as_tensor(losses))
-    if not isinstance(losses, (list, tuple)):
-        raise AssertionError(
-            f"losses from {text} should be a list of floats, one per epoch; got "
-            f"{messages.fmt_type(losses)}. Did you return the list you appended "
-            "float(loss) to?"
-        )
-    return [
-        validate.to_number(v, f"losses[{i}] from {text}") for i, v in enumerate(losses)
-    ]
-
-
-def _require_length(
-    values: list[float], text: str, epochs: int, lab_epochs: int
-) -> None:
-    """One loss per epoch, with a question for the usual wrong lengths."""
-    __tracebackhide__ = True  # noqa: F841
-    if len(values) == epochs:
-        return
-    hint = {
-        0: "Did you append float(loss) inside the epoch loop?",
-        1: "Did you return only the last loss instead of the list of all of them?",
-        epochs + 1: "One too many: did you also record the loss after the loop?",
-        lab_epochs: f"Does the loop run num_epochs (the argument) times, not the "
-        f"notebook's {lab_epochs}?",
-    }.get(len(values))
-    message = (
-        f"losses from {text} has {len(values)} entries; expected {epochs}, "
-        "one per epoch."
-    )
-    raise AssertionError(messages.with_hint(message, hint))
-
-
 @validate.quiet
 def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
     """train's losses: one per epoch, taken before each update, never rising."""
@@ -394,8 +364,11 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
     x, y = (_f64(t) for t in reference_data(p))
     ref = reference_train(x, y, *settings)[2]
     text, result = _run_train(train, p, settings)
-    values = _loss_values(result[2], text)
-    _require_length(values, text, r["num_epochs"], p.num_epochs)
+    label = f"losses from {text}"
+    values = recipes.loss_history(result[2], label, lambda i: f"losses[{i}] from {text}",
+                                  record="float(loss)")  # fmt: skip
+    recipes.require_one_per_epoch(values, label, r["num_epochs"], p.num_epochs,
+                                  record="float(loss)")  # fmt: skip
     validate.require_finite(values, f"losses from {text}", DIVERGED)
     first = f"losses[0] from {text}"
     candidates = mistakes.first_loss(x, y, p, r)
@@ -472,15 +445,8 @@ def check_largest_stable_lr(
                   candidates=lambda: mistakes.largest_stable_lr(x_np, p))  # fmt: skip
 
 
-@validate.quiet
-def check_answer(question: str, answer: object) -> None:
-    """A multiple-choice answer is one of the letters, and the right one."""
-    __tracebackhide__ = True  # noqa: F841
-    if question not in ANSWERS:  # the notebook's author called it wrongly
-        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    choice.check_letter(
-        f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
-    )
+CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
+check_answer = CHOICE.check
 
 
 # The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).

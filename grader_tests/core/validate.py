@@ -19,9 +19,8 @@ from typing import Any, TypeVar
 import numpy as np
 import torch
 
-from grader_tests import messages
-from grader_tests.core import remote
-from grader_tests.named import error_class, mistake_of
+from grader_tests.core import messages, remote
+from grader_tests.core.named import error_class, mistake_of
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -35,7 +34,7 @@ def quiet(check: F) -> F:
     A failure is raised again from here, keeping only the student's exception as its
     cause: IPython hides frames marked __tracebackhide__ but always shows the last
     one, so the last one is this line and not a check's code. A message that names
-    a mistake (grader_tests.named) is raised as the AssertionError subclass of that
+    a mistake (grader_tests.core.named) is raised as the AssertionError subclass of that
     name.
     """
 

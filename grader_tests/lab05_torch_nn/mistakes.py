@@ -1,6 +1,6 @@
 """Lab 05's known mistakes, each as the wrong answer it gives and the question to ask.
 
-`simulate` is the reference training run (lab05_reference.reference_fit) with one
+`simulate` is the reference training run (reference.reference_fit) with one
 mistake switched on: a loss other than the mean squared error, gradients that
 accumulate (no `opt.zero_grad()`), a step taken before `loss.backward()`, every step
 on the whole data set instead of its batch. The candidate functions run it, in
@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from grader_tests.lab05_reference import (
+from grader_tests.core.named import Diagnosis
+from grader_tests.lab05_torch_nn.reference import (
     Batches,
     LabParams,
     full_batch,
@@ -24,7 +25,6 @@ from grader_tests.lab05_reference import (
     reference_mse,
     reference_order,
 )
-from grader_tests.named import Diagnosis
 
 Vector = list[tuple[list[float], str]]
 Scalar = list[tuple[float, str]]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from grader_tests import messages
-from grader_tests.named import Diagnosis, mistake_of
+from grader_tests.core import messages
+from grader_tests.core.named import Diagnosis, mistake_of
 
 # A mistaken formula evaluated in float32 lands within ~1e-6 relative of its candidate;
 # the table's factors differ by 2x or more, so 1e-3 matches one without confusing two.
@@ -27,7 +27,7 @@ def gradient_signatures(n: int) -> list[tuple[float, str]]:
 
     got = factor * expected. Messages are templates with {name}, {got}, {expected},
     {ratio} and {n}; factors equal to 1 or repeated (small n) are left out. Each
-    message is a `Diagnosis` naming its mistake (see grader_tests.named).
+    message is a `Diagnosis` naming its mistake (see grader_tests.core.named).
     """
     got_expected = "Got {got}, expected {expected}."
     table = [  # (factor, message, the mistake it names)

@@ -4,7 +4,7 @@ Three kinds of items. Multiple choice (`check_choice`): the answer must be one l
 "a"-"d", in quotes; the key lives here (`ANSWERS`), never in the released notebook.
 Numbers and shapes (`check_q6_shapes`, `check_q12_mse`, ...): the form is checked
 first (a number, a whole number, a tuple of ints) with a sentence saying how to write
-it, then the value against a reference computed from `LabParams` (lab06_reference),
+it, then the value against a reference computed from `LabParams` (reference.py),
 with a diagnosis of the usual wrong values that does not give the answer away. Code
 (`check_split_table`, `check_gd_step`, `check_fit`, ...): the student's function is
 called on the check's own float64 inputs and compared with the reference, stopping
@@ -23,10 +23,18 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
-from grader_tests import compare, diagnose, messages, validate
-from grader_tests import lab06_reference as ref
-from grader_tests.core import kernel_objects, remote
-from grader_tests.lab06_reference import DEFAULT, LabParams
+from grader_tests.core import (
+    choice,
+    compare,
+    diagnose,
+    kernel_objects,
+    messages,
+    remote,
+    tolerances,
+    validate,
+)
+from grader_tests.lab06_review import reference as ref
+from grader_tests.lab06_review.reference import DEFAULT, LabParams
 
 # ---- tolerances ----
 
@@ -36,7 +44,7 @@ from grader_tests.lab06_reference import DEFAULT, LabParams
 ANSWER_RTOL = 5e-3
 # Code run on float64 inputs: a student's float32 cast of a right formula is off by a
 # few float32 eps (1.2e-7) relative; the nearest mistake checked for is 2x off.
-FLOAT32_RTOL, FLOAT32_ATOL = 1e-5, 1e-6
+FLOAT32_RTOL, FLOAT32_ATOL = tolerances.FLOAT32.rtol, tolerances.FLOAT32.atol
 # The fit check runs float64 end to end: two orders of the same sums agree to ~1e-15.
 FIT_RTOL, FIT_ATOL = 1e-9, 1e-12
 
@@ -187,18 +195,8 @@ def require_real(name: str, value: object) -> float:
 # ---- multiple choice ----
 
 
-@validate.quiet
-def check_choice(question: str, answer: object) -> None:
-    """A multiple-choice answer is one of the letters, and the right one."""
-    __tracebackhide__ = True  # noqa: F841
-    if question not in ANSWERS:  # the notebook's author called it wrongly
-        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    name = f"answer_{question}"
-    letter = require_letter(name, answer)
-    if letter != ANSWERS[question]:
-        raise AssertionError(
-            f"{name} = {answer!r} is not right. {ANSWER_HINTS[question]}"
-        )
+CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS, form=require_letter)
+check_choice = CHOICE.check
 
 
 # ---- numbers and shapes ----

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader_tests.lab04_reference import (
+from grader_tests.core.named import Diagnosis
+from grader_tests.lab04_multi_output_regression.reference import (
     LabParams,
     design,
     hessian,
@@ -23,7 +24,6 @@ from grader_tests.lab04_reference import (
     seeded_run,
     simulate,
 )
-from grader_tests.named import Diagnosis
 
 Candidates = list[tuple[list[float], str]]
 

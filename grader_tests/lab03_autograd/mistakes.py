@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader_tests.lab03_reference import (
+from grader_tests.core.named import Diagnosis
+from grader_tests.lab03_autograd.reference import (
     LabParams,
     reference_central_difference,
     reference_data,
@@ -24,7 +25,6 @@ from grader_tests.lab03_reference import (
     reference_mse,
     reference_train,
 )
-from grader_tests.named import Diagnosis
 
 Scalar = list[tuple[float, str]]
 

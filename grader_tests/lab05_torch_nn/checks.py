@@ -1,9 +1,9 @@
 """Lab 05, the crop-yield regression with torch.nn: the hidden checks and answer key.
 
 Each `check_*` takes the student's object, builds its own inputs, compares with a
-float64 reference computed from `LabParams` (lab05_reference), and raises
+float64 reference computed from `LabParams` (reference.py), and raises
 AssertionError with one sentence on the first thing wrong: defined -> type -> shape ->
-dtype -> finite -> value -> diagnosis (the mistakes are in lab05_mistakes).
+dtype -> finite -> value -> diagnosis (the mistakes are in mistakes.py).
 
 Student code runs in float32, as in the notebook: the data and nn.Linear's weights
 are float32, and code that mixes in one of the notebook's float32 tensors would crash
@@ -23,10 +23,18 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from grader_tests import choice, compare, diagnose, messages, validate
-from grader_tests import lab05_mistakes as mistakes
-from grader_tests.core import kernel_objects, remote
-from grader_tests.lab05_reference import (  # noqa: F401  (re-exported: one import)
+from grader_tests.core import (
+    choice,
+    compare,
+    diagnose,
+    kernel_objects,
+    messages,
+    remote,
+    validate,
+)
+from grader_tests.core.named import Diagnosis
+from grader_tests.lab05_torch_nn import mistakes as mistakes
+from grader_tests.lab05_torch_nn.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
     full_batch,
@@ -43,7 +51,6 @@ from grader_tests.lab05_reference import (  # noqa: F401  (re-exported: one impo
     reference_order,
     unshuffled_order,
 )
-from grader_tests.named import Diagnosis
 
 # ---- tolerances ----
 # nn.Linear's init is float32 from the seeded recipe: a right make_model reproduces
@@ -821,15 +828,8 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
 # ---- multiple choice ----
 
 
-@validate.quiet
-def check_answer(question: str, answer: object) -> None:
-    """A multiple-choice answer is one of the letters, and the right one."""
-    __tracebackhide__ = True  # noqa: F841
-    if question not in ANSWERS:  # the notebook's author called it wrongly
-        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    choice.check_letter(
-        f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
-    )
+CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
+check_answer = CHOICE.check
 
 
 # The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).

@@ -3,7 +3,7 @@
 A lab whose data differ per student carries `LAB_KEY`, 16 bytes in hex that the
 course derives from its secret when it releases the lab (coursekit.variants).
 HMAC-SHA256(LAB_KEY, student id) gives 32 bytes; the lab's reference module turns
-them into the student's data settings (e.g. lab01_reference.student_params). The
+them into the student's data settings (e.g. lab01_gd_from_scratch.reference.student_params). The
 released notebook repeats this in its "Your data" cell with the standard library
 only, since students do not have this package; tests/test_variants.py runs that
 cell and compares.

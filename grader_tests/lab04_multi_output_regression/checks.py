@@ -2,9 +2,9 @@
 
 Each `check_*` takes the student's object, calls it on inputs it builds itself (or, for
 the notebook's training run, reads the values passed in), compares with a float64
-reference computed from `LabParams` (lab04_reference), and raises AssertionError with a
+reference computed from `LabParams` (reference.py), and raises AssertionError with a
 sentence on the first thing wrong: defined -> type -> shape -> dtype -> finite -> value
--> diagnosis (the mistakes are in lab04_mistakes). The multiple-choice answers live
+-> diagnosis (the mistakes are in mistakes.py). The multiple-choice answers live
 here (`ANSWERS`), never in the released notebook.
 """
 
@@ -18,11 +18,19 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from grader_tests import choice, compare, diagnose, messages, validate
-from grader_tests import lab04_mistakes as mistakes
-from grader_tests.compare import require_close
-from grader_tests.core import remote
-from grader_tests.lab04_reference import (  # noqa: F401  (re-exported: one import)
+from grader_tests.core import (
+    choice,
+    compare,
+    diagnose,
+    messages,
+    recipes,
+    remote,
+    tolerances,
+    validate,
+)
+from grader_tests.core.compare import require_close
+from grader_tests.lab04_multi_output_regression import mistakes as mistakes
+from grader_tests.lab04_multi_output_regression.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
     LabParams,
     condition_number,
@@ -56,8 +64,7 @@ TRAIN_ATOL = 2e-5
 TRAIN_MATCH_RTOL = 1e-4
 # Float32 losses along a float32 run against the float64 run: 2.4e-6 relative at most.
 LOSS_RTOL = 1e-4
-# Below lr = 2/L every step of GD on a quadratic lowers the loss; float32 may jitter.
-MONOTONE_RTOL = 1e-6
+MONOTONE_RTOL = tolerances.MONOTONE_RTOL
 # eigvalsh of a 4 x 4 float32 matrix: ~1e-7 relative for the largest eigenvalue. A
 # Hessian without the bias column is 5.4e-5 off on the raw inputs, 5x this.
 LR_RTOL = 1e-5
@@ -441,42 +448,17 @@ def _start(seed: int, p: LabParams) -> tuple[torch.Tensor, torch.Tensor]:
     return w.requires_grad_(), b.requires_grad_()
 
 
-def _loss_values(losses: object, text: str) -> list[float]:
-    """A list of numbers (or 1-element tensors), or a 1-D tensor, as floats."""
+def _loss_values(losses: object, label: str) -> list[float]:
+    """A loss history (core.recipes), and not w or b with it: they change in place."""
     __tracebackhide__ = True  # noqa: F841
-    if isinstance(losses, (torch.Tensor, np.ndarray)) and np.ndim(losses) == 1:
-        return validate.to_floats(torch.as_tensor(losses))
-    if not isinstance(losses, (list, tuple)):
-        raise AssertionError(
-            f"{text} should be a list of floats, one per epoch; got "
-            f"{messages.fmt_type(losses)}. Did you return the list you appended "
-            "loss.item() to?"
-        )
-    if losses and getattr(losses[0], "numel", lambda: 1)() > 1:
-        raise AssertionError(
-            f"{text} should be a list of floats, one per epoch; its first entry is "
-            f"{messages.fmt_type(losses[0])}. Return only the losses (w and b change "
-            "in place)."
-        )
-    return [validate.to_number(v, f"{text}[{i}]") for i, v in enumerate(losses)]
-
-
-def _require_length(values: list[float], text: str, epochs: int, p: LabParams) -> None:
-    __tracebackhide__ = True  # noqa: F841
-    if len(values) == epochs:
-        return
-    hint = {
-        0: "Did you append loss.item() inside the epoch loop?",
-        epochs - 1: "One too few: does the loop run range(num_epochs)?",
-        epochs + 1: "One too many: does the loop run range(num_epochs), and did you "
-        "not also record the loss after the loop?",
-        2 * epochs: "Twice as many: did you append to the same list twice, or run the "
-        "training twice?",
-        p.num_epochs: f"Does the loop run num_epochs (the argument) times, not the "
-        f"notebook's {p.num_epochs}?",
-    }.get(len(values))
-    message = f"{text} has {len(values)} entries; expected {epochs}, one per epoch."
-    raise AssertionError(messages.with_hint(message, hint))
+    if isinstance(losses, (list, tuple)) and losses:
+        if getattr(losses[0], "numel", lambda: 1)() > 1:
+            raise AssertionError(
+                f"{label} should be a list of floats, one per epoch; its first entry "
+                f"is {messages.fmt_type(losses[0])}. Return only the losses (w and b "
+                "change in place)."
+            )
+    return recipes.loss_history(losses, label, lambda i: f"{label}[{i}]")
 
 
 def _require_params(
@@ -540,7 +522,9 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
     ref = reference_train(x, y, w0, b0, r["lr"], r["num_epochs"])[2]
     text, _, _, losses = _run(train, "train", p, r["seed"], r["lr"], r["num_epochs"])
     values = _loss_values(losses, f"the losses from {text}")
-    _require_length(values, f"the losses from {text}", r["num_epochs"], p)
+    recipes.require_one_per_epoch(
+        values, f"the losses from {text}", r["num_epochs"], p.num_epochs
+    )
     validate.require_finite(values, f"the losses from {text}", DIVERGED)
     w42, b42 = init64(p.seed, p)
     after = reference_train(x, y, w0, b0, r["lr"], 2)[2][1]
@@ -592,7 +576,7 @@ def check_trained(w: object, b: object, losses: object, p: LabParams = DEFAULT) 
         got += validate.to_floats(tensor)
         validate.require_finite(got, name, DIVERGED)
     values = _loss_values(losses, "losses")
-    _require_length(values, "losses", p.num_epochs, p)
+    recipes.require_one_per_epoch(values, "losses", p.num_epochs, p.num_epochs)
     validate.require_finite(values, "losses", DIVERGED)
     x, y = data64(p)
     w0, b0 = init64(p.seed, p)
@@ -638,7 +622,9 @@ def check_debug_fix(train_fixed: Callable, p: LabParams = DEFAULT) -> None:
         lambda: mistakes.train_run(x, y, w0, b0, p.lr, p.debug_epochs),
     )
     values = _loss_values(losses, f"the losses from {text}")
-    _require_length(values, f"the losses from {text}", p.debug_epochs, p)
+    recipes.require_one_per_epoch(
+        values, f"the losses from {text}", p.debug_epochs, p.num_epochs
+    )
     require_close(f"losses[-1] from {text}", values[-1], ref[-1], LOSS_RTOL, 0.0)
 
 
@@ -701,15 +687,8 @@ def check_largest_stable_lr(
         require_close(text, got, expected, LR_RTOL, 0.0, candidates=candidates)
 
 
-@validate.quiet
-def check_answer(question: str, answer: object) -> None:
-    """A multiple-choice answer is one of the letters, and the right one."""
-    __tracebackhide__ = True  # noqa: F841
-    if question not in ANSWERS:  # the notebook's author called it wrongly
-        raise ValueError(f"unknown question {question!r}; known: {sorted(ANSWERS)}")
-    choice.check_letter(
-        f"answer_{question}", answer, LETTERS, ANSWERS[question], ANSWER_HINTS[question]
-    )
+CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
+check_answer = CHOICE.check
 
 
 # The hidden test cells' checks, by the names they call (`judge.check(name, ...)`).

@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from grader_tests.core import linear
+
 
 @dataclass(frozen=True)
 class LabParams:
@@ -85,9 +87,7 @@ def reference_predict(x: np.ndarray, b: float, w: float) -> np.ndarray:
     return b + w * x
 
 
-def reference_mse(y_hat: np.ndarray, y: np.ndarray) -> float:
-    """Step 2, the loss: mean((y_hat - y)^2)."""
-    return float(((y_hat - y) ** 2).mean())
+reference_mse = linear.mse  # step 2, the loss, shared with every lab
 
 
 def reference_gradients(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from grader_tests import diagnose, messages
+from grader_tests.core import diagnose, messages
 
 Candidates = Sequence[tuple[float, str]]  # (a wrong answer, the question to ask)
 
