@@ -1,7 +1,8 @@
 """What grading one notebook cannot beat, and where its time goes.
 
 The floors: `jupyter nbconvert --execute` of the lab's worked solution with
-the grading kernel (what running the notebook costs without nbgrader), and a
+the grading kernel (what running the notebook costs without nbgrader and its
+judge: the hidden tests are left out), and a
 bare kernel start and shutdown. The breakdown splits one notebook's time into
 the heavy imports, the kernel's start, the notebook's own cells and what is
 left for nbgrader.
@@ -25,6 +26,7 @@ from traitlets.config import Config
 import coursekit
 
 from . import layout
+from .feedback import strip_hidden
 
 KERNELSPECS = Path(coursekit.__file__).parent / "jupyter"
 HEAVY_IMPORTS = ("torch", "numpy", "matplotlib.pyplot")
@@ -41,9 +43,14 @@ def kernel_env(course: Path) -> dict[str, str]:
 
 
 def _workdir(course: Path, lab: str) -> Path:
-    """A fresh folder holding the lab's worked solution, as autograde's would."""
+    """A fresh folder holding the lab's worked solution, as autograde's would, its
+    hidden tests left out: they are the judge's work, outside the kernel."""
     work = Path(tempfile.mkdtemp(prefix=f"floor-{lab}-"))
-    shutil.copy(layout.notebook("solutions", lab, root=course), work / f"{lab}.ipynb")
+    nb = nbformat.read(layout.notebook("solutions", lab, root=course), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = strip_hidden(cell.source)
+    nbformat.write(nb, work / f"{lab}.ipynb")
     return work
 
 
