@@ -8,6 +8,9 @@ files and grade it tries to reach.
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -111,12 +114,13 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("cheats"))
+def _course(tmp: Path, cheats) -> Path:
+    """A course with lab 01 released, the honest student and these cheats submitted."""
+    root = make_course(tmp)
     release.release(LAB, root)
     demo.collect(root, labs={LAB}, students={"correct"})
-    for student, (cell, code, *_) in CHEATS.items():
+    for student in cheats:
+        cell, code, *_ = CHEATS[student]
         nb = nbformat.read(CORRECT, as_version=4)
         target = next(
             c
@@ -131,6 +135,12 @@ def graded(tmp_path_factory):
             for name, text in FAKE_PACKAGE.items():
                 (path.parent / name).parent.mkdir(exist_ok=True)
                 (path.parent / name).write_text(text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = _course(tmp_path_factory.mktemp("cheats"), CHEATS)
     grading.grade_one(root, LAB, "correct")  # the honest student, graded first
     victims = {
         p: _digest(p)
@@ -157,6 +167,30 @@ def test_cheat_earns_nothing(graded, student):
     with Gradebook(layout.gradebook_url(root)) as gb:
         cells = report.cell_scores(gb, LAB, student)
     assert sum(s for s, _ in cells.values()) == score
+
+
+@pytest.fixture(scope="module")
+def graded_by_nbgrader(tmp_path_factory):
+    """The same cheats through plain `nbgrader autograde`, which starts its judge and
+    warm kernels on demand (the fallback kernel is the course's grading's choice)."""
+    cheats = [s for s in CHEATS if not s.endswith("_fallback")]
+    root = _course(tmp_path_factory.mktemp("cheats-nbgrader"), cheats)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEKIT_")}
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    subprocess.run([str(nbgrader), "autograde", LAB], cwd=root, env=env,
+                   capture_output=True, timeout=1500)  # fmt: skip
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        return {
+            s: sum(a for a, _ in report.cell_scores(gb, LAB, s).values())
+            for s in [*cheats, "correct"]
+        }
+
+
+@pytest.mark.parametrize("student", [s for s in CHEATS if not s.endswith("_fallback")])
+def test_cheat_earns_nothing_through_plain_nbgrader(graded_by_nbgrader, student):
+    """Through plain nbgrader autograde too, does each cheat score only its honest part?"""
+    assert graded_by_nbgrader[student] == CHEATS[student][3]
+    assert graded_by_nbgrader["correct"] == FULL
 
 
 def test_code_that_reaches_for_the_grader_is_listed_for_a_ta(graded):
