@@ -6,10 +6,8 @@ region from every test cell and shortens each error in a test cell to its
 last line, the check's own message, so no grader source reaches students.
 
 In cells with hidden tests it also replaces the reference values that the
-checks quote in their errors ("got 1.415, expected 0.1103 (difference 1.3
-...)") by "…" (the checks never print, so errors are all there is to
-redact): students keep their own values and the diagnosis, but cannot copy
-the grader's answers for its probe inputs into a resubmission.
+checks quote in their errors by "…" (coursekit/redact.py; the checks never
+print, so errors are all there is to redact).
 """
 
 from __future__ import annotations
@@ -20,32 +18,17 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import Bool
 
+from .redact import redact_references
+
 HIDDEN = re.compile(
     r"^[ \t]*#+ BEGIN HIDDEN TESTS.*?^[ \t]*#+ END HIDDEN TESTS[^\n]*\n?", re.M | re.S
 )
 NOTE = "# (hidden tests ran here)\n"
-# A value quoted after "expected", "should be" or "difference": a number, a
-# list, a tensor, or arithmetic ending in one, up to the punctuation that
-# ends the clause.
-# Words ("expected one number", "expected torch.float32") and shapes in
-# parentheses ("expected (5, 1)") are kept.
-REFERENCE = re.compile(
-    r"\b(expected|difference|should be|reference is)\s+"
-    r"(?:tensor\([^)]*\)"
-    r"|(?:-?\d|\[)[^:;]*?(?=:|;| \(|, [a-zA-Z]| for |\.\s|\.$|\)|$))",
-    re.M,
-)
-HIDDEN_VALUE = "…"
 
 
 def strip_hidden(source: str) -> str:
     """Return `source` with each hidden-test region replaced by a one-line note."""
     return HIDDEN.sub(NOTE, source)
-
-
-def redact_references(text: str) -> str:
-    """Replace each quoted reference value in a check's message by "…"."""
-    return REFERENCE.sub(lambda m: f"{m.group(1)} {HIDDEN_VALUE}", text)
 
 
 def _is_test_cell(cell: NotebookNode) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit import feedback, report
+from coursekit import redact, report
 from coursekit.feedback import NOTE, strip_hidden
 
 
@@ -63,7 +63,7 @@ def test_table_shows_points_waiting_for_a_grader():
     ],
 )
 def test_reference_values_are_redacted(message, shown):
-    assert feedback.redact_references(message) == shown
+    assert redact.redact_references(message) == shown
 
 
 @pytest.mark.parametrize(
@@ -77,4 +77,4 @@ def test_reference_values_are_redacted(message, shown):
     ],
 )
 def test_words_and_shapes_are_kept(message):
-    assert feedback.redact_references(message) == message
+    assert redact.redact_references(message) == message

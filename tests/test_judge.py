@@ -479,3 +479,33 @@ def test_a_visible_check_that_failed_keeps_its_own_error():
 def test_each_occurrence_of_a_check_must_pass():
     record = {"test_a": [{"check": "a", "passed": True}]}
     assert _verdict(_cell(), record, plan=("a", "a"))[0][0] == "error"
+
+
+def test_a_forked_judge_imports_nothing_the_service_did_not():
+    """Does the service import, before it forks, all a judge needs for a verdict?
+
+    A module first imported in a forked judge is imported again for every
+    notebook graded (nbconvert, pulled in by a redaction, once cost 1.5 s each).
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from coursekit.judge import service\n"
+        "service.preload()\n"
+        "before = set(sys.modules)\n"
+        "from coursekit.judge import server\n"
+        "verdict = server.Verdict('mse', False, message='got 1.5, expected 2.5')\n"
+        "server.redacted(verdict.message), server.records_as_data([verdict])\n"
+        "import numpy as np\n"
+        "np.random.default_rng(0).random(3)\n"
+        "print(sorted(set(sys.modules) - before))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('nbconvert', 'nbgrader', 'nbformat', 'jupyter_client')))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    out = run.stdout.splitlines()
+    assert out == ["[]", "[]"], out

@@ -119,7 +119,7 @@ def test_feedback_quotes_no_reference_values(graded):
 
     import nbformat
 
-    from coursekit import feedback
+    from coursekit import feedback, redact
 
     root, _ = graded
     quoted = 0
@@ -136,12 +136,12 @@ def test_feedback_quotes_no_reference_values(graded):
             visible = feedback.strip_hidden(cell.source)
             for output in cell.get("outputs", []):
                 message = output.get("evalue", "")
-                for match in feedback.REFERENCE.finditer(message):
+                for match in redact.REFERENCE.finditer(message):
                     if match.group(0) in visible:  # the release shows it too
                         continue
                     quoted += 1
                     assert match.group(0) not in text, (sub.student, match.group(0))
-                    assert f"{match.group(1)} {feedback.HIDDEN_VALUE}" in text
+                    assert f"{match.group(1)} {redact.HIDDEN_VALUE}" in text
     assert quoted > 0  # some wrong answers in the demo class do quote references
 
 

@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.redact import redact_references
+
 from . import wire
 from .values import Decoder, Encoder, WireError
 
@@ -63,8 +65,6 @@ class Verdict:
 
 def redacted(message: str) -> str:
     """The message without the reference values it quotes (what the kernel may see)."""
-    from coursekit.feedback import redact_references
-
     return redact_references(message)
 
 
