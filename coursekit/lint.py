@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from . import layout
+from . import choices, layout
 
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 KERNELSPEC = {"name": "python3", "language": "python"}
@@ -321,6 +321,44 @@ def lint_hidden_tests(
     return problems
 
 
+# ---- multiple choice ----
+
+
+def lint_choice_lengths(lab: str, nb: NotebookNode) -> list[Problem]:
+    """No option gives itself away by its length.
+
+    A student who always picks the longest option (or always the shortest)
+    should score no better than chance, so the keyed option may be the longest
+    in at most a third of a lab's items, and the shortest in at most a third.
+    """
+    found = choices.items(nb)
+    problems = []
+    for strategy, hits in (
+        ("longest", [item for item in found if item.key_is_longest]),
+        ("shortest", [item for item in found if item.key_is_shortest]),
+    ):
+        if 3 * len(hits) <= len(found):
+            continue
+        listed = "; ".join(
+            f"{item.name} (cell {item.index}, key {item.key}: "
+            + ", ".join(f"{letter} {item.length(letter)}" for letter in item.options)
+            + ")"
+            for item in hits
+        )
+        problems.append(
+            Problem(
+                "choice-lengths",
+                _where(lab),
+                f"the keyed option is the {strategy} in {len(hits)} of the lab's "
+                f"{len(found)} multiple-choice items, so always picking the "
+                f"{strategy} option scores them without reading: {listed} "
+                "(option lengths in characters). Write options of like length and "
+                "form, and move the explanation into the worked solution's comments.",
+            )
+        )
+    return problems
+
+
 # ---- outputs and kernelspec ----
 
 
@@ -370,6 +408,7 @@ def lint_notebook(
         *lint_answers_graded(lab, nb),
         *lint_points(lab, nb),
         *lint_hidden_tests(lab, nb, checks),
+        *lint_choice_lengths(lab, nb),
         *lint_outputs(lab, nb),
         *lint_kernelspec(lab, nb),
     ]
@@ -430,8 +469,8 @@ def lint_course(root: Path = layout.ROOT) -> list[Problem]:
     for lab, nb in notebooks.items():
         if not grader_tests.has_checks(lab):
             problems.append(Problem("hidden-tests", f"source/{lab}", (
-                f"grader_tests has no checks for this lab: add "
-                f"grader_tests/{grader_tests.module_name(lab)}.py with its CHECKS.")))  # fmt: skip
+                f"grader_tests has no checks for this lab: add the package "
+                f"grader_tests/{grader_tests.module_name(lab)}/ with its CHECKS.")))  # fmt: skip
             continue
         problems += lint_notebook(lab, nb, set(grader_tests.checks(lab)))
     for folder in sorted(p for p in (root / "source").iterdir() if p.is_dir()):

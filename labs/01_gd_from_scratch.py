@@ -749,10 +749,12 @@ ax.legend();
 # **Question (1 point).** Training from $(w_0, b_0) = (-10, 10)$ instead of $(0, 0)$,
 # with lr = 0.1:
 #
-# - a) it ends at a different $w$, $b$;
-# - b) it diverges;
-# - c) it needs more epochs to get close to the minimum but ends at the same $w$, $b$
-#   (the MSE of a linear model is convex, with one minimum).
+# - a) it ends at a different $w$, $b$: gradient descent settles in the minimum nearest
+#   its start;
+# - b) it diverges: the first gradients are far larger, and lr = 0.1 overshoots from so
+#   far out;
+# - c) it needs more epochs to come close to the minimum, but still ends at the same $w$
+#   and $b$.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_init = "a"`,
 # `"b"` or `"c"`.
@@ -760,6 +762,14 @@ ax.legend();
 # %% nbgrader={"grade": false, "grade_id": "answer_init", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_init = "a", "b" or "c"
 ### BEGIN SOLUTION
+# c. The MSE of a line is a convex quadratic in (w, b) with one minimum, the
+# least-squares fit, so every run that converges ends there. From (-10, 10), far out
+# along the flat valley of the contour plot, it needs more epochs: the error along the
+# flat direction shrinks only by a factor of about 0.987 per epoch (example data).
+# a is wrong: a convex quadratic has no other minimum to settle in.
+# b is wrong: whether gradient descent converges depends on lr < 2 / lambda_max,
+# which depends on x only (about 0.78 for the example data), not on the start;
+# larger first gradients only mean larger first steps.
 answer_init = "c"
 ### END SOLUTION
 
@@ -896,10 +906,11 @@ axes[0].set_ylabel("w");
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_question_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question (1 point).** With lr = 1.01 × `largest_stable_lr(x)`:
 #
-# - a) the loss grows without bound, and the parameters oscillate with growing
-#   amplitude;
-# - b) gradient descent converges, only more slowly;
-# - c) it converges to a different minimum.
+# - a) the loss grows without bound, and $w$, $b$ oscillate with growing amplitude;
+# - b) gradient descent still converges, only more slowly, as its steps overshoot a
+#   little;
+# - c) it still converges, but to another minimum than the one it reaches below the
+#   threshold.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_lr = "a"`,
 # `"b"` or `"c"`.
@@ -907,6 +918,13 @@ axes[0].set_ylabel("w");
 # %% nbgrader={"grade": false, "grade_id": "answer_lr", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_lr = "a", "b" or "c"
 ### BEGIN SOLUTION
+# a. Along the eigenvector of lambda_max the error is multiplied at every step by
+# 1 - lr * lambda_max = 1 - 1.01 * 2 = -1.02: it changes sign and grows by 2% per
+# epoch, so the parameters oscillate with growing amplitude and the loss grows
+# without bound.
+# b is wrong: convergence needs |1 - lr * lambda| < 1 in every direction; at 0.99 x
+# the threshold it converges (with oscillations that die out), at 1.01 x it does not.
+# c is wrong: the MSE of a line has only one minimum.
 answer_lr = "a"
 ### END SOLUTION
 
@@ -974,11 +992,12 @@ ax.legend();
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_question_noise", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question (1 point).** With `NOISE_STD` = 1.0 instead of 0.2 (same seed):
 #
-# - a) gradient descent recovers exactly the true line (`TRUE_W`, `TRUE_B`);
-# - b) gradient descent still converges, to the least-squares fit of the noisier data,
-#   which lies further from the true line, and the final loss grows in
-#   proportion to `noise_std**2`;
-# - c) gradient descent diverges.
+# - a) gradient descent recovers exactly the true line, because the added noise has mean
+#   zero;
+# - b) it still converges, to a fit further from the true line, and the final loss grows
+#   like `noise_std**2`;
+# - c) it diverges: the noisier targets make the gradients too large for a learning rate
+#   of 0.1.
 #
 # In the cell below, replace `raise NotImplementedError()` with
 # `answer_noise = "a"`, `"b"` or `"c"`.
@@ -986,6 +1005,14 @@ ax.legend();
 # %% nbgrader={"grade": false, "grade_id": "answer_noise", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_noise = "a", "b" or "c"
 ### BEGIN SOLUTION
+# b. Gradient descent still finds the least-squares fit of the data it is given.
+# With the noise 5 times larger that fit lies further from the true line (by an
+# amount proportional to sigma), and the final loss, the mean squared residual, is
+# 25 times larger, in proportion to noise_std**2 (the table's last column is the same
+# in both rows).
+# a is wrong: zero-mean noise does not cancel in one finite sample; the fit follows it.
+# c is wrong: the largest stable lr, 2 / lambda_max, depends on x only, and x is the
+# same (same seed); lr = 0.1 stays below it.
 answer_noise = "b"
 ### END SOLUTION
 

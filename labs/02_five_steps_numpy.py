@@ -569,11 +569,12 @@ judge.check("randn_gradients", db_randn, dw_randn)
 # **Question (1 point).** The chapter's text says the gradients are about 2.7 and
 # 1.8; its code prints 3.464 and 2.384. Which statement is right?
 #
-# - a) The code's gradients are wrong: dividing by $N$ once more would give the
+# - a) The code's gradients are too large: averaging over $N$ once more would give the
 #   text's 2.7 and 1.8.
-# - b) The text's numbers are the printed ones, rounded.
-# - c) Both are right, each at its own starting point: the text's numbers are the
-#   gradients at the `randn` start, the printed ones at the `rand` start.
+# - b) The text's 2.7 and 1.8 are the gradients on all 100 points, the printed ones on the
+#   80 training points.
+# - c) Both are right: the text's are taken at the `randn` start, the printed ones at the
+#   `rand` start.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_doc = "a"`,
 # `"b"` or `"c"`.
@@ -581,6 +582,14 @@ judge.check("randn_gradients", db_randn, dw_randn)
 # %% nbgrader={"grade": false, "grade_id": "fs_answer_doc", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_doc = "a", "b" or "c"
 ### BEGIN SOLUTION
+# c. A gradient depends on where it is taken. The text was written for the start its
+# Step 0 describes, np.random.randn after np.random.seed(42), where db_randn and
+# dw_randn are about 2.7 and 1.8; the code draws with np.random.rand, and at that
+# start the gradients are 3.464 and 2.384.
+# a is wrong: the code already averages; dividing by N = 80 once more would give
+# about 0.043 and 0.030.
+# b is wrong: on all 100 points the gradients at the rand start are about 3.464 and
+# 2.329, not 2.7 and 1.8.
 answer_doc = "c"
 ### END SOLUTION
 
@@ -906,14 +915,12 @@ ax.legend();
 # **Question (1 point).** After 1000 epochs gradient descent's $(b, w)$ differ from
 # the least-squares fit by a few $10^{-7}$. Why?
 #
-# - a) Gradient descent has not quite arrived: along the flattest direction of the
-#   loss the remaining error shrinks only by the factor
-#   $1 - \text{lr}\,\lambda_{\min} \approx 0.985$ per epoch, so after 1000 epochs a
-#   few $10^{-7}$ are left; more epochs would shrink the gap further.
-# - b) Rounding errors of float64 pile up over 1000 epochs and push gradient descent
-#   away from the minimum.
-# - c) The noise: least squares fits the noise, gradient descent does not, so
-#   gradient descent stays closer to the true line.
+# - a) It has not quite arrived: along the flattest direction of the loss the error
+#   shrinks only by 0.985 per epoch.
+# - b) Rounding errors of float64 pile up over the 1000 epochs and push gradient descent
+#   off the minimum.
+# - c) The noise: least squares fits the noise and gradient descent does not, so it stays
+#   nearer the true line.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_gap = "a"`,
 # `"b"` or `"c"`.
@@ -921,6 +928,14 @@ ax.legend();
 # %% nbgrader={"grade": false, "grade_id": "fs_answer_gap", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_gap = "a", "b" or "c"
 ### BEGIN SOLUTION
+# a. Each epoch multiplies the remaining error along an eigenvector of the Hessian by
+# 1 - lr * lambda; along the flattest one 1 - lr * lambda_min is about 0.985, so
+# after 1000 epochs a few 1e-7 are left. The plot's slope is that factor: more
+# epochs would shrink the gap further.
+# b is wrong: float64 rounding is about 1e-16 relative, and the next step corrects
+# it; the gap shrinks steadily, it does not grow.
+# c is wrong: both minimise the same training loss; gradient descent heads for the
+# least-squares point, not for the true line.
 answer_gap = "a"
 ### END SOLUTION
 
@@ -976,11 +991,12 @@ judge.check("val_loss", val_loss, b_trained, w_trained)
 # **Question (1 point).** The validation loss (about 0.0087) is close to the final
 # training loss (about 0.0080). What does that tell you?
 #
-# - a) The model overfits: the validation loss is higher than the training loss.
-# - b) The line does about as well on the 20 points it never saw as on the 80 it
-#   was trained on, and what is left in both is roughly the noise's variance,
-#   `NOISE_STD ** 2` = 0.01, which no line can remove.
-# - c) Training should go on until the validation loss reaches 0.
+# - a) The model overfits: the validation loss is the higher of the two, so the line fits
+#   the training noise.
+# - b) The line does as well on new points as on its training points; both are about
+#   `NOISE_STD ** 2`.
+# - c) Training has not finished yet: more epochs would bring both of the losses much
+#   closer to 0.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_val = "a"`,
 # `"b"` or `"c"`.
@@ -988,6 +1004,14 @@ judge.check("val_loss", val_loss, b_trained, w_trained)
 # %% nbgrader={"grade": false, "grade_id": "fs_answer_val", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_val = "a", "b" or "c"
 ### BEGIN SOLUTION
+# b. The validation loss, on the 20 points the line never saw, is about the training
+# loss on the 80 it was trained on, so the line does as well on new data; what is
+# left in both is roughly the noise's variance, NOISE_STD ** 2 = 0.01, which no line
+# can remove.
+# a is wrong: a validation loss a little above the training loss is normal;
+# overfitting shows as a validation loss much higher than the training loss.
+# c is wrong: gradient descent is within a few 1e-7 of least squares, the lowest
+# training loss any line reaches; the noise sets a floor well above 0.
 answer_val = "b"
 ### END SOLUTION
 

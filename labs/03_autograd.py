@@ -865,15 +865,21 @@ ax.legend();
 # **Question 1 (1 point).** In `train_autograd`, why must `w.grad.zero_()` (or
 # `optimizer.zero_grad()`) run every epoch?
 #
-# - a) `backward()` overwrites `w.grad`; zeroing only keeps float32 from overflowing.
-# - b) `backward()` adds the new gradient to `w.grad`; without zeroing, the update of
-#   epoch $k$ uses the sum of the gradients of all epochs so far, and $w$ overshoots
-#   and oscillates.
-# - c) Zeroing resets `w` to `w0`, so that every epoch starts from the same point.
+# - a) `backward()` overwrites `w.grad`; zeroing only keeps float32 from overflowing over
+#   hundreds of epochs.
+# - b) `backward()` adds to `w.grad`; without zeroing, each update uses the sum of all
+#   earlier gradients.
+# - c) Zeroing resets `w` to `w0`, so that every epoch computes its gradient from the same
+#   point.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_answer_zero", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_zero = "a", "b" or "c"
 ### BEGIN SOLUTION
+# b. backward() adds the new gradient to what w.grad holds (Section 4.2: 6, then
+# 12). Without zeroing, the update of epoch k uses the sum of the gradients of
+# epochs 0, ..., k, so w overshoots 2 and oscillates around it (Section 6).
+# a is wrong: backward() accumulates into .grad, it does not overwrite it.
+# c is wrong: zero_() sets w.grad to 0; it never changes w.
 answer_zero = "b"
 ### END SOLUTION
 
@@ -894,17 +900,25 @@ judge.check("answer_zero", answer_zero)
 # with autograd ($w$ = 1.909), and concluded that backpropagation "is not as exact as
 # the numerical gradient computation". Which is right?
 #
-# - a) The source is right: autograd approximates derivatives by finite differences,
-#   so it is less exact and needs more iterations.
-# - b) The source is right in float32; in float64 both loops reach 2.000 after 20
-#   steps.
-# - c) Both compute the exact derivative and agree to float rounding; the numpy loop
-#   was faster because its gradient, a sum, was $N = 4$ times too large, which acts
-#   like a 4 times larger learning rate.
+# - a) The source is right: autograd approximates derivatives by finite differences, so it
+#   needs more steps.
+# - b) The source is right in float32 only; in float64 both loops reach $w$ = 2.000 after
+#   20 steps.
+# - c) Both are exact; the numpy loop was faster only because its gradient, a sum, was
+#   $N = 4$ times too large.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_answer_exact", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_exact = "a", "b" or "c"
 ### BEGIN SOLUTION
+# c. Autograd applies the chain rule to the exact derivative of every operation, so
+# it and a right formula agree to rounding (Section 4.4). The source's numpy
+# gradient, np.dot(2*x, y_pred - y).mean(), is a sum, N = 4 times too large: like a
+# learning rate of 0.04 instead of 0.01, so its loop reached 2.000 sooner. The
+# autograd loop was the correct one.
+# a is wrong: autograd uses no finite differences (nor did the source's numpy loop:
+# it used the hand formula).
+# b is wrong: the loops differ by a factor 4 in the gradient, not by rounding; in
+# float64 they differ just as much.
 answer_exact = "c"
 ### END SOLUTION
 
@@ -924,15 +938,21 @@ judge.check("answer_exact", answer_exact)
 # **Question 3 (1 point).** Why does the update `w -= lr * w.grad` go inside
 # `with torch.no_grad():`?
 #
-# - a) `w` is a leaf that requires grad, and autograd refuses to record an in-place
-#   change of it (a `RuntimeError`). Inside `no_grad` nothing is recorded: the update
-#   changes `w`'s values, and `w` stays the same leaf for the next epoch.
-# - b) It only makes the update faster; without it the result is the same.
-# - c) `no_grad` sets `w.grad` to zero after the update, so `zero_()` is not needed.
+# - a) Outside it, an in-place change of a leaf that requires grad raises a
+#   `RuntimeError`.
+# - b) It only makes the update faster by not recording it; without it, `w` ends with the
+#   same values.
+# - c) `no_grad` sets `w.grad` to zero after the update, so the loop can skip
+#   `w.grad.zero_()`.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_answer_no_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_no_grad = "a", "b" or "c"
 ### BEGIN SOLUTION
+# a. w is a leaf that requires grad, and autograd refuses to record an in-place
+# change of it (a RuntimeError, Section 4.5). Inside no_grad nothing is recorded:
+# the update changes w's values, and w stays the same leaf for the next epoch.
+# b is wrong: without no_grad the in-place update fails; it is not about speed.
+# c is wrong: no_grad does not touch w.grad; the loop still zeroes it.
 answer_no_grad = "a"
 ### END SOLUTION
 

@@ -917,13 +917,12 @@ judge.check("debug_fix", train_fixed)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_question_bug", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question (1 point).** What was wrong with the update in `train_buggy`?
 #
-# - a) Only the learning rate: 1e-5 is too small to move the weights, and with
-#   lr = 1e-3 the same loop trains well.
-# - b) `loss.backward()` is called inside `torch.no_grad()`, so no gradient is
-#   computed.
-# - c) It subtracts `w * lr` instead of `w.grad * lr`: every epoch multiplies the
-#   weights by $(1 - \text{lr})$, whatever the data, so they shrink slowly toward
-#   zero and the loss barely moves; the gradients are computed but never used.
+# - a) Only the learning rate: 1e-5 is too small to move the weights; with lr = 1e-3 the
+#   loop trains well.
+# - b) `loss.backward()` runs inside `torch.no_grad()`, so no gradient is computed and
+#   `w.grad` stays `None`.
+# - c) It subtracts `w * lr` instead of `w.grad * lr`, so the gradients are computed but
+#   never used.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_bug = "a"`,
 # `"b"` or `"c"`.
@@ -931,6 +930,14 @@ judge.check("debug_fix", train_fixed)
 # %% nbgrader={"grade": false, "grade_id": "mo_answer_bug", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_bug = "a", "b" or "c"
 ### BEGIN SOLUTION
+# c. w.sub_(w * lr) multiplies the weights by (1 - lr) every epoch, whatever the
+# data, so they shrink slowly toward zero and the loss barely moves (19322.3 to
+# 19305.4 in 100 epochs): w_bug / w_start is (1 - LR) ** 100. The gradients are
+# computed but never used (nor zeroed).
+# a is wrong: with lr = 1e-3 the same update still ignores the gradient (it shrinks
+# the weights by 0.999 per epoch), while `train` trains well with LR = 1e-5.
+# b is wrong: loss.backward() runs before the `with torch.no_grad():` block, and
+# w_bug.grad holds the gradient.
 answer_bug = "c"
 ### END SOLUTION
 
@@ -951,12 +958,12 @@ judge.check("answer_bug", answer_bug)
 # `w.sub_(w.grad * lr)` and `b.sub_(b.grad * lr)`, and leave the rest of
 # `train_buggy` as it is. Over 500 epochs from `init_params(SEED)` with `LR`:
 #
-# - a) it trains exactly like `train`: zeroing the gradients only saves memory;
-# - b) the gradients of all epochs add up in `.grad`, so every step moves by `lr`
-#   times the sum of all gradients so far: the weights overshoot and swing back and
-#   forth, and the loss keeps rising and falling by thousands instead of settling;
-# - c) PyTorch raises an error at the second `backward()`, because `.grad` is not
-#   empty.
+# - a) it trains exactly like `train`: zeroing the gradients only saves memory, it does
+#   not change any step;
+# - b) the gradients of all epochs add up in `.grad`: the weights overshoot and the loss
+#   rises and falls;
+# - c) PyTorch raises an error at the second `backward()`, because `.grad` still holds a
+#   gradient.
 #
 # Try it in a new cell before you answer. Replace `raise NotImplementedError()` with
 # `answer_accumulate = "a"`, `"b"` or `"c"`.
@@ -964,6 +971,11 @@ judge.check("answer_bug", answer_bug)
 # %% nbgrader={"grade": false, "grade_id": "mo_answer_accumulate", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_accumulate = "a", "b" or "c"
 ### BEGIN SOLUTION
+# b. backward() adds to .grad, so without zeroing every step moves by lr times the
+# sum of all gradients so far: the weights overshoot and swing back and forth, and
+# the loss keeps rising and falling by thousands instead of settling.
+# a is wrong: zeroing changes every step after the first; it is not about memory.
+# c is wrong: backward() on a new graph adds to a filled .grad without complaint.
 answer_accumulate = "b"
 ### END SOLUTION
 
@@ -1189,21 +1201,26 @@ print("least squares:\n", theta.t().float())
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_question_scaling", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question (1 point).** What does standardising the inputs change?
 #
-# - a) The Hessian's condition number drops from about $2.2 \times 10^6$ to about 7
-#   and the largest stable learning rate grows from about $1.1 \times 10^{-4}$ to
-#   about 1.3, so gradient descent reaches the least-squares loss in a few dozen
-#   epochs; the best fit is the same function of the raw inputs, written with other
-#   weights.
-# - b) It makes the model more accurate: the least-squares loss on the standardised
-#   inputs is lower than on the raw inputs.
-# - c) Nothing about the learning rate: the largest stable learning rate depends on
-#   the targets, which are unchanged; only the loss at the start is smaller.
+# - a) The condition number falls from about $2.2 \times 10^6$ to 7: a far larger learning
+#   rate is stable, and training is fast.
+# - b) The model gets more accurate: the least-squares loss on the standardised inputs is
+#   lower than on the raw ones.
+# - c) Nothing about the learning rate, which depends on the targets; only the loss at the
+#   start is smaller.
 #
 # Replace `raise NotImplementedError()` with `answer_scaling = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_answer_scaling", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_scaling = "a", "b" or "c"
 ### BEGIN SOLUTION
+# a. The Hessian depends on the inputs only. Standardised, its condition number
+# drops from about 2.2e6 to about 7 and 2 / lambda_max grows from about 1.1e-4 to
+# about 1.3, so gradient descent reaches the least-squares loss in a few dozen
+# epochs. The best fit is the same function of the raw inputs, with other weights.
+# b is wrong: the standardised model expresses exactly the same functions, so the
+# least-squares loss is the same 0.483.
+# c is wrong: the Hessian, and with it the largest stable learning rate, depends on
+# the inputs, not on the targets.
 answer_scaling = "a"
 ### END SOLUTION
 

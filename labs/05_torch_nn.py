@@ -907,14 +907,18 @@ judge.check("prediction", predict, model)
 #
 # **Question 1 (1 point).** In `train_step`, what does `opt.zero_grad()` prevent?
 #
-# - a) the learning rate from growing during training;
-# - b) the gradients of earlier batches from being added to the current batch's
-#   gradient: `loss.backward()` adds to `.grad` instead of overwriting it;
-# - c) the weights from moving back to their initial values.
+# - a) the learning rate from growing as the optimiser takes more and more steps;
+# - b) the gradients of earlier batches from being added to the current batch's gradient;
+# - c) the weights from being pulled back to their initial values by `backward()`.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_answer_zero_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_zero_grad = "a", "b" or "c"
 ### BEGIN SOLUTION
+# b. loss.backward() adds to .grad instead of overwriting it: without zero_grad the
+# second step uses the first batch's gradient plus the second's, the tenth the sum
+# of ten, and training oscillates.
+# a is wrong: plain SGD keeps lr fixed; zero_grad touches only the gradients.
+# c is wrong: nothing pulls the weights back; zero_grad clears .grad, not the weights.
 answer_zero_grad = "b"
 ### END SOLUTION
 
@@ -935,14 +939,21 @@ judge.check("answer_zero_grad", answer_zero_grad)
 # **Question 2 (1 point).** In this lab (5 rows, `BATCH_SIZE` = 5), what does
 # `shuffle=True` change about the trained weights, compared with `shuffle=False`?
 #
-# - a) nothing beyond float rounding: every epoch is one batch of all five rows, and
-#   the mean loss of a batch does not depend on the order of its rows;
-# - b) the weights differ noticeably, because each epoch sees different batches;
-# - c) training diverges, because the targets are shuffled away from their inputs.
+# - a) nothing beyond float rounding: each epoch is one batch of all five rows, in some
+#   order;
+# - b) the weights differ noticeably, because each epoch takes its gradient steps on
+#   different batches;
+# - c) training diverges, because shuffling moves the targets away from their own inputs.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_answer_shuffle", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_shuffle = "a", "b" or "c"
 ### BEGIN SOLUTION
+# a. With BATCH_SIZE = 5 rows every epoch is one batch of all five rows, one step
+# on the full data; the mean loss of a batch, and so its gradient, does not depend
+# on the order of its rows (only the float rounding of the sums does).
+# b is wrong: with one batch per epoch every epoch sees the same batch; batches
+# change only when an epoch has more than one.
+# c is wrong: shuffling reorders whole (x, y) pairs; each input keeps its target.
 answer_shuffle = "a"
 ### END SOLUTION
 
@@ -963,13 +974,18 @@ judge.check("answer_shuffle", answer_shuffle)
 # **Question 3 (1 point).** With the 5 rows of this lab, batches of 2 and 10 epochs,
 # how many times does `fit` call `opt.step()`?
 #
-# - a) 10, one per epoch;
-# - b) 20, two full batches per epoch;
-# - c) 30, three batches per epoch (2, 2 and 1 rows).
+# - a) 10: one step per epoch, after the pass over all five rows;
+# - b) 20: two full batches of 2 rows per epoch, the fifth row unused;
+# - c) 30: three batches per epoch, holding 2, 2 and 1 rows.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_answer_steps", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_steps = "a", "b" or "c"
 ### BEGIN SOLUTION
+# c. An epoch has ceil(N / B) = ceil(5 / 2) = 3 batches, of 2, 2 and 1 rows (the
+# DataLoader keeps the shorter last batch), and fit calls train_step, so
+# opt.step(), once per batch: 3 * 10 = 30.
+# a is wrong: fit steps once per batch, not once per epoch.
+# b is wrong: the last, shorter batch is served too (drop_last is False).
 answer_steps = "c"
 ### END SOLUTION
 

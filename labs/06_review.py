@@ -557,10 +557,10 @@ judge.check("q13_mse", mse)
 # shape `(5, 1)`, and the targets were stored with shape `(5,)`. What does
 # `F.mse_loss(preds, targets)` return?
 #
-# - a) The MSE of the 5 (prediction, target) pairs: `(5, 1)` and `(5,)` hold the same numbers.
-# - b) Nothing: it raises an error because the shapes differ.
-# - c) A wrong number, with a warning: the shapes broadcast to `(5, 5)`, so it averages the squared differences of every prediction with every target.
-# - d) The sum of the 5 squared errors instead of their mean.
+# - a) The MSE of the 5 pairs: `(5, 1)` and `(5,)` hold the same five numbers, so all is well.
+# - b) Nothing: it raises a RuntimeError, because the shapes `(5, 1)` and `(5,)` differ.
+# - c) A mean of 25 squared differences, with a warning: the shapes broadcast to `(5, 5)`.
+# - d) The sum of the 5 squared errors instead of their mean, because the shapes differ.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q39 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -608,10 +608,10 @@ judge.check("q39", answer_q39)
 # mean squared error loss function? Here `loss = mse(inputs @ w.T + b, targets)` with `w`
 # and `b` created with `requires_grad=True`.
 #
-# - a) Autograd goes back through the recorded operations and, for every leaf tensor with `requires_grad=True` that the loss depends on (here `w` and `b`), computes ∂loss/∂tensor and *adds* it to `tensor.grad`. `w` and `b` themselves do not change.
-# - b) It takes one gradient-descent step: `w` and `b` move against their gradients.
-# - c) It computes ∂loss/∂w and ∂loss/∂b and stores them in `w.grad` and `b.grad`, replacing the values of the previous call.
-# - d) It computes the gradient of the loss with respect to every tensor involved, `inputs` and `targets` included, and stores it in their `.grad`.
+# - a) It computes ∂loss/∂w and ∂loss/∂b and adds them to `w.grad` and `b.grad`; `w`, `b` stay put.
+# - b) It takes one gradient-descent step: `w` and `b` move against their gradients by lr × gradient.
+# - c) It computes ∂loss/∂w and ∂loss/∂b and stores them in `w.grad` and `b.grad`, replacing old values.
+# - d) It computes ∂loss/∂t for every tensor t involved, `inputs` and `targets` too, into `t.grad`.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q14 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -720,10 +720,10 @@ judge.check("x7_autograd_dw", autograd_dw)
 #   Should you increase or decrease the element's value slightly to get a lower loss?
 # - **Q18.** Suppose it is negative. Increase or decrease?
 #
-# - a) Increase it in both cases.
+# - a) Increase it in both cases: a small step up lowers the loss whatever the sign is.
 # - b) Increase it if the derivative is positive, decrease it if the derivative is negative.
 # - c) Neither: the sign of the derivative only tells whether we are at a minimum.
-# - d) Decrease it if the derivative is positive, increase it if the derivative is negative.
+# - d) Decrease it if the derivative is positive, and increase it if the derivative is negative.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q17_q18 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -827,10 +827,10 @@ judge.check("x4_change", x4_change)
 # **Q23.** What is `torch.no_grad`? Why does the update run inside
 # `with torch.no_grad():`?
 #
-# - a) It sets `w.grad` and `b.grad` to zero when the block starts.
-# - b) It switches off autograd's recording inside the block: the update `w -= lr * w.grad` is not added to any graph (it is not part of the model and must not be differentiated), and PyTorch allows this in-place change of a leaf that requires grad, which outside `no_grad` raises a RuntimeError.
-# - c) It freezes `w` and `b`, so that they cannot change inside the block.
-# - d) It tells PyTorch that the gradients are computed by hand inside the block, so that `backward()` is not needed.
+# - a) It sets `w.grad` and `b.grad` to zero when the block starts, ready for the next `backward()`.
+# - b) Autograd records nothing in the block, so the in-place update of the leaves is allowed.
+# - c) It freezes `w` and `b` inside the block, so that the update cannot change them by mistake.
+# - d) It marks the gradients as computed by hand inside the block, so `backward()` is not needed.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q23 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -1159,10 +1159,10 @@ judge.check("q26_updates", q26_updates)
 #
 # **Q27.** What is the benefit of training a model for multiple epochs?
 #
-# - a) Every epoch shows the model new examples it has not seen before.
-# - b) It guarantees that the parameters reach the true values that generated the data.
-# - c) One epoch moves the parameters only by a few small steps, each lr × gradient; repeating the passes keeps moving them downhill until the loss stops decreasing. For linear regression with the MSE they approach the loss's single minimum.
-# - d) It lets gradient descent reach a local minimum, the best any number of epochs can do for linear regression.
+# - a) Every epoch shows the model new examples that it has not seen in the epochs before.
+# - b) Enough epochs guarantee that the parameters reach the true values behind the data.
+# - c) One epoch moves the parameters only a little; further passes keep lowering the loss.
+# - d) It lets gradient descent reach a local minimum, the best that linear regression can do.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q27 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -1170,8 +1170,7 @@ judge.check("q26_updates", q26_updates)
 # Your answer: answer_q27 = "a", "b", "c" or "d"
 ### BEGIN SOLUTION
 # c. With a stable lr each step lowers the loss by only a little, so many steps, and so
-# many epochs, are needed (notebook 002: loss 21231 -> 5.96 over 500 epochs). An epoch
-# reuses the same examples (not a). The fit approaches the least-squares fit of the
+# many epochs, are needed. An epoch reuses the same examples (not a). The fit approaches the least-squares fit of the
 # data, not the true parameters: the noise keeps them apart (not b, see X3). The MSE of
 # a linear model is convex with one minimum, so "local minimum" (d, the source's
 # answer) undersells it. More epochs help until the loss levels off; for models that
@@ -1204,9 +1203,9 @@ judge.check("q27", answer_q27)
 #
 # with `learning_rate = 3e-5`. Why does its loss barely move?
 #
-# - a) The learning rate is too high; with 3e-6 the loss would fall.
-# - b) The update subtracts a multiple of the weights, not of their gradients: `w` and `b` shrink towards zero whatever the data say. A lower learning rate would only make that slower.
-# - c) The gradients are never reset to zero, so they grow from epoch to epoch.
+# - a) The learning rate is too high; with 3e-6 instead the loss would fall steadily.
+# - b) The update subtracts a multiple of the weights, not of the gradients: it ignores the data.
+# - c) The gradients are never reset to zero, so they grow from epoch to epoch and swamp the update.
 # - d) Nothing is wrong: 100 epochs are too few, and with 100,000 the same loop reaches the minimum.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q29 = "a"`, `"b"`, `"c"` or `"d"`.
@@ -1285,10 +1284,10 @@ ax.legend();
 # **X1** (notebook 000). How do different initial values of $w$ and $b$ affect the number
 # of iterations needed for convergence?
 #
-# - a) They change only how many iterations it takes: the MSE of a linear model is a convex quadratic with a single minimum, so every start ends at the same w and b; starts far away, especially along the flat direction of the loss, take longer.
+# - a) Only how many iterations: every start ends at the same w and b, far ones taking longer.
 # - b) Different starts end in different local minima, so the start decides the result.
-# - c) A start far from the true values makes gradient descent diverge.
-# - d) Starting at w = b = 0 fails, because all gradients are zero there.
+# - c) A start far from the true values makes gradient descent diverge, whatever the lr.
+# - d) Starting at w = b = 0 fails, because all the gradients are zero there and nothing moves.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_x1 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -1320,10 +1319,10 @@ judge.check("x1", answer_x1)
 # noise in the data (same inputs, same seed)? And why does gradient descent never recover
 # the true $b = 0.5$, $w = -3$ of notebook 001 exactly?
 #
-# - a) With enough epochs it recovers the true w and b exactly; noise only makes training take longer.
-# - b) Gradient descent diverges once the noise is large.
-# - c) A smaller learning rate is needed, because noise makes the loss steeper.
-# - d) Gradient descent still converges, with the same stable learning rates (the curvature of the loss depends on the inputs only), to the least-squares fit of the noisy data. That fit lies further from the true line, and the final loss, about the noise variance, is higher. Even small noise keeps the fit off the true values.
+# - a) With enough epochs it still recovers the true w and b exactly; noise only slows training.
+# - b) Gradient descent diverges once the noise is large, unless the learning rate is lowered.
+# - c) A smaller learning rate is needed, because the noise makes the loss surface steeper.
+# - d) It converges as before, to the least-squares fit of the noisy data, off the true line.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_x3 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -1469,9 +1468,9 @@ judge.check("q33_batch_sizes", q33_batch_sizes)
 # What does `shuffle=True` do?
 #
 # - a) It shuffles the targets relative to the inputs, so that the model cannot memorise the pairs.
-# - b) It shuffles the order of the examples once, when the loader is created.
-# - c) At the start of every epoch it draws a new random order of the examples, keeping each (input, target) pair together. Each batch is then a random sample of the data, so its gradient is an unbiased estimate of the full gradient, and no ordering in the file (by date, by target) pulls consecutive steps one way.
-# - d) It shuffles the columns (features) of each example.
+# - b) It shuffles the order of the examples once, when the loader is created, and keeps that order.
+# - c) Each epoch it draws a new random order of the examples, each input kept with its own target.
+# - d) It shuffles the columns (the features) of each example, so no feature order is learned.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q34 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -1535,9 +1534,9 @@ judge.check("q34", answer_q34)
 # takes the first 80 for training and the other 20 for validation. Why shuffle first, and
 # why keep a validation set at all?
 #
-# - a) Shuffling makes gradient descent converge faster; the validation set is added to the training set once training is done.
-# - b) Files are often ordered (by time, by target, by source); shuffling first makes both parts random samples of the same data. The model never trains on the validation set, so its loss there estimates the error on unseen data and exposes overfitting.
-# - c) Shuffling the indices changes the values of x and y, like extra noise.
+# - a) Shuffling makes gradient descent converge faster; the validation set joins training at the end.
+# - b) Both parts become random samples of the data; the validation loss estimates unseen error.
+# - c) Shuffling the indices changes the values of x and y, like extra noise against overfitting.
 # - d) The validation set is used to compute the gradients, and the training set to report the loss.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_x6 = "a"`, `"b"`, `"c"` or `"d"`.
@@ -1612,10 +1611,10 @@ judge.check("q36_linear", q36_weight_shape, q36_num_params)
 #
 # Which statement is right?
 #
-# - a) `torch.nn.functional` holds only loss functions; layers live in `torch.optim`.
-# - b) For `model = nn.Linear(3, 2)` the parameters are `model.w` and `model.b`, of shapes `(3, 2)` and `(2,)`.
-# - c) `torch.nn` and `torch.nn.functional` are the same module; `F` is just a shorter name for it.
-# - d) `torch.nn` provides building blocks as Modules that own their parameters (`nn.Linear`, `nn.MSELoss`, ...); `torch.nn.functional` has the same operations as plain functions without parameters (`F.linear`, `F.relu`, `F.mse_loss`, ...). A model's parameters are `model.weight` and `model.bias`, or `list(model.parameters())`.
+# - a) `torch.nn.functional` holds only loss functions; layers such as `nn.Linear` live in `torch.optim`.
+# - b) For `model = nn.Linear(3, 2)` the parameters are `model.w` and `model.b`, shaped `(3, 2)`, `(2,)`.
+# - c) `torch.nn` and `torch.nn.functional` are the same module; `F` is only a shorter name for it.
+# - d) `nn` holds layers as Modules that own their parameters; `F` holds the same operations as functions.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q30_q38 = "a"`, `"b"`, `"c"` or `"d"`.
 
@@ -1653,10 +1652,10 @@ judge.check("q30_q38", answer_q30_q38)
 #
 # Which statement is right?
 #
-# - a) An optimizer is given the parameters to update (e.g. `model.parameters()`) and hyper-parameters such as `lr`. `optimizer.step()` updates every parameter from its `.grad` (for `torch.optim.SGD` with its defaults, `p -= lr * p.grad`), and `optimizer.zero_grad()` resets the gradients. It does not compute gradients: `loss.backward()` does. SGD is stochastic gradient descent: stochastic because each step usually uses the gradient of a random mini-batch.
-# - b) An optimizer computes the gradients of the loss itself, so `loss.backward()` is not needed once you use one.
-# - c) SGD stands for "standard gradient descent"; the optimizer takes the loss function and the data as its inputs.
-# - d) An optimizer finds the best learning rate automatically, which is why training gets quicker with one.
+# - a) It holds the parameters and `lr`; `step()` updates each one from the `.grad` that `backward()` left.
+# - b) An optimizer computes the gradients of the loss itself, so `loss.backward()` is not needed with one.
+# - c) SGD stands for "standard gradient descent"; an optimizer takes the loss function and the data.
+# - d) An optimizer finds the best learning rate by itself, which is why training gets quicker with one.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_q40_q42 = "a"`, `"b"`, `"c"` or `"d"`.
 

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from coursekit import layout, lint
+from coursekit import choices, layout, lint
 
 from .conftest import REPO, make_course
 
@@ -261,3 +261,74 @@ def test_command_line_exit_code_and_messages(tmp_path, capsys):
         in out
     )
     assert out.strip().endswith(f"1 problem in {labs} labs")
+
+
+# ---- multiple choice ----
+
+
+def item(name, options, key):
+    """A question listing `options` (letter -> text) and its answer cell keyed `key`."""
+    listed = "\n".join(f"- {letter}) {text}" for letter, text in options.items())
+    question = new_markdown_cell(f"**Question.** Which?\n\n{listed}\n\nAnswer below.")
+    solution = (
+        f'### BEGIN SOLUTION\n# {key}. Why.\nanswer_{name} = "{key}"\n### END SOLUTION'
+    )
+    return [question, answer(solution, grade_id=f"x_{name}")]
+
+
+def quiz(*keys_and_lengths):
+    """A lab of items, each given as (key, {letter: length of its option})."""
+    cells = []
+    for number, (key, lengths) in enumerate(keys_and_lengths):
+        options = {letter: "w" * length for letter, length in lengths.items()}
+        cells += item(f"q{number}", options, key)
+    return notebook(*cells)
+
+
+def test_choice_items_are_read_with_their_keys():
+    """Are options continued on indented lines joined, and the key found after comments?"""
+    question = new_markdown_cell(
+        "Pick one:\n\n- a) one\n  more words\n- b) two\n\nIn the cell below ..."
+    )
+    nb = notebook(
+        question, answer('### BEGIN SOLUTION\n# b, since ...\nanswer_q = "b"')
+    )
+    [found] = choices.items(nb)
+    assert (found.name, found.key, found.options) == (
+        "answer_q",
+        "b",
+        {"a": "one more words", "b": "two"},
+    )
+    assert (found.rank, found.key_is_longest, found.key_is_shortest) == (2, False, True)
+
+
+def test_options_of_like_length_pass():
+    """Is a lab whose keys sit at every length rank let through?"""
+    nb = quiz(
+        ("a", {"a": 90, "b": 80, "c": 70}),
+        ("b", {"a": 90, "b": 80, "c": 70}),
+        ("c", {"a": 90, "b": 80, "c": 70}),
+    )
+    assert lint.lint_choice_lengths("07_x", nb) == []
+
+
+@pytest.mark.parametrize("strategy, keys", [("longest", "aab"), ("shortest", "ccb")])
+def test_a_key_given_away_by_its_length_is_caught(strategy, keys):
+    """Does always picking the longest (or shortest) option scoring 2 of 3 fail, with the items?"""
+    nb = quiz(*[(key, {"a": 90, "b": 80, "c": 70}) for key in keys])
+    text = only(lint.lint_choice_lengths("07_x", nb), "choice-lengths")
+    assert f"the keyed option is the {strategy} in 2 of the lab's 3" in text
+    assert "answer_q0 (cell 0, key" in text and "answer_q1 (cell 2, key" in text
+    assert "answer_q2" not in text and "a 90, b 80, c 70" in text
+
+
+def test_a_tie_for_longest_counts_as_longest():
+    """Is a key tied with another option for longest counted as picked by the strategy?"""
+    nb = quiz(
+        ("a", {"a": 90, "b": 90, "c": 70}),
+        ("a", {"a": 90, "b": 90, "c": 70}),
+        ("b", {"a": 90, "b": 80, "c": 70}),
+    )
+    assert "longest in 2 of" in only(
+        lint.lint_choice_lengths("07_x", nb), "choice-lengths"
+    )
