@@ -509,3 +509,37 @@ def test_a_forked_judge_imports_nothing_the_service_did_not():
     )
     out = run.stdout.splitlines()
     assert out == ["[]", "[]"], out
+
+
+def _train_check(train, p=(1000, 0.1)):
+    """A check whose parameters (epochs, lr) are the judge's: train must run them."""
+    epochs, lr = p
+    assert train(epochs, lr) == epochs * lr, "train did not run the judge's epochs"
+
+
+def test_the_kernel_cannot_choose_a_checks_parameters():
+    """Are keyword arguments, or values beyond the cell's objects, refused by the judge?
+
+    A patched `judge.check` could send `p=` values under which a lazy answer
+    matches, or pass them positionally.
+    """
+    lazy = lambda epochs, lr: 0.0 if epochs == 0 else epochs * lr  # noqa: E731
+    honest = loopback._judged(_train_check, (lambda e, lr: e * lr,), {}, None, "train")
+    assert honest.passed, honest.message
+    chosen = loopback._judged(_train_check, (lazy,), {"p": (0, 0.0)}, None, "train")
+    assert not chosen.passed and "keyword arguments (p)" in chosen.message
+    extra = loopback._judged(_train_check, (lazy, (0, 0.0)), {}, None, "train")
+    assert not extra.passed and "takes 1 object(s)" in extra.message
+    # a test, as the judge, still chooses them
+    assert loopback.run(_train_check, (lazy,), {"p": (0, 0.0)}).passed
+
+
+def test_a_judge_that_closes_late_leaves_the_next_ones_socket(tmp_path):
+    """Does a notebook's judge, closing after the next one bound judge.sock, leave it?"""
+    path = tmp_path / "judge.sock"
+    first = NotebookJudge(path, {}, Context("x"))
+    second = NotebookJudge(path, {}, Context("x"))
+    first.close()
+    assert path.exists()
+    second.close()
+    assert not path.exists()

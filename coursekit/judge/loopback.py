@@ -12,6 +12,7 @@ no judge but the real one. The repository's tests judge checks this way too
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
@@ -23,11 +24,29 @@ from . import client
 from .server import Context, Verdict, run_check
 
 
-def run(check: Callable, args: tuple, kwargs: dict | None = None,
-        context: Context | None = None, name: str = "check") -> Verdict:  # fmt: skip
+def run(
+    check: Callable,
+    args: tuple,
+    kwargs: dict | None = None,
+    context: Context | None = None,
+    name: str = "check",
+) -> Verdict:
     """Judge `check` on these values as grading does, the student's side here;
     the judge's verdict, its message whole (the kernel's copy leaves out the
-    reference values)."""
+    reference values).
+
+    `args` cross from the student's side; `kwargs` are the judge's own (a
+    lab's parameters, as a test chooses them) and are bound on its side.
+    """
+    if kwargs:
+        check = functools.partial(check, **kwargs)
+    return _judged(check, tuple(args), {}, context, name)
+
+
+def _judged(
+    check: Callable, args: tuple, sent: dict, context: Context | None, name: str
+) -> Verdict:
+    """`check` judged in a thread, on `args` and `sent` as the kernel sends them."""
     context = context or Context(lab="")
     ours, theirs = socket.socketpair()
     outcome: list[Verdict | None] = [None]
@@ -39,7 +58,7 @@ def run(check: Callable, args: tuple, kwargs: dict | None = None,
     thread = threading.Thread(target=judge_side, daemon=True)
     thread.start()
     with ours:
-        client.over(ours, name, tuple(args), dict(kwargs or {}))
+        client.over(ours, name, args, dict(sent))
     thread.join()
     if outcome[0] is None:
         return Verdict(name, False, message="the check was refused")
@@ -57,7 +76,7 @@ def check(name: str, args: tuple, kwargs: dict) -> client.Verdict:
     checks = grader_tests.checks(lab)
     if name not in checks:
         return client.Verdict(False, "AssertionError", f"{lab} has no check {name!r}")
-    verdict = run(checks[name], args, kwargs, Context(lab, student, key), name)
+    verdict = _judged(checks[name], args, kwargs, Context(lab, student, key), name)
     return client.Verdict(verdict.passed, verdict.ename, verdict.message)
 
 

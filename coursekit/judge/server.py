@@ -232,22 +232,52 @@ def _take_state(mine: Any, theirs: Any) -> None:
             mine[...] = theirs
 
 
-def _bind_context(check: Callable, kwargs: dict, context: Context) -> dict:
-    """The check's keyword arguments: the kernel's, and the grader's context."""
-    kwargs = {k: v for k, v in kwargs.items() if k != "context"}
-    if "context" in inspect.signature(check).parameters:
-        kwargs["context"] = context
-    return kwargs
+def _bind_context(check: Callable, context: Context) -> dict:
+    """The check's keyword arguments: the grader's context, if it takes one."""
+    return (
+        {"context": context} if "context" in inspect.signature(check).parameters else {}
+    )
+
+
+def refused_arguments(check: Callable, args: list, kwargs: dict) -> str | None:
+    """Why the kernel's values cannot be the check's arguments, or None.
+
+    A hidden test cell passes the student's objects, one per parameter the
+    check has no default for. Everything else a check takes (the lab's
+    parameters, the grader's context) is the judge's: a kernel that sends
+    keyword arguments or more values is trying to choose them.
+    """
+    if kwargs:
+        return (
+            "the check was sent keyword arguments "
+            f"({', '.join(sorted(map(str, kwargs))[:5])}): a hidden test cell passes "
+            "only the objects it names"
+        )
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    wanted = [
+        p
+        for p in inspect.signature(check).parameters.values()
+        if p.kind in kinds and p.default is inspect.Parameter.empty
+    ]
+    if len(args) != len(wanted):
+        return (
+            f"the check takes {len(wanted)} object(s) from its cell and was sent "
+            f"{len(args)}"
+        )
+    return None
 
 
 def judge(
     check: Callable, name: str, args: list, kwargs: dict, context: Context
 ) -> Verdict:
     """Run one check on decoded values; every way it can end is a verdict."""
+    refused = refused_arguments(check, args, kwargs)
+    if refused:
+        return Verdict(name, False, message=refused)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            check(*args, **_bind_context(check, kwargs, context))
+            check(*args, **_bind_context(check, context))
     except AssertionError as error:
         message = str(error.args[0]) if error.args else type(error).__name__
         return Verdict(name, False, type(error).__name__, message)
@@ -359,6 +389,9 @@ class NotebookJudge:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(str(path))
         os.chmod(path, 0o600)
+        self.bound = os.stat(
+            path
+        ).st_ino  # the next notebook's judge binds this path too
         self.listener.listen(16)
         self.listener.settimeout(0.2)
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -433,8 +466,9 @@ class NotebookJudge:
         self.stopping = True
         self.listener.close()
         self.thread.join(5)
-        try:
-            self.path.unlink()
+        try:  # only our own socket: the next notebook's judge may listen here already
+            if os.stat(self.path).st_ino == self.bound:
+                self.path.unlink()
         except FileNotFoundError:
             pass
 
