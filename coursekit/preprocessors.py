@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -61,14 +62,20 @@ class JudgedExecute(Execute):
         plan, lab_key = judge_plan(info)
         resources["judge_plan"], resources["judge"] = plan, {}
         sockets = Path(self.config.KernelManager.ip).parent
-        with JudgeSession(
-            info["assignment"], info["student"], lab_key, sockets
-        ) as judge:
-            self._judge, self._plan = judge, plan
-            try:
-                return super().preprocess(nb, resources, km)
-            finally:
-                self._judge = None
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        submitted = set(folder.glob("*.ipynb"))
+        try:
+            with JudgeSession(
+                info["assignment"], info["student"], lab_key, sockets
+            ) as judge:
+                self._judge, self._plan = judge, plan
+                try:
+                    return super().preprocess(nb, resources, km)
+                finally:
+                    self._judge = None
+        finally:  # the kernel has stopped: what it left must not steer the writers
+            for what in clean_kernel_folder(folder, submitted):
+                self.log.warning("removed from %s: %s", folder, what)
 
     def preprocess_cell(self, cell, resources, index):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -80,6 +87,40 @@ class JudgedExecute(Execute):
             return super().preprocess_cell(cell, resources, index)
         finally:
             resources["judge"][grade_id] = self._judge.end(index)
+
+
+def clean_kernel_folder(folder: Path, submitted: set[Path]) -> list[str]:
+    """Remove what the kernel left in its folder that grading would trip over.
+
+    The kernel writes only its own folder, but nbgrader then writes the graded
+    notebook there, as the grader and outside the sandbox, and feedback reads
+    every notebook in it. So: every symbolic link (it would carry the writer to
+    another student's submission or the gradebook) and every file that is not
+    a regular file or folder (a FIFO would block the writer), anywhere in the
+    folder; a folder in place of a submitted notebook; and notebooks that were
+    not submitted (feedback would fail on them for the whole lab). Returns what
+    it removed, for the log.
+    """
+    import shutil
+    import stat
+
+    removed = []
+    for top, dirs, files in os.walk(folder, topdown=True, followlinks=False):
+        for name in [*dirs, *files]:
+            path = Path(top, name)
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                path.unlink()
+                removed.append(f"{path.relative_to(folder)} (a link or special file)")
+        dirs[:] = [d for d in dirs if Path(top, d).is_dir()]
+    for path in sorted(folder.glob("*.ipynb")):
+        if path.is_dir():
+            shutil.rmtree(path)
+            removed.append(f"{path.name} (a folder in place of a notebook)")
+        elif path not in submitted:
+            path.unlink()
+            removed.append(f"{path.name} (a notebook the kernel wrote)")
+    return removed
 
 
 def judge_plan(info: dict) -> tuple[dict[str, list[str]], str | None]:

@@ -73,3 +73,38 @@ def test_cells_that_are_not_graded_are_left_alone():
     """Does an answer cell keep its stderr stream (it shows as stderr to the student)?"""
     cell = _run(_test_cell(_stream("stderr", "warning\n"), grade=False))
     assert cell.outputs[0].name == "stderr"
+
+
+def test_what_the_kernel_left_cannot_steer_the_writers(tmp_path):
+    """Are links, FIFOs, notebooks the kernel wrote and a folder posing as the
+    notebook removed, and the submission and the student's own files kept?"""
+    import os
+
+    from coursekit.preprocessors import clean_kernel_folder
+
+    other = tmp_path / "other.ipynb"
+    other.write_text("another student's work")
+    kernel = tmp_path / "autograded"
+    (kernel / "plots").mkdir(parents=True)
+    (kernel / "lab.ipynb").write_text("{}")
+    (kernel / "notes.ipynb").write_text("{}")
+    submitted = {kernel / "lab.ipynb", kernel / "notes.ipynb"}
+    (kernel / "plots" / "loss.png").write_bytes(b"png")
+    os.remove(kernel / "lab.ipynb")
+    os.symlink(other, kernel / "lab.ipynb")  # the writer would overwrite `other`
+    os.symlink(tmp_path, kernel / "plots" / "up")
+    os.mkfifo(kernel / "pipe")
+    (kernel / "extra.ipynb").write_text("not JSON")
+    os.remove(kernel / "notes.ipynb")
+    (kernel / "notes.ipynb").mkdir()
+
+    removed = clean_kernel_folder(kernel, submitted)
+
+    assert sorted(p.relative_to(kernel).as_posix() for p in kernel.rglob("*")) == [
+        "plots",
+        "plots/loss.png",
+    ]
+    assert other.read_text() == "another student's work"
+    assert len(removed) == 5 and any(
+        "a notebook the kernel wrote" in r for r in removed
+    )

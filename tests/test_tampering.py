@@ -31,6 +31,7 @@ from coursekit import grading, layout, release, report, variants
 from .conftest import REPO, make_course
 
 LAB = "01_gd_from_scratch"
+BASELINE, HONEST = "aa_wrong", "zz_honest"  # graded first and last
 CORRECT = REPO / "demo" / "submitted" / "correct" / LAB / f"{LAB}.ipynb"
 WRONG_PREDICT = "def predict(x, w, b):\n    return w * x\n"
 WRONG_ANSWER = 'answer_init = "a"\n'
@@ -208,6 +209,17 @@ LOOPS_IN_CALL = _hostile("""def predict(x, w, b):
             pass
     return w * x""")
 
+# Files the kernel leaves for the grader's writers, which run outside the sandbox.
+LINK_TO_HONEST = f"""import os
+_mine = os.path.basename(os.getcwd()) + ".ipynb"
+os.remove(_mine)
+os.symlink("../../../submitted/{HONEST}/{LAB}/{LAB}.ipynb", _mine)
+{WRONG_ANSWER}"""
+NOTEBOOKS_LEFT = f"""for _name in ("extra.ipynb", "zz_extra.ipynb", "broken.ipynb"):
+    with open(_name, "w") as _f:
+        _f.write("{{}}" if _name != "broken.ipynb" else "not a notebook")
+{WRONG_ANSWER}"""
+
 # name -> (the cell it goes into, its code); each keeps the wrong predict and answer.
 CATALOGUE = {
     "module_table_by_getattr": ("predict", NEUTER + WRONG_PREDICT),
@@ -233,8 +245,9 @@ CATALOGUE = {
     "deep_recursion": ("predict", DEEP),
     "huge_array": ("predict", HUGE),
     "loops_in_a_call": ("predict", LOOPS_IN_CALL),
+    "link_to_honest": ("answer_init", LINK_TO_HONEST),
+    "notebooks_left": ("answer_init", NOTEBOOKS_LEFT),
 }  # fmt: skip
-BASELINE, HONEST = "aa_wrong", "zz_honest"  # graded first and last
 
 
 def _notebook(cells: dict[str, str], student: str = "correct") -> nbformat.NotebookNode:
@@ -322,6 +335,16 @@ def test_the_judge_survives_and_the_honest_student_keeps_full_marks(path, reques
     assert scores[HONEST] == 17
     submitted = layout.notebook("submitted", LAB, HONEST, root)
     assert submitted.read_text() == nbformat.writes(_notebook({}, HONEST)) + "\n"
+
+
+def test_feedback_is_written_for_every_student(by_course):
+    """Does feedback go out for the whole lab, whatever a kernel left in its folder?"""
+    root, _ = by_course
+    assert grading.feedback_and_export(root) == []
+    for student in [BASELINE, HONEST, *CATALOGUE]:
+        if layout.notebook("autograded", LAB, student, root).is_file():
+            page = root / "feedback" / student / LAB / f"{LAB}.html"
+            assert page.is_file(), student
 
 
 @pytest.mark.parametrize("path", PATHS)
