@@ -19,30 +19,21 @@
 #
 # You will fit a straight line to noisy data with gradient descent, writing every
 # piece yourself in PyTorch: the data, the model, the loss, the gradients (derived by
-# hand, no autograd), the update and the training loop. Then you use what you built
-# in three experiments (initial values, learning rate, noise) and explain what you
-# see.
+# hand, no autograd), the update and the training loop. Then you run three
+# experiments (initial values, learning rate, noise) and explain what you see.
 #
-# **Learning objectives.** After this lab you can
-#
-# - make a reproducible synthetic data set whose right answer you know;
-# - write the mean squared error of a linear model and derive its gradients with
-#   respect to $w$ and $b$ by hand, saying where every factor comes from;
-# - write gradient descent as five named steps, and check a hand-written gradient
-#   against autograd;
-# - explain why gradient descent finds the least-squares line, not the true line;
-# - compute the largest stable learning rate from the Hessian and predict when
-#   training diverges.
+# **Learning objectives.** Derive the gradients of the mean squared error by hand;
+# write gradient descent as five named steps and know when to stop it; explain why it
+# finds the least-squares line, not the true line; compute the largest stable
+# learning rate.
 #
 # **How this lab is graded.** Each task is a function (or a one-letter answer) in a
-# cell marked `# YOUR CODE HERE`: replace the line `raise NotImplementedError()` with
-# your code. The cell after it is a test cell. Run it: its *visible* check is quick,
-# runs on a tiny example, and tells you what looks wrong. When the lab is graded, the
-# same test cells also run *hidden* checks (the lab's data, the common mistakes), so
-# passing a visible check is necessary, not sufficient. Points are in the headings.
-# Keep the function names and arguments, don't delete, copy or split the answer and
-# test cells, and make sure the notebook runs top to bottom
-# (*Kernel → Restart Kernel and Run All Cells*); it takes a few seconds.
+# cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with your
+# code. The test cell after it runs a quick *visible* check; at grading it also runs
+# *hidden* checks on your data, so passing the visible check is necessary, not
+# sufficient. Keep the function names and arguments, don't delete, copy or split
+# cells, and make sure the notebook runs top to bottom (*Restart Kernel and Run All
+# Cells*).
 #
 # | Section | Points |
 # |---|---|
@@ -57,14 +48,8 @@
 # | 10. Experiment: noise | 1 |
 # | **Total** | **17** |
 #
-# **A corrected document.** This lab follows a short assignment whose example code
-# had mistakes. They are fixed here, and flagged as **Pitfall** where they matter:
-#
-# 1. the prediction used the true line (`2 * xs + 3 + noise`) instead of `w` and `b`
-#    (Section 2);
-# 2. the "gradient" was the per-example term `2 * x * (w*x + b - y)`, never averaged,
-#    and it was assigned to `loss.grad` (Section 4);
-# 3. there was no gradient for `b` at all (Section 4).
+# Mistakes common in code for this exercise are flagged as **Pitfall** where they
+# matter.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
@@ -86,11 +71,8 @@ B0 = 0.0  # initial b
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_your_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Your data
 #
-# Every student gets a data set of their own: the true line (its slope and
-# intercept) and the random sample differ from one student to the next, so your
-# numbers are yours. Compare ideas and code with classmates, not numbers: the
-# grader checks your results against *your* data. Your data come from your student
-# id, taken from, in this order:
+# Your true line and random sample come from your student id, so compare ideas and
+# code with classmates, not numbers. The id is, in this order:
 #
 # 1. while the lab is graded: the id your submission is handed in under;
 # 2. on the course's JupyterHub: your user name;
@@ -98,9 +80,8 @@ B0 = 0.0  # initial b
 # 4. with no id at all: the **example data**, the line $y = 2x + 3$ and seed 42,
 #    which the text of this lab quotes.
 #
-# Set your id before you start and keep it. If the id you work with differs from
-# the one you hand in under, the lab is graded with your submission's data, and
-# your feedback says so.
+# Set your id before you start and keep it: the lab is graded with your submission's
+# data.
 
 # %%
 STUDENT_ID = ""  # your course login, e.g. "jdoe12"; leave it empty on JupyterHub
@@ -140,14 +121,11 @@ print(f"the line y = {TRUE_W}x + {TRUE_B}, noise std {NOISE_STD}, seed {SEED}")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. Synthetic data (2 points)
 #
-# **Why.** With real data nobody tells us the right answer. With synthetic data we
-# choose it, here your true line (the example data's is $y = 2x + 3$), so we can
-# check what gradient descent finds.
-# The noise makes the problem realistic: the points scatter around the line and no
-# line passes through all of them.
-#
-# With $w^\star$ = `true_w`, $b^\star$ = `true_b` and $\sigma$ = `noise_std`, each
-# example $i = 1, \dots, n$ is drawn as
+# **Why.** With synthetic data we choose the right answer, here your true line, so we
+# can check what gradient descent finds. The noise makes the problem realistic: no
+# line passes through all the points. With
+# $w^\star$ = `true_w`, $b^\star$ = `true_b` and $\sigma$ = `noise_std`, each example
+# $i = 1, \dots, n$ is drawn as
 #
 # $$x_i \sim \mathcal{U}[0, 1), \qquad \varepsilon_i \sim \mathcal{N}(0, \sigma^2),
 # \qquad y_i = w^\star x_i + b^\star + \varepsilon_i .$$
@@ -161,9 +139,8 @@ print(f"the line y = {TRUE_W}x + {TRUE_B}, noise std {NOISE_STD}, seed {SEED}")
 # 3. `noise = noise_std * torch.randn(n, 1)`;
 # 4. `y = true_w * x + true_b + noise`.
 #
-# Both tensors have shape `(n, 1)`, one row per example and one column per input
-# feature (the layout PyTorch models expect), and dtype `float32` (the default).
-# 1 point for the shapes, 1 for the values.
+# Both tensors have shape `(n, 1)`, one row per example and one column per feature,
+# and dtype `float32` (the default). 1 point for the shapes, 1 for the values.
 
 # %% nbgrader={"grade": false, "grade_id": "make_data", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def make_data(n, true_w, true_b, noise_std, seed):
@@ -240,19 +217,24 @@ ax.legend();
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. The model (1 point)
 #
-# **Why.** The model is our guess at how $y$ depends on $x$: a line, with two
-# parameters, the slope $w$ and the intercept $b$. Training means choosing $w$ and
-# $b$; the model must therefore be a function of them.
+# **Why.** The model is our guess at how $y$ depends on $x$: a line with slope $w$ and
+# intercept $b$. Training means choosing $w$ and $b$, so the model must be a function
+# of them:
 #
 # $$\hat y_i = w\, x_i + b$$
 #
-# In code, `w` and `b` are 0-dim tensors (e.g. `torch.tensor(0.0)`) and `x` has
-# shape `(n, 1)`. Broadcasting multiplies every row by the same `w` and adds the same
-# `b`, so `y_hat` has shape `(n, 1)`, like `y`.
+# `w` and `b` are 0-dim tensors (e.g. `torch.tensor(0.0)`) and `x` has shape
+# `(n, 1)`; broadcasting gives `y_hat` the shape `(n, 1)`, like `y`.
 #
-# **Pitfall.** The source computed `y_pred = 2 * xs + 3 + noise`: the true line plus
-# the data's own noise. That equals `ys` (up to rounding), so the loss was 0 whatever
-# `w` and `b` were, and there was nothing to learn. The prediction must use the parameters.
+# **Pitfall.** Code like this is common:
+#
+# ```python
+# y_pred = 2 * xs + 3 + noise
+# ```
+#
+# That is the true line plus the data's own noise: it equals `ys`, so the loss is 0
+# whatever `w` and `b` are, and there is nothing to learn. The prediction must use the
+# parameters.
 #
 # **Task (1 point).** Write `predict(x, w, b)`.
 
@@ -287,21 +269,16 @@ judge.check("predict", predict)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The loss: mean squared error (1 point)
 #
-# **Why.** To improve the line we need one number that says how bad it is. The error
-# of example $i$ is $\hat y_i - y_i$. Squaring makes every error count, positive or
-# negative, and large errors count more. Averaging (rather than summing) keeps the
-# loss from growing with the number of examples, so the same learning rate works for
-# 100 points or 100,000.
+# **Why.** To improve the line we need one number that says how bad it is. Squaring
+# the error $\hat y_i - y_i$ makes every error count, large ones more; averaging
+# rather than summing keeps the loss, and the right learning rate, independent of the
+# number of examples.
 #
 # $$L(w, b) = \frac{1}{N} \sum_{i=1}^{N} (\hat y_i - y_i)^2
 #           = \frac{1}{N} \sum_{i=1}^{N} (w x_i + b - y_i)^2$$
 #
-# As a function of $(w, b)$ this is a quadratic bowl: convex, with exactly one
-# minimum (as long as the $x_i$ are not all equal). Keep this in mind for the
-# experiments.
-#
-# Names should not lie: this is the *mean squared* error. Its square root, the RMSE,
-# is a different number (in the units of $y$).
+# As a function of $(w, b)$ this is a convex quadratic bowl with exactly one minimum
+# (unless all $x_i$ are equal). Its square root, the RMSE, is a different number.
 #
 # **Task (1 point).** Write `mse(y_hat, y)`; it returns a 0-dim tensor.
 
@@ -344,16 +321,12 @@ mse(predict(x, torch.tensor(W0), torch.tensor(B0)), y)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_gradients", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. Gradients, by hand (4 points)
 #
-# **Why.** The gradient says, for each parameter, how fast the loss changes when we
-# nudge it. A small step *against* the gradient lowers the loss: to first order,
+# **Why.** A small step *against* the gradient lowers the loss: to first order,
 #
 # $$L\Big(w - \text{lr}\,\frac{\partial L}{\partial w},\;
 #        b - \text{lr}\,\frac{\partial L}{\partial b}\Big)
 #   \approx L(w, b) - \text{lr}\,\Big[\Big(\frac{\partial L}{\partial w}\Big)^2
 #   + \Big(\frac{\partial L}{\partial b}\Big)^2\Big].$$
-#
-# Later labs let autograd compute gradients; here we derive them, to know what
-# autograd computes.
 #
 # **Derivation.** Write $e_i = w x_i + b - y_i$ (in code `error = y_hat - y`), so
 # $L = \frac{1}{N}\sum_i e_i^2$. The chain rule gives
@@ -369,24 +342,24 @@ mse(predict(x, torch.tensor(W0), torch.tensor(B0)), y)
 #   \qquad
 #   \frac{\partial L}{\partial b} = \frac{2}{N} \sum_{i=1}^{N} (w x_i + b - y_i).$$
 #
-# - The **2** comes from the square (the power rule, $\frac{d}{de} e^2 = 2e$).
-# - The **1/N** comes from the mean in the loss: `.mean()` in code, not `.sum()`,
-#   which would make the gradient $N = 100$ times too large.
-# - The **sign**: $e_i$ is prediction minus target. With $y_i - \hat y_i$ the
-#   gradient points uphill.
-# - The **shape**: $w$ is one number, so $\partial L / \partial w$ is one number, and
-#   so is $\partial L / \partial b$. In code `x * error` has shape `(N, 1)`, one term
-#   per example, and `.mean()` reduces it to a 0-dim tensor.
+# - The **2** comes from the square ($\frac{d}{de} e^2 = 2e$).
+# - The **1/N** comes from the mean: `.mean()` in code, not `.sum()`, which would make
+#   the gradient $N = 100$ times too large.
+# - The **sign**: $e_i$ is prediction minus target.
+# - The **shape**: $w$ is one number, so `dw` $= \partial L / \partial w$ is one
+#   number, and so is `db`. `x * error` has shape `(N, 1)`, one term per example;
+#   `.mean()` reduces it to a 0-dim tensor.
 #
-# In code, `dw` is $\partial L / \partial w$ and `db` is $\partial L / \partial b$.
+# **Pitfall.** Code like this is common:
 #
-# **Pitfall.** The source's `compute_gradient` returned `2 * xs * (w*xs + b - ys)`:
-# the per-example terms, shape `(100, 1)`, never averaged, so not the gradient of the
-# loss. It assigned them to `loss.grad`, the slot for the gradient of the loss with
-# respect to *itself* (one number), hence `RuntimeError: assigned grad has data of a
-# different size`. The update needs `dw` and `db`, one number each, and the source
-# never computed a gradient for `b` at all (its update read `w.grad` and `b.grad`,
-# which nothing had set).
+# ```python
+# loss.grad = 2 * xs * (w * xs + b - ys)  # per-example terms, shape (100, 1)
+# ```
+#
+# The terms are never averaged, so this is not the gradient of the loss, and
+# `loss.grad` is the slot for the loss's gradient with respect to *itself* (one
+# number): `RuntimeError: assigned grad has data of a different size`. The update
+# needs `dw` and `db`, one number each; this code has no gradient for `b` at all.
 #
 # **Task (4 points).** Write `gradients(x, y, w, b)` returning `(dw, db)` with the
 # formulas above, using your `predict`, without autograd. The test cells compare your
@@ -488,14 +461,12 @@ gradients(x, y, torch.tensor(W0), torch.tensor(B0))
 # $$w \leftarrow w - \text{lr}\,\frac{\partial L}{\partial w}, \qquad
 #   b \leftarrow b - \text{lr}\,\frac{\partial L}{\partial b}$$
 #
-# **Why the minus.** The gradient points where the loss grows fastest; we go the
-# other way. **Why a small learning rate.** The gradient describes the loss only near
-# the current point: too small a step wastes epochs, too large a step overshoots
-# (Section 9 makes "too large" exact).
+# The gradient points where the loss grows fastest; we go the other way. It describes
+# the loss only near the current point: too small a step wastes epochs, too large a
+# step overshoots (Section 9 makes "too large" exact).
 #
 # **Task (1 point).** Write `step(w, b, dw, db, lr)` returning the new `(w, b)` as new
-# tensors (no in-place update). Nothing in this lab tracks gradients, so no
-# `torch.no_grad()` is needed; that comes with autograd.
+# tensors (no in-place update), from the gradients `dw` and `db` you pass in.
 
 # %% nbgrader={"grade": false, "grade_id": "step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def step(w, b, dw, db, lr):
@@ -527,6 +498,22 @@ from coursekit import judge
 judge.check("step", step)
 ### END HIDDEN TESTS
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_grad_none", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Pitfall: `.grad` of a plain tensor.** `w.grad` is where *autograd* stores a
+# gradient, and only for a tensor created with `requires_grad=True`. A tensor made
+# with the default `requires_grad=False` never gets one: its `.grad` is `None`, so an
+# update such as `w -= lr * w.grad` fails with a `TypeError`. This lab uses no
+# autograd: pass your own `dw` and `db` to `step`.
+
+# %% nbgrader={"grade": false, "grade_id": "grad_none", "locked": true, "schema_version": 3, "solution": false, "task": false}
+w_plain = torch.tensor(0.0)  # requires_grad=False, the default
+print("w_plain.grad is", w_plain.grad)
+try:
+    w_plain -= LR * w_plain.grad
+except TypeError as error:
+    print("TypeError:", error)
+
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 6. The training loop (3 points)
 #
@@ -539,9 +526,8 @@ judge.check("step", step)
 # 4. **Gradients**: `dw, db = gradients(x, y, w, b)`.
 # 5. **Step**: `w, b = step(w, b, dw, db, lr)`.
 #
-# Steps 2 to 5 run `num_epochs` times. An epoch is one pass over the data; here every
-# update uses all $N$ examples (full-batch gradient descent), so one epoch is one
-# update.
+# Steps 2 to 5 run `num_epochs` times. Every update uses all $N$ examples
+# (full-batch gradient descent), so one epoch is one update.
 #
 # **Task A (2 points).** Write `train(x, y, w0, b0, lr, num_epochs)` returning the
 # final `w`, `b` and the list `losses` of `num_epochs` Python floats, using your own
@@ -662,19 +648,19 @@ ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title=f"Training, lr = {LR
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_lstsq", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. What did gradient descent find?
 #
-# **Why not the true line.** Gradient descent minimises the loss on *these* $N$ points; it
-# never sees the true line. The minimum of $L$ is where both gradients vanish:
+# **Why not the true line.** Gradient descent minimises the loss on *these* $N$
+# points; it never sees the true line. The minimum of $L$ is where both gradients
+# vanish:
 #
 # $$\frac{\partial L}{\partial w} = 0,\; \frac{\partial L}{\partial b} = 0
 #   \iff A^\top A \begin{pmatrix} w \\ b \end{pmatrix} = A^\top y,
 #   \qquad A = \begin{pmatrix} x_1 & 1 \\ \vdots & \vdots \\ x_N & 1 \end{pmatrix},$$
 #
-# the normal equations, whose solution is the **least-squares** fit.
-# `torch.linalg.lstsq` solves them directly (here in float64). So gradient descent
-# should agree with least squares, up to float32 rounding and the last slow steps,
-# and both differ from the true line by the same amount: the error caused by this
-# particular noise, which more epochs cannot remove (more data shrinks it, roughly
-# like $\sigma / \sqrt{N}$).
+# the normal equations, whose solution is the **least-squares** fit
+# (`torch.linalg.lstsq` solves them directly). Gradient descent agrees with it up to
+# float32 rounding; both differ from the true line by the error this sample of noise
+# causes, which more epochs cannot remove (more data shrinks it, like
+# $\sigma / \sqrt{N}$).
 
 # %% nbgrader={"grade": false, "grade_id": "lstsq_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
 A = torch.cat([x, torch.ones_like(x)], dim=1).double()  # (N, 2): columns x and 1
@@ -692,6 +678,20 @@ print(f"{'true line':>15}{TRUE_W:9.5f}{TRUE_B:9.5f}")
 
 # %% nbgrader={"grade": false, "grade_id": "lstsq_grad", "locked": true, "schema_version": 3, "solution": false, "task": false}
 gradients(x, y, torch.tensor(TRUE_W), torch.tensor(TRUE_B))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "md_stopping", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Pitfall: when to stop.** A stopping rule like this one never fires:
+#
+# ```python
+# if abs(w - TRUE_W) < 1e-4 and abs(b - TRUE_B) < 1e-4:  # near the true line?
+#     break
+# ```
+#
+# With noisy data gradient descent converges to the least-squares fit, which stays a
+# fixed distance from the true line (about 0.09 in $w$ for the example data); with
+# real data the true values are unknown anyway. Stop when the loss, or the
+# parameters, change by less than a tolerance from one epoch to the next, e.g.
+# `abs(losses[-2] - losses[-1]) < 1e-9`.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_init", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 8. Experiment: initial values (1 point)
@@ -756,8 +756,7 @@ ax.legend();
 # - c) it needs more epochs to come close to the minimum, but still ends at the same $w$
 #   and $b$.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_init = "a"`,
-# `"b"` or `"c"`.
+# Answer with `answer_init = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "answer_init", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_init = "a", "b" or "c"
@@ -803,9 +802,8 @@ judge.check("answer_init", answer_init)
 #   \qquad \overline{x^2} = \frac{1}{N}\sum_{i=1}^{N} x_i^2, \quad
 #   \bar x = \frac{1}{N}\sum_{i=1}^{N} x_i .$$
 #
-# $H$ depends on neither $w$, $b$ nor $y$: the loss is exactly quadratic, and its
-# curvature comes from the inputs alone. $H$ is symmetric with eigenvalues
-# $\lambda_{\min} \le \lambda_{\max}$, both positive.
+# $H$ depends on the inputs only. It is symmetric, with eigenvalues
+# $0 < \lambda_{\min} \le \lambda_{\max}$.
 #
 # **Why there is a threshold.** Write $\theta = (w, b)$ and $\theta^\star$ for the
 # minimum. For a quadratic the gradient is $H(\theta - \theta^\star)$, so one step
@@ -813,22 +811,17 @@ judge.check("answer_init", answer_init)
 #
 # $$\theta_{k+1} - \theta^\star = (I - \text{lr}\, H)\,(\theta_k - \theta^\star).$$
 #
-# Split the error along the eigenvectors of $H$ ($H v_j = \lambda_j v_j$): along
-# $v_j$ the error is multiplied by $(1 - \text{lr}\,\lambda_j)$ at every step. It
-# shrinks iff $|1 - \text{lr}\,\lambda_j| < 1$, i.e. $0 < \text{lr} < 2 / \lambda_j$,
-# and every direction must shrink:
+# Along each eigenvector $v_j$ of $H$ the error is multiplied by
+# $(1 - \text{lr}\,\lambda_j)$ at every step. It shrinks iff
+# $|1 - \text{lr}\,\lambda_j| < 1$, and every direction must shrink:
 #
 # $$\text{gradient descent converges} \iff \text{lr} < \frac{2}{\lambda_{\max}} .$$
 #
-# ($\lambda_{\max}$ is often called $L$, the smoothness constant; here $L$ is the
-# loss.) Between $1/\lambda_{\max}$ and $2/\lambda_{\max}$ the factor is negative:
-# the parameters overshoot and oscillate, but the oscillation dies out. Beyond
-# $2/\lambda_{\max}$ it is below $-1$, and the oscillation grows at every step. A small
-# learning rate makes every factor close to 1: safe but slow. The slowest direction
-# is the flat one, $v_{\min}$, with factor $1 - \text{lr}\,\lambda_{\min}$: about
-# 0.987 per step for the example data with lr = 0.1. That is why the run from
-# $(-10, 10)$, which starts far out along the flat valley of the contour plot,
-# needed hundreds of epochs.
+# Between $1/\lambda_{\max}$ and $2/\lambda_{\max}$ the factor is negative: the
+# parameters oscillate, but the oscillation dies out; beyond, it grows. A small learning rate is safe but slow: the flat direction
+# shrinks by $1 - \text{lr}\,\lambda_{\min}$, about 0.987 per step for the example
+# data with lr = 0.1, which is why the run from $(-10, 10)$ needed hundreds of
+# epochs.
 #
 # **Task (2 points).** Write `largest_stable_lr(x)` returning $2 / \lambda_{\max}$ as
 # a Python float. Build $H$ in float64 (`x.double()`) and use
@@ -912,8 +905,7 @@ axes[0].set_ylabel("w");
 # - c) it still converges, but to another minimum than the one it reaches below the
 #   threshold.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_lr = "a"`,
-# `"b"` or `"c"`.
+# Answer with `answer_lr = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "answer_lr", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_lr = "a", "b" or "c"
@@ -945,17 +937,12 @@ judge.check("answer_lr", answer_lr)
 #
 # *How does the model perform if you increase the amount of noise in the data?*
 #
-# **Why it matters.** The noise is the part of $y$ that no line can explain. It has
-# two effects. The least-squares line moves away from the true one, by an amount
-# proportional to $\sigma$. And the loss has a floor: at the least-squares fit the
-# loss is the mean of the squared residuals, about $\sigma^2$ (in expectation
-# $\frac{N-2}{N}\sigma^2$: two parameters absorb a little of the noise). Any one
-# sample of $N = 100$ noise values has its own spread, so expect the right order of
-# magnitude, not the exact value.
+# No line can explain the noise. It moves the least-squares line away from the true
+# one, in proportion to $\sigma$, and puts a floor under the loss: the mean squared
+# residual at the fit, about $\sigma^2$ (in expectation $\frac{N-2}{N}\sigma^2$).
 #
 # Make the data again with `noise_std` = 1.0 and the same seed: the same $x$ and the
-# same standard normal draws, so the noise is exactly 5 times larger and the
-# comparison is clean.
+# same standard normal draws, so the noise is exactly 5 times larger.
 
 # %% nbgrader={"grade": false, "grade_id": "noise_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 NOISE_STD_HIGH = 1.0
@@ -973,10 +960,9 @@ for noise_std, w_k, b_k, losses_k in [
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise_ratio", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The ratio is the same in both rows because the residuals scale with the noise. It
-# is below 1: for the example data about 0.66, because the 100 standard normal draws
-# of seed 42 happen to have a mean square of about 0.68 (their expected value is 1),
-# and the fitted line absorbs a little more. Another seed gives another ratio,
-# scattered around 0.98.
+# is below 1 for the example data (about 0.66): the 100 standard normal draws of
+# seed 42 happen to have a mean square of about 0.68, not 1. Another seed gives
+# another ratio, scattered around 0.98.
 
 # %% nbgrader={"grade": false, "grade_id": "noise_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
@@ -999,8 +985,7 @@ ax.legend();
 # - c) it diverges: the noisier targets make the gradients too large for a learning rate
 #   of 0.1.
 #
-# In the cell below, replace `raise NotImplementedError()` with
-# `answer_noise = "a"`, `"b"` or `"c"`.
+# Answer with `answer_noise = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "answer_noise", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_noise = "a", "b" or "c"
@@ -1031,39 +1016,27 @@ judge.check("answer_noise", answer_noise)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary
 #
-# - Synthetic data with a known answer lets us check what training finds; a seeded
-#   recipe, in a fixed order, makes it reproducible.
-# - The MSE of a line is a convex quadratic in $(w, b)$, with one minimum: the
-#   least-squares fit. Gradient descent finds that fit, not the true line; the gap is
-#   the noise's doing and more epochs don't close it.
-# - The gradients are
-#   $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (w x_i + b - y_i)$ and
+# - Gradient descent finds the least-squares fit of the data, the one minimum of a
+#   convex quadratic, not the true line: stop on the change of the loss or of the
+#   parameters, not on the distance to the truth.
+# - $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (w x_i + b - y_i)$ and
 #   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (w x_i + b - y_i)$: the 2 from
-#   the square, the $1/N$ from the mean, one number each. Check hand-written
-#   gradients against autograd, in float64.
-# - Training is five steps: initialise, predict, loss, gradients, step.
+#   the square, the $1/N$ from the mean, one number each. `.grad` belongs to
+#   autograd, and is `None` without `requires_grad=True`.
 # - The starting point changes how long training takes, not where it ends.
-# - The learning rate must stay below $2 / \lambda_{\max}$, with $\lambda_{\max}$ the
-#   largest eigenvalue of the Hessian; just above it, training diverges with growing
-#   oscillations. The flat direction ($\lambda_{\min}$) sets the speed.
+# - The learning rate must stay below $2 / \lambda_{\max}$ of the Hessian; the flat
+#   direction ($\lambda_{\min}$) sets the speed.
 # - More noise moves the fit further from the truth and raises the loss floor to
 #   about $\sigma^2$.
 #
 # ## Exercises (not graded)
 #
-# 1. Stop training when both $|{\partial L}/{\partial w}|$ and
-#    $|{\partial L}/{\partial b}|$ fall below $10^{-4}$. How many epochs does it take
-#    with lr = 0.1, with $0.5 \times 2/\lambda_{\max}$, and with
-#    $1/\lambda_{\max}$? Compare with the factors $1 - \text{lr}\,\lambda_j$.
+# 1. Stop training when the loss changes by less than $10^{-9}$ from one epoch to
+#    the next. How many epochs does it take with lr = 0.1 and with
+#    $1/\lambda_{\max}$?
 # 2. Standardise the input, $x' = (x - \bar x) / \operatorname{std}(x)$. What does the
-#    Hessian become, what is its condition number $\lambda_{\max} / \lambda_{\min}$,
-#    and how many epochs does training need now?
+#    Hessian become, and how many epochs does training need now?
 # 3. Replace `gradients` by autograd (`requires_grad=True`, `loss.backward()`,
-#    `w.grad`) and check that both agree to float64 rounding. What happens to
-#    `w.grad` if you call `backward` twice without zeroing it?
-# 4. Keep `NOISE_STD` = 0.2 and vary `N` from 10 to 10,000. Plot the distance of the
-#    least-squares fit from the true line against `N` on log-log axes. Which slope do you
-#    expect?
-# 5. Reproduce the source's error: make `loss` a 0-dim tensor and assign a
-#    `(100, 1)` tensor to `loss.grad`. Read the message, and explain why the gradient
-#    for the update must have the shape of the parameter.
+#    `w.grad`) and check that both agree to float64 rounding.
+# 4. Vary `N` from 10 to 10,000 and plot the distance of the least-squares fit from
+#    the true line against `N` on log-log axes. Which slope do you expect?

@@ -18,36 +18,24 @@
 # # Lab 04: Multi-output linear regression from scratch (21 points)
 #
 # You will predict two crop yields, apples and oranges, from three weather
-# measurements with a linear model written from scratch in PyTorch: the weights,
-# the model, the loss, the gradients (by autograd and by a formula you derive), the
-# update step and the training loop. Then you debug a broken training loop from a
-# source document, find out why this data set needs such a tiny learning rate, and
-# remove the reason by scaling the features.
+# measurements with a linear model written from scratch in PyTorch: the weights, the
+# model, the loss, the gradients (by autograd and by a formula you derive), the update
+# step and the training loop. Then you debug a broken training loop, find out why this
+# data set needs such a tiny learning rate, and remove the reason by scaling the
+# features.
 #
-# **Learning objectives.** After this lab you can
-#
-# - choose the shapes of the weights and bias of a linear model with several inputs
-#   and several outputs, and write the model as one matrix product,
-#   `x @ w.t() + b`;
-# - write the mean squared error over all entries and derive its gradients in matrix
-#   form, saying where every factor comes from;
-# - use autograd safely: `requires_grad`, `backward()`, updates under
-#   `torch.no_grad()`, and `zero_()` because gradients accumulate;
-# - read the signature of a training bug (what the weights do, how the loss moves)
-#   and fix it;
-# - explain with the Hessian's eigenvalues why raw features force a tiny learning
-#   rate and slow training, and what standardising the features changes.
+# **Learning objectives.** Write a model with several inputs and outputs as
+# `x @ w.t() + b`; derive its gradients in matrix form; use autograd safely; read the
+# signature of a training bug; explain with the Hessian why raw features force a tiny
+# learning rate.
 #
 # **How this lab is graded.** Each task is a function (or a one-letter answer, or a
-# few lines of code) in a cell marked `# YOUR CODE HERE`: replace the line
-# `raise NotImplementedError()` with your code. The cell after it is a test cell. Run
-# it: its *visible* check is quick, runs on a tiny example, and tells you what looks
-# wrong. When the lab is graded, the same test cells also run *hidden* checks (the
-# lab's data, the common mistakes), so passing a visible check is necessary, not
-# sufficient. Points are in the headings. Keep the function names and arguments,
-# don't delete, copy or split the answer and test cells, and make sure the notebook
-# runs top to bottom (*Kernel → Restart Kernel and Run All Cells*); it takes a few
-# seconds.
+# few lines) in a cell marked `# YOUR CODE HERE`: replace
+# `raise NotImplementedError()` with your code. The test cell after it runs a quick
+# *visible* check; at grading it also runs *hidden* checks on the lab's data, so
+# passing the visible check is necessary, not sufficient. Keep the function names and
+# arguments, don't delete, copy or split cells, and make sure the notebook runs top to
+# bottom (*Restart Kernel and Run All Cells*).
 #
 # | Section | Points |
 # |---|---|
@@ -62,25 +50,16 @@
 # | 9. Feature scaling | 1 |
 # | **Total** | **21** |
 #
-# **Corrected documents.** This lab follows two notebooks on the same data whose
-# code had mistakes. They are fixed here, and flagged as **Pitfall** where they
-# matter:
-#
-# 1. the second notebook's training loop updated the weights with the weights
-#    themselves, `w.sub_(w * lr)`, instead of with their gradient, and never zeroed
-#    the gradients (Section 7: you debug it);
-# 2. neither notebook seeded its random weights, and the first ran its cells out of
-#    order, so none of their printed numbers can be reproduced (Section 1);
-# 3. their `model(x)` read the global `w` and `b` (Section 2).
+# Mistakes common in code for this data set are flagged as **Pitfall** where they
+# matter; in Section 7 you debug one.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
 #
-# The data set of the source documents: for five regions, the average temperature
-# (°F), rainfall (mm) and humidity (%), and the yields of apples and oranges (tons
-# per hectare). One row per region, so `inputs` is (5, 3) and `targets` is (5, 2).
-# The constants below are the lab's defaults; the hidden checks use the same values,
-# so leave them as they are (experiment in new cells instead).
+# For five regions, the average temperature (°F), rainfall (mm) and humidity (%), and
+# the yields of apples and oranges (tons per hectare): one row per region, so `inputs`
+# is (5, 3) and `targets` is (5, 2). The hidden checks use the constants below, so
+# leave them as they are (experiment in new cells instead).
 
 # %% nbgrader={"grade": false, "grade_id": "mo_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import warnings
@@ -118,21 +97,16 @@ warnings.filterwarnings("ignore", message="Converting a tensor with requires_gra
 # \text{oranges} &= w_{21}\,\text{temp} + w_{22}\,\text{rainfall} + w_{23}\,\text{humidity} + b_2 .
 # \end{aligned}$$
 #
-# So `w` has one row per output and one column per input feature: shape
-# `(2, 3)` = (number of outputs, number of features), the layout `torch.nn.Linear`
-# uses for its `weight`. `b` has one entry per output: shape `(2,)`. We start from
-# random values and let gradient descent improve them. `requires_grad=True` asks
-# autograd to record every operation on them, so that `loss.backward()` can fill
-# `w.grad` and `b.grad`. Tensors created this way are *leaf* tensors: `w * 1` or
-# `w.double()` would be new, computed tensors, and `backward()` fills `.grad` only
-# for leaves.
+# So `w` has one row per output and one column per input feature, shape `(2, 3)` (the
+# layout of `torch.nn.Linear`'s `weight`), and `b` one entry per output, shape `(2,)`.
+# `requires_grad=True` asks autograd to record every operation on them, so that
+# `loss.backward()` can fill `w.grad` and `b.grad`. `backward()` fills `.grad` only
+# for such *leaf* tensors, not for computed ones like `w * 1` or `w.double()`.
 #
 # **Reproducibility.** Random numbers depend on the seed *and on the order of the
 # draws*: after `torch.manual_seed(42)`, `w` takes the first six numbers and `b` the
-# next two. Drawing `b` first gives both other values, another starting point, and
-# another result after 500 epochs (Section 6). The source documents did not seed at
-# all, so their numbers (a loss of 21231.46 at the start, 44361.8 in the other) come
-# from starting points nobody can recreate.
+# next two. Drawing `b` first gives another starting point and another result after
+# 500 epochs. Without a seed no printed number could be reproduced.
 #
 # **Task (2 points).** Write `init_params(seed)` with this recipe, *in this order*:
 #
@@ -219,19 +193,22 @@ w0, b0
 # \qquad (5 \times 3)\,(3 \times 2) + (5 \times 2) \to (5 \times 2),$$
 #
 # in code `y_hat = x @ w.t() + b`: `w.t()` is the transpose of `w`, `(3, 2)`, and
-# `+ b` adds `b`, shape `(2,)`, to every row (broadcasting). `y_hat` has one row per
-# example and one column per output, like `targets`.
+# `+ b` adds `b` to every row (broadcasting).
 #
-# **Pitfall: the transpose.** `x @ w` multiplies `(5, 3)` by `(2, 3)`; the inner sizes
-# 3 and 2 differ, and PyTorch stops with *mat1 and mat2 shapes cannot be multiplied
-# (5x3 and 2x3)*. Beware the "fix" `x @ w.reshape(3, 2)`: it runs and gives a
-# `(5, 2)` result, but `reshape` refills the same six numbers row by row, mixing the
-# apple and orange weights, so the predictions are wrong. Only `w.t()` (or `w.T`)
-# swaps rows and columns. The right shape is necessary, not sufficient.
+# **Pitfall: the transpose.** `x @ w` fails (*mat1 and mat2 shapes cannot be
+# multiplied (5x3 and 2x3)*). The "fix" `x @ w.reshape(3, 2)` runs and gives a
+# `(5, 2)` result, but `reshape` refills the six numbers row by row, mixing the apple
+# and orange weights. Only `w.t()` (or `w.T`) swaps rows and columns.
 #
-# **Pitfall (source documents).** Their `def model(x): return x @ w.t() + b` reads the
-# global `w` and `b`. A function should depend on its arguments only: pass `w` and `b`
-# in, so the same function works for any weights (and can be tested).
+# **Pitfall: globals.** Code like this is common:
+#
+# ```python
+# def model(x):
+#     return x @ w.t() + b  # reads the global w and b
+# ```
+#
+# Pass `w` and `b` in, so the same function works (and can be tested) with any
+# weights.
 #
 # **Task (1 point).** Write `model(x, w, b)`.
 
@@ -284,21 +261,18 @@ torch.cat([model(inputs, w0, b0), targets], dim=1).detach()
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The loss: mean squared error (1 point)
 #
-# **Why.** One number must say how far all ten predictions are from the targets.
-# With $N = 5$ examples and $m = 2$ outputs,
+# With $N = 5$ examples and $m = 2$ outputs:
 #
 # $$L(w, b) = \frac{1}{N m} \sum_{i=1}^{N} \sum_{j=1}^{m} (\hat y_{ij} - y_{ij})^2 ,$$
 #
 # the mean over all $N m = 10$ entries: in code `diff = y_hat - y` and
-# `torch.sum(diff * diff) / diff.numel()`, where `diff.numel()` is the number of
-# entries, 10. (`(diff ** 2).mean()` and `torch.nn.functional.mse_loss(y_hat, y)`
-# compute the same number.)
+# `torch.sum(diff * diff) / diff.numel()` (`(diff ** 2).mean()` and
+# `torch.nn.functional.mse_loss(y_hat, y)` compute the same number).
 #
 # **Pitfall: what to divide by.** `len(diff)` is the number of *rows*, 5: dividing by
-# it gives twice the MSE. `diff.mean(dim=0)` averages over the examples only and
-# returns one number per output, shape `(2,)`; `loss.backward()` then fails with
-# *grad can be implicitly created only for scalar outputs*. The loss must be one
-# number.
+# it gives twice the MSE. `diff.mean(dim=0)` returns one number per output, and
+# `loss.backward()` then fails with *grad can be implicitly created only for scalar
+# outputs*.
 #
 # **Task (1 point).** Write `mse(y_hat, y)`; it returns a 0-dim tensor.
 
@@ -342,11 +316,9 @@ mse(model(inputs, w0, b0), targets)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_gradients", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. Gradients (4 points)
 #
-# **Autograd.** `loss.backward()` computes the derivative of `loss` with respect to
-# every leaf tensor that requires grad and stores it in its `.grad`: `w.grad` has the
-# shape of `w`, `(2, 3)`, and entry $(j, k)$ says how fast the loss grows when $w_{jk}$
-# grows. We derive the same numbers by hand, to know what autograd computes and to
-# check it.
+# **Autograd.** `loss.backward()` stores the derivative of `loss` with respect to
+# every leaf that requires grad in its `.grad`: `w.grad` has the shape of `w`,
+# `(2, 3)`. We derive the same numbers by hand, to know what autograd computes.
 #
 # **Derivation, in matrix form.** Write the errors as a matrix,
 #
@@ -354,9 +326,8 @@ mse(model(inputs, w0, b0), targets)
 # \qquad E_{ij} = \hat y_{ij} - y_{ij},
 # \qquad L = \frac{1}{N m} \sum_{i,j} E_{ij}^2 .$$
 #
-# $E_{ij}$ depends on $w_{jk}$ through $\hat y_{ij} = \sum_k x_{ik} w_{jk} + b_j$ only,
-# with $\partial E_{ij} / \partial w_{jk} = x_{ik}$ and
-# $\partial E_{ij} / \partial b_j = 1$. The chain rule gives
+# With $\partial E_{ij} / \partial w_{jk} = x_{ik}$ and
+# $\partial E_{ij} / \partial b_j = 1$, the chain rule gives
 #
 # $$\frac{\partial L}{\partial w_{jk}} = \frac{2}{N m} \sum_{i=1}^{N} E_{ij}\, x_{ik}
 #   = \frac{2}{N m} \big(E^\top X\big)_{jk},
@@ -373,12 +344,10 @@ mse(model(inputs, w0, b0), targets)
 # `db = 2 / error.numel() * error.sum(dim=0)`.
 #
 # - The **2** comes from the square, the **1/(N m)** from the mean over all
-#   `error.numel()` = 10 entries (dividing by $N$ = 5 alone makes both twice too
-#   large).
+#   `error.numel()` = 10 entries (not $N$ = 5).
 # - The **shapes** are those of the parameters: `error.t() @ x` is
-#   `(2, 5) @ (5, 3) -> (2, 3)`, like `w`; `x.t() @ error` is its transpose,
-#   `(3, 2)`. `b` gets the sum of the errors over the examples, `dim=0`, one number per
-#   output; summing over `dim=1` would give one number per example.
+#   `(2, 5) @ (5, 3) -> (2, 3)`, like `w` (`x.t() @ error` is its transpose). `db`
+#   sums the errors over the examples, `dim=0`, one number per output.
 # - The **sign**: $E$ is prediction minus target.
 #
 # **Task (4 points).**
@@ -554,22 +523,19 @@ for k in range(3):
 # $$w \leftarrow w - \text{lr}\,\frac{\partial L}{\partial w}, \qquad
 #   b \leftarrow b - \text{lr}\,\frac{\partial L}{\partial b}$$
 #
-# The gradient points where the loss grows fastest, so we step the other way. With
-# autograd, three details matter:
+# With autograd, three details matter:
 #
-# 1. **`torch.no_grad()`**: the update is bookkeeping, not part of the model, and
-#    autograd must not record it. Outside `no_grad`, PyTorch refuses to change in
-#    place a leaf it tracks: *a leaf Variable that requires grad is being used in an
-#    in-place operation*.
-# 2. **In place**: `w -= w.grad * lr` changes the tensor the caller holds.
-#    `w = w - w.grad * lr` would create a *new* tensor under the local name `w` and
-#    leave the caller's `w` as it was (and the new one has no `.grad`).
-# 3. **`zero_()` after the update**: as seen above, the next `backward()` would
-#    otherwise add its gradient to this one.
+# 1. **`torch.no_grad()`**: autograd must not record the update. Outside it, PyTorch
+#    refuses to change a tracked leaf in place (*a leaf Variable that requires grad
+#    is being used in an in-place operation*).
+# 2. **In place**: `w -= w.grad * lr` changes the tensor the caller holds;
+#    `w = w - w.grad * lr` would make a *new* tensor (without `.grad`) and leave the
+#    caller's `w` as it was.
+# 3. **`zero_()` after the update**: otherwise the next `backward()` adds its
+#    gradient to this one.
 #
-# **Pitfall (second source document).** Its loop updated with
-# `w.sub_(w * lr)`: the weights instead of their gradient. Section 7 shows what that
-# does.
+# **Pitfall.** An update like `w.sub_(w * lr)` uses the weights instead of their
+# gradient. Section 7 shows what that does.
 #
 # **Task (2 points).** Write `step(w, b, lr)`: inside `with torch.no_grad():` subtract
 # `w.grad * lr` from `w` and `b.grad * lr` from `b`, in place; then set both gradients
@@ -607,12 +573,8 @@ except RuntimeError as error:
         f"step raised RuntimeError: {error} Is the update inside "
         "`with torch.no_grad():`?"
     ) from error
-print(
-    "w:",
-    w_small.detach().round(decimals=4).tolist(),
-    "b:",
-    b_small.detach().round(decimals=4).tolist(),
-)
+print("w:", w_small.detach().round(decimals=4).tolist())
+print("b:", b_small.detach().round(decimals=4).tolist())
 assert torch.allclose(
     w_small.detach(), torch.tensor([[0.9, 2.0, 3.1], [3.8, 5.0, 6.0]])
 ), (
@@ -659,8 +621,7 @@ judge.check("step_zero_grad", step)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 6. The training loop (4 points)
 #
-# One epoch of full-batch gradient descent is four steps, repeated `num_epochs`
-# times:
+# One epoch of full-batch gradient descent is four steps:
 #
 # 1. **Predict**: `y_hat = model(x, w, b)`.
 # 2. **Loss**: `loss = mse(y_hat, y)`; record `loss.item()` (a Python float) *before*
@@ -694,22 +655,14 @@ def train(x, y, w, b, lr, num_epochs):
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_train_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check that train recovers the weights of 4 noise-free examples."""
-x_small = torch.tensor(
-    [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-)
-w_true, b_true = (
-    torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]),
-    torch.tensor([0.5, -0.5]),
-)
+x_small = torch.cat([torch.zeros(1, 3), torch.eye(3)])  # 0, then each unit vector
+w_true = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]])
+b_true = torch.tensor([0.5, -0.5])
 w_small = torch.zeros(2, 3, requires_grad=True)
 b_small = torch.zeros(2, requires_grad=True)
 train(x_small, x_small @ w_true.t() + b_true, w_small, b_small, 1.0, 300)
-print(
-    "w:",
-    w_small.detach().round(decimals=3).tolist(),
-    "b:",
-    b_small.detach().round(decimals=3).tolist(),
-)
+print("w:", w_small.detach().round(decimals=3).tolist())
+print("b:", b_small.detach().round(decimals=3).tolist())
 assert torch.allclose(w_small.detach(), w_true, atol=1e-3) and torch.allclose(
     b_small.detach(), b_true, atol=1e-3
 ), (
@@ -725,9 +678,7 @@ judge.check("train_params", train)
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_train_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check the losses of 3 epochs: a list of floats, the first at the start."""
-x_small = torch.tensor(
-    [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-)
+x_small = torch.cat([torch.zeros(1, 3), torch.eye(3)])  # 0, then each unit vector
 y_small = x_small @ torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]).t() + 0.5
 w_small = torch.zeros(2, 3, requires_grad=True)
 b_small = torch.zeros(2, requires_grad=True)
@@ -817,13 +768,12 @@ print(
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_debug", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. Debugging a training loop (4 points)
 #
-# The second source document trained the same model with this loop (here with the
-# data and parameters as arguments, with your `model` and `mse`, and with `LR`; the
-# document used lr = 3e-5 and an unseeded start):
+# Here is a training loop for the same model as it is often written (with your
+# `model` and `mse`, and the data and parameters as arguments). It has bugs:
 
 # %% nbgrader={"grade": false, "grade_id": "mo_debug_buggy", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def train_buggy(x, y, w, b, lr, num_epochs):
-    """The second source document's training loop. It has bugs."""
+    """A training loop for the same model. It has bugs."""
     losses = []
     for _ in range(num_epochs):
         predictions = model(x, w, b)
@@ -839,12 +789,11 @@ def train_buggy(x, y, w, b, lr, num_epochs):
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_debug_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Its log went 44361.8, 44360.1, 44358.5, … 44198.8 over 100 epochs. From our seeded
-# start, 100 epochs take the loss from 19322.3 to 19305.4: it barely moves, while
-# your `train` brings it below 400 in the same 100 epochs.
+# From the seeded start, 100 epochs take the loss from 19322.3 to 19305.4: it barely
+# moves, while your `train` brings it below 400 in the same 100 epochs.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_debug_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-DEBUG_EPOCHS = 100  # as in the document
+DEBUG_EPOCHS = 100  # the length of the checked run
 w_bug, b_bug = init_params(SEED)
 w_start = w_bug.detach().clone()
 losses_bug = train_buggy(inputs, targets, w_bug, b_bug, LR, DEBUG_EPOCHS)
@@ -856,21 +805,20 @@ print(
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_debug_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Find the bug.** A bug leaves a signature: look at what the weights did. Compare
-# `w_bug` with `w_start` (their ratio, for instance) and think about what the loop
-# subtracts; print `w_bug.grad`. A pitfall in the document's own review answers: to
-# *"What should you do if your model's loss doesn't decrease?"* it answers *"Lower the
-# learning rate"*. Here that would only make the loss move even less: a loss that
-# falls by 17 out of 19322 in 100 epochs points to a bug, not to the learning rate.
+# `w_bug` with `w_start` (their ratio, for instance), think about what the loop
+# subtracts, and print `w_bug.grad`. A common answer to *"What if the loss doesn't
+# decrease?"* is *"Lower the learning rate"*. Here that would only make the loss move
+# less: a loss that falls by 17 out of 19322 in 100 epochs points to a bug.
 #
-# **Task (2 points).** Write `train_fixed(x, y, w, b, lr, num_epochs)`: the document's
-# loop, corrected, with the same arguments and returning the list of losses (record
-# `loss.item()` before each update, as above). Fix *every* bug: the hidden check
+# **Task (2 points).** Write `train_fixed(x, y, w, b, lr, num_epochs)`: the loop of
+# `train_buggy`, corrected, with the same arguments and returning the list of losses
+# (record `loss.item()` before each update). Fix *every* bug: the hidden check
 # compares your losses and final weights with a correct run of 100 epochs from
 # `init_params(SEED)`.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_train_fixed", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_fixed(x, y, w, b, lr, num_epochs):
-    """The second source document's training loop, fixed. Returns the losses."""
+    """The training loop of train_buggy, fixed. Returns the losses."""
     ### BEGIN SOLUTION
     losses = []
     for _ in range(num_epochs):
@@ -889,13 +837,9 @@ def train_fixed(x, y, w, b, lr, num_epochs):
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_debug_fix", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check that train_fixed recovers the weights of 4 noise-free examples."""
-x_small = torch.tensor(
-    [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-)
-w_true, b_true = (
-    torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]),
-    torch.tensor([0.5, -0.5]),
-)
+x_small = torch.cat([torch.zeros(1, 3), torch.eye(3)])  # 0, then each unit vector
+w_true = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]])
+b_true = torch.tensor([0.5, -0.5])
 w_small = torch.zeros(2, 3, requires_grad=True)
 b_small = torch.zeros(2, requires_grad=True)
 losses_small = train_fixed(
@@ -924,8 +868,7 @@ judge.check("debug_fix", train_fixed)
 # - c) It subtracts `w * lr` instead of `w.grad * lr`, so the gradients are computed but
 #   never used.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_bug = "a"`,
-# `"b"` or `"c"`.
+# Answer with `answer_bug = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_answer_bug", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_bug = "a", "b" or "c"
@@ -965,8 +908,7 @@ judge.check("answer_bug", answer_bug)
 # - c) PyTorch raises an error at the second `backward()`, because `.grad` still holds a
 #   gradient.
 #
-# Try it in a new cell before you answer. Replace `raise NotImplementedError()` with
-# `answer_accumulate = "a"`, `"b"` or `"c"`.
+# Try it in a new cell, then answer with `answer_accumulate = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_answer_accumulate", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_accumulate = "a", "b" or "c"
@@ -1007,25 +949,21 @@ judge.check("answer_accumulate", answer_accumulate)
 # \qquad
 # H = \nabla^2_{\theta_j} L = \frac{2}{N m} A^\top A .$$
 #
-# The gradient is row $j$ of Section 4's formulas (with $b_j$ appended). The Hessian
-# is the same $4 \times 4$ matrix for both outputs, and the outputs do not interact:
-# the full $8 \times 8$ Hessian is block diagonal with two copies of $H$, so it has
-# the eigenvalues of $H$, each twice. $H$ depends only on the inputs.
+# The Hessian is the same $4 \times 4$ matrix for both outputs, which do not
+# interact (the full $8 \times 8$ Hessian is block diagonal with two copies of $H$).
+# $H$ depends only on the inputs.
 #
-# **The threshold.** As for a line (Lab 01), the loss is an exact quadratic: along
-# each eigenvector of $H$ the distance to the minimum is multiplied by
-# $1 - \text{lr}\,\lambda_k$ at every step, so gradient descent converges iff
-# $\text{lr} < 2 / \lambda_{\max}$. The raw inputs are large (37 to 134), so
-# $A^\top A$ has entries of order $5 \times 100^2$, $\lambda_{\max}$ is about
-# $1.8 \times 10^4$ and $2 / \lambda_{\max}$ about $1.1 \times 10^{-4}$: a learning
-# rate of 1e-3 would diverge at once.
+# **The threshold.** As for a line (Lab 01), along each eigenvector of $H$ the
+# distance to the minimum is multiplied by $1 - \text{lr}\,\lambda_k$ at every step,
+# so gradient descent converges iff $\text{lr} < 2 / \lambda_{\max}$. The raw inputs
+# are large (37 to 134), so $\lambda_{\max}$ is about $1.8 \times 10^4$ and
+# $2 / \lambda_{\max}$ about $1.1 \times 10^{-4}$: lr = 1e-3 would diverge at once.
 #
-# **The slow part.** The smallest eigenvalue is about $8 \times 10^{-3}$: the
+# **The slow part.** The smallest eigenvalue is about $8 \times 10^{-3}$, so the
 # condition number $\lambda_{\max} / \lambda_{\min}$ is about $2.2 \times 10^6$.
-# Along that direction the error shrinks by a factor $1 - \text{lr}\,\lambda_{\min}$
-# per step: $1 - 8 \times 10^{-8}$ at `LR`, and still $1 - 9 \times 10^{-7}$ at the
-# largest stable rate. No learning rate makes both the steep and the flat
-# directions fast.
+# Along that direction the error shrinks by $1 - \text{lr}\,\lambda_{\min}$ per
+# step: $1 - 8 \times 10^{-8}$ at `LR`. No learning rate makes both the steep and
+# the flat directions fast.
 #
 # **Task (2 points).**
 #
@@ -1110,11 +1048,12 @@ for lam in eig_raw.tolist():
     print(f"{lam:10.4g}{1 - LR * lam:27.8f}{(1 - LR * lam) ** NUM_EPOCHS:24.4f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_eigen_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The steepest direction is done and the second nearly (4% left), but about 63% of
-# the error along the third direction and all of it along the fourth are still there. Training
-# faster means a larger learning rate, and `LR` is already a tenth of the limit. Just
-# below the limit the loss falls further (0.555 after 500 epochs, still above the
-# least-squares 0.483); just above it, it explodes:
+# The table lists the smallest eigenvalue first. The last row, the steepest
+# direction, is done, and the third row nearly (4% left), but about 63% of the error
+# along the second row's direction and all of it along the first, the flattest, are
+# still there. `LR` is already a tenth of the limit. Just below the limit the loss
+# falls further (0.555 after 500 epochs, still above the least-squares 0.483); just
+# above it, it explodes:
 
 # %% nbgrader={"grade": false, "grade_id": "mo_lr_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
@@ -1134,18 +1073,17 @@ ax.legend();
 #
 # **Standardising** each input column, $x'_{ik} = (x_{ik} - \bar x_k) / s_k$ with the
 # column's mean $\bar x_k$ and standard deviation $s_k$ (`torch.std`, which divides by
-# $N - 1$), gives every feature mean 0 and spread 1. Two things happen to
-# $A^\top A$: the entries are of order $N$ instead of $N \times 100^2$, and the
-# columns of $x'$ are orthogonal to the column of ones (their means are 0), so the
-# bias no longer couples with the weights. The Hessian becomes
+# $N - 1$), gives every feature mean 0 and spread 1. The entries of $A^\top A$ become
+# of order $N$ instead of $N \times 100^2$, and the columns of $x'$ are orthogonal to
+# the column of ones, so the bias no longer couples with the weights:
 #
 # $$H' = \frac{2}{N m} \begin{pmatrix} (N - 1)\, R & 0 \\ 0 & N \end{pmatrix},$$
 #
-# with $R$ the correlation matrix of the three features: its eigenvalues lie within
-# a factor of about 7 of each other. The model can express exactly the same
-# functions: $w' x' + b' = (w' / s)\, x + (b' - (w'/s) \cdot \bar x)$, so the
-# least-squares loss is the same 0.483. Only the shape of the bowl changes. (New data
-# must be standardised with the *training* $\bar x$ and $s$.)
+# with $R$ the correlation matrix of the three features, whose eigenvalues lie within
+# a factor of about 7 of each other. The model expresses the same functions,
+# $w' x' + b' = (w' / s)\, x + (b' - (w'/s) \cdot \bar x)$, so the least-squares loss
+# is the same 0.483: only the shape of the bowl changes. (Standardise new
+# data with the *training* $\bar x$ and $s$.)
 
 # %% nbgrader={"grade": false, "grade_id": "mo_scaling", "locked": true, "schema_version": 3, "solution": false, "task": false}
 mean_x, std_x = inputs.mean(dim=0), inputs.std(dim=0)
@@ -1161,10 +1099,9 @@ for name, eig, lr_k in [
     print(f"{name:>14}{eig[0]:12.3g}{eig[-1]:12.4g}{cond:12.3g}{lr_k:10.3g}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_scaling_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Train on the standardised inputs, from the same seeded start, with
-# `LR_STD` = 0.5 (about 0.4 of its limit), and compare with the raw run: the
-# standardised run gets within 1% of the least-squares loss in a few dozen epochs;
-# the raw one never does.
+# Train on the standardised inputs from the same seeded start, with `LR_STD` = 0.5
+# (about 0.4 of its limit): within a few dozen epochs the loss is within 1% of least
+# squares; the raw run never gets there.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_scaling_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 LR_STD = 0.5
@@ -1208,7 +1145,7 @@ print("least squares:\n", theta.t().float())
 # - c) Nothing about the learning rate, which depends on the targets; only the loss at the
 #   start is smaller.
 #
-# Replace `raise NotImplementedError()` with `answer_scaling = "a"`, `"b"` or `"c"`.
+# Answer with `answer_scaling = "a"`, `"b"` or `"c"`.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_answer_scaling", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_scaling = "a", "b" or "c"
@@ -1242,39 +1179,26 @@ judge.check("answer_scaling", answer_scaling)
 # ## Summary
 #
 # - A linear model with $k$ inputs and $m$ outputs has `w` of shape $(m, k)$ and `b`
-#   of shape $(m,)$, and predicts `x @ w.t() + b`, $(N, m)$. The transpose is not
-#   optional, and `reshape` is not a transpose.
-# - The MSE averages over all $N m$ entries. Its gradients are
-#   $\frac{2}{Nm} E^\top X$ and $\frac{2}{Nm} E^\top \mathbf 1$, each with its
-#   parameter's shape; autograd computes the same numbers.
-# - With autograd: leaf tensors with `requires_grad=True`, one `backward()` per
-#   epoch, the update in place under `torch.no_grad()`, then `zero_()`, because
-#   `backward()` adds to `.grad`.
+#   of shape $(m,)$, and predicts `x @ w.t() + b`; `reshape` is not a transpose.
+# - The MSE averages over all $N m$ entries; its gradients,
+#   $\frac{2}{Nm} E^\top X$ and $\frac{2}{Nm} E^\top \mathbf 1$, have their
+#   parameters' shapes, and autograd computes the same numbers.
+# - With autograd: one `backward()` per epoch, the update in place under
+#   `torch.no_grad()`, then `zero_()`, because `backward()` adds to `.grad`.
 # - A loss that barely moves is a symptom to investigate, not a reason to lower the
-#   learning rate: `w.sub_(w * lr)` shrinks the weights by $(1 - \text{lr})$ per
-#   epoch whatever the data.
+#   learning rate: `w.sub_(w * lr)` only shrinks the weights.
 # - The learning rate must stay below $2 / \lambda_{\max}$ of the Hessian
-#   $\frac{2}{Nm} A^\top A$; with raw features of size 100 that is about $10^{-4}$,
-#   and the condition number of about $2.2 \times 10^6$ leaves the flat directions
-#   untrained. Standardising the features brings the condition number to about 7:
-#   a learning rate 10,000 times larger, convergence in a few dozen epochs, the same
-#   fitted function.
+#   $\frac{2}{Nm} A^\top A$: about $10^{-4}$ for raw features of size 100, which
+#   leaves the flat directions untrained. Standardised features allow a learning
+#   rate 10,000 times larger.
 #
 # ## Exercises (not graded)
 #
 # 1. Rewrite `train` with `torch.nn.Linear(3, 2)`, `torch.nn.functional.mse_loss`
-#    and `torch.optim.SGD(model.parameters(), lr=LR)` (`optimizer.step()`,
-#    `optimizer.zero_grad()`). Copy `w` and `b` into the layer's `weight` and `bias`
+#    and `torch.optim.SGD`. Copy `w` and `b` into the layer's `weight` and `bias`
 #    first and check that 500 epochs give the same weights as your `train`.
-# 2. Train in mini-batches: `TensorDataset(inputs, targets)` and
+# 2. Train in mini-batches with `TensorDataset` and
 #    `DataLoader(dataset, batch_size=2, shuffle=True)`. How does the loss curve
-#    change, and why does the last batch of each epoch hold one example?
-# 3. Keep the gradients from accumulating *on purpose*, but damped: replace `.zero_()`
-#    by `.mul_(beta)` with `beta = 0.9` (momentum). With the raw inputs and `LR`, how
-#    does the loss after 500 epochs compare with plain gradient descent? And with
-#    `beta = 1`?
-# 4. Standardise the targets as well. What does that do to the gradients, the
-#    Hessian and the largest stable learning rate?
-# 5. Find the smallest number of epochs after which the standardised run's loss is
-#    within 1% of the least-squares loss, for `LR_STD` from 0.1 to 1.2, and compare
-#    with $1 / (\text{lr}\,\lambda_{\min})$.
+#    change?
+# 3. Standardise the targets as well. What does that change in the gradients and the
+#    largest stable learning rate?

@@ -247,7 +247,7 @@ MISTAKES = [
     ("check_predict", "true line (seed document 000)", {"predict": lambda s, x, w, b:
         2 * x + 3},
      "predict ignores w and b: for w = 0.5, b = -1.0 it returned 2.0 * x + 3.0. Did "
-     "you use the true line 2.0 * x + 3.0 as the seed document does?"),
+     "you use the true line 2.0 * x + 3.0 instead of the parameters?"),
     ("check_predict", "true line plus noise (seed document 000)", {"predict": lambda s,
         x, w, b: 2 * x + 3 + NOTEBOOK_NOISE},
      "predict ignores w and b: predict(x, w=0.5, b=-1.0) and predict(x, w=-0.5, "

@@ -379,10 +379,10 @@ MISTAKES = [
      "did you forget + b?"),
     ("check_model", "global w, b (seed document 002)", {"model": lambda s, x, w, b: x
         @ Solution().init_params(42)[0].t() + Solution().init_params(42)[1]},
-     "does it use a global tensor (like the seed document's model(x), which reads "
-     "the global w and b) instead of its arguments?"),
+     "does it use a global tensor (like a model(x) that reads the global w and b) "
+     "instead of its arguments?"),
     ("check_model", "document's signature model(x)", {"model": lambda s, x: x},
-     "model takes x, w and b: the seed document's model(x) reads the global w and b"),
+     "model takes x, w and b: a model(x) that reads the global w and b"),
     ("check_model", "global inputs", {"model": lambda s, x, w, b: INPUTS.double()
         @ w.t() + b}, "Did you use the global inputs instead of the argument x?"),
     ("check_model", "detached", {"model": lambda s, x, w, b: x @ w.detach().t()
@@ -472,7 +472,7 @@ MISTAKES = [
     ("check_step", "updates with the weights (seed document 003)", {"step": _step_of(
         lambda p, g, lr: p - p * lr)},
      "The new w is w * (1 - lr): did you update with the weights instead of their "
-     "gradient, like the seed document's w.sub_(w * lr)?"),
+     "gradient, as in w.sub_(w * lr)?"),
     ("check_step", "wrong sign", {"step": _step_of(lambda p, g, lr: p + g * lr)},
      "The new w moved uphill: did you add w.grad * lr instead of subtracting it?"),
     ("check_step", "lr missing", {"step": _step_of(lambda p, g, lr: p - g)},

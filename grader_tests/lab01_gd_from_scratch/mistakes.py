@@ -68,10 +68,10 @@ def make_data_y(x: np.ndarray, q: LabParams, p: LabParams) -> Vector:
 
 
 def predict_ignores(p: LabParams, what: str) -> str:
-    """The question for a predict that does not use w and b (seed document 000)."""
+    """The question for a predict that does not use w and b (the true line)."""
     return Diagnosis(
         f"predict ignores w and b: {what}. Did you use the true line {p.true_w} * x + "
-        f"{p.true_b} as the seed document does? Use w * x + b.",
+        f"{p.true_b} instead of the parameters? Use w * x + b.",
         "TrueLine",
     )
 
@@ -112,7 +112,7 @@ def step(name: str, inputs: dict[str, float], other_new: float) -> Scalar:
          f"{name} + lr * d{name} instead of {name} - lr * d{name}?", "GradientAscent")),
         (param - lr * param, Diagnosis(f"The new {name} moved by lr * {name}, not lr * "
          f"d{name}: did you update with the weights instead of their gradient, like "
-         "the seed document's w.sub_(w * lr)?", "UpdatedWithWeights")),
+         "w.sub_(w * lr)?", "UpdatedWithWeights")),
         (param - grad, f"Did you forget to multiply d{name} by lr?"),
         (param - lr * inputs[f"d{other}"], f"Did you update {name} with d{other} "
          f"instead of d{name}?"),

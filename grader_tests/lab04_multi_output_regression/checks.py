@@ -291,8 +291,8 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
 
 GRAD_NONE = (
     "{text} returned None for {name}{why}: did you call loss.backward(), and is the "
-    "loss computed from the {param} passed in (the seed document's model reads the "
-    "global {param})?"
+    "loss computed from the {param} passed in (a model(x) that reads a global "
+    "{param} is not)?"
 )
 FORMULA_HINTS = (
     (

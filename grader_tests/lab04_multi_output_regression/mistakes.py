@@ -46,8 +46,8 @@ NOT_SCALAR = (
     "entries (torch.sum(diff * diff) / diff.numel()), not per row or per column?"
 )
 MODEL_ARGS = (
-    "model takes x, w and b: the seed document's model(x) reads the global w and b; "
-    "pass them in as arguments."
+    "model takes x, w and b: a model(x) that reads the global w and b cannot be "
+    "used with other weights; pass them in as arguments."
 )
 REBOUND = (
     "Did you write {name} = {name} - ... inside step? That makes a new tensor "
@@ -56,8 +56,8 @@ REBOUND = (
 )
 MIXED_DTYPES = (
     "The check passes float64 tensors and your code mixed them with float32 ones: "
-    "does it use a global tensor (like the seed document's model(x), which reads the "
-    "global w and b) instead of its arguments?"
+    "does it use a global tensor (like a model(x) that reads the global w and b) "
+    "instead of its arguments?"
 )
 SECOND_BACKWARD = (
     "Did you call backward twice on the same loss? Compute the predictions and the "
@@ -150,7 +150,7 @@ def model(x: np.ndarray, w: np.ndarray, b: np.ndarray, p: LabParams) -> Candidat
          "the order (apples, oranges)?"),
         (_flat(reference_model(x, w42, b42)), "model returned the predictions of the "
          f"seed-{p.seed} weights, not of the w and b passed in: does it use the "
-         "global w, b like the seed document's model(x)?"),
+         "global w, b, like a model(x) without w and b arguments?"),
     ]  # fmt: skip
 
 
@@ -261,8 +261,8 @@ def gradient_other(
     at_global = reference_gradients(x, y, *init64(p.seed, p))[i]
     out = [
         (_flat(at_global), f"{name} is the gradient at the seed-{p.seed} weights, not "
-         "at the w, b passed in: does your loss use the global w, b (like the seed "
-         "document's model(x))?"),
+         "at the w, b passed in: does your loss use the global w, b (like a model(x) "
+         "without w and b arguments)?"),
     ]  # fmt: skip
     return out + (_formula_other(name, x, y, w, b) if formula else [])
 
@@ -311,8 +311,8 @@ def step(name: str, param: np.ndarray, grad: np.ndarray, lr: float) -> Candidate
     """The new w (or b) of step: with the weights, uphill, no lr, unchanged."""
     return [
         (_flat(param * (1 - lr)), Diagnosis(f"The new {name} is {name} * (1 - lr): "
-         f"did you update with the weights instead of their gradient, like the seed "
-         f"document's {name}.sub_({name} * lr)? Subtract {name}.grad * lr.",
+         f"did you update with the weights instead of their gradient, as in "
+         f"{name}.sub_({name} * lr)? Subtract {name}.grad * lr.",
          "UpdatedWithWeights")),
         (_flat(param + lr * grad), Diagnosis(f"The new {name} moved uphill: did you "
          f"add {name}.grad * lr instead of subtracting it?", "GradientAscent")),
@@ -350,8 +350,8 @@ def train_run(
          "PyTorch adds each backward's gradients to .grad, so every step used the sum "
          "of all the gradients so far.", "NoZeroGrad")),
         (run(update="weights"), Diagnosis("w, b match a run updated with the weights "
-         "instead of their gradient (each epoch w = w * (1 - lr)), the seed "
-         "document's w.sub_(w * lr): subtract w.grad * lr.", "UpdatedWithWeights")),
+         "instead of their gradient (each epoch w = w * (1 - lr)), as in "
+         "w.sub_(w * lr): subtract w.grad * lr.", "UpdatedWithWeights")),
         (run(num_epochs=num_epochs - 1), f"w, b match {num_epochs - 1} epochs, one "
          f"too few: does the loop run range(num_epochs) = {num_epochs} times?"),
         (run(num_epochs=num_epochs + 1), f"w, b match {num_epochs + 1} epochs, one "
