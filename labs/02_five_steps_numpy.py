@@ -24,32 +24,29 @@
 # the trained line, compare gradient descent with the closed-form least-squares fit,
 # and draw the loss surface with the path gradient descent takes across it.
 #
-# The lab follows a notebook chapter, *Visualizing Gradient Descent*: the same data
-# (true $b = 0.5$, $w = -3$, 100 points, `np.random.seed(42)`), the same split, the
-# same start and learning rate. Your trained line must reproduce the chapter's result,
-# $b = 0.52354035$, $w = -3.03103474$, after 1000 epochs.
+# The setting is the classic *Visualizing Gradient Descent* example: true $b = 0.5$,
+# $w = -3$, 100 points, `np.random.seed(42)`, an 80/20 split, learning rate 0.1.
+# With these settings a run of 1000 epochs ends at $b = 0.52354035$,
+# $w = -3.03103474$; your trained line must reproduce that.
 #
 # **Learning objectives.** After this lab you can
 #
-# - split a data set into training and validation parts reproducibly, and say why
-#   the order of random calls matters;
-# - write each of the five steps of gradient descent as a small numpy function, with
-#   the gradients of the MSE derived by hand (the 2, the $1/N$, the sign);
-# - explain why two starting points give different gradients, and different results
-#   after a fixed number of epochs;
-# - tell how far gradient descent is from the least-squares solution, and why;
-# - compute a loss over a whole grid of parameters at once, without loops, and read
-#   a contour plot of the loss surface.
+# - split data into training and validation parts reproducibly, and say why the
+#   order of random calls matters;
+# - write the five steps as small numpy functions, with the gradients of the MSE
+#   derived by hand (the 2, the $1/N$, the sign);
+# - explain why two starts give different gradients and different end points;
+# - tell how far gradient descent is from least squares, and why;
+# - compute a loss over a whole grid without loops, and read its contour plot.
 #
 # **How this lab is graded.** Each task is a function, a value or a one-letter answer
-# in a cell marked `# YOUR CODE HERE`: replace the line `raise NotImplementedError()`
-# with your code. The cell after it is a test cell. Run it: its *visible* check is
-# quick and tells you what looks wrong. When the lab is graded, the same test cells
-# also run *hidden* checks (other data, other arguments, the common mistakes), so
-# passing a visible check is necessary, not sufficient. Points are in the headings.
-# Keep the function names and arguments, don't delete, copy or split the answer and
-# test cells, and make sure the notebook runs top to bottom
-# (*Kernel → Restart Kernel and Run All Cells*); it takes a few seconds.
+# in a cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with
+# your code, then run the test cell after it. Its *visible* check says what looks wrong;
+# at grading, *hidden* checks (other data, common mistakes) run too, so passing the
+# visible check is necessary, not sufficient. Keep the function
+# names and arguments, don't delete, copy or split answer and test cells, and make
+# sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run All Cells*).
+# Common slips in write-ups of this example are flagged as **Pitfall**.
 #
 # | Section | Points |
 # |---|---|
@@ -58,30 +55,19 @@
 # | 3. Step 1: the forward pass | 1 |
 # | 4. Step 2: the loss | 1 |
 # | 5. Step 3: the gradients | 4 |
-# | 6. `rand` or `randn`? The chapter's two sets of gradients | 2 |
+# | 6. `rand` or `randn`? Two sets of gradients | 2 |
 # | 7. Step 4: the update | 1 |
 # | 8. Step 5: rinse and repeat | 5 |
 # | 9. The closed form: least squares | 2 |
 # | 10. Validation | 2 |
 # | 11. The loss surface | 3 |
 # | **Total** | **24** |
-#
-# **A corrected chapter.** The chapter has a few slips. They are fixed here and
-# flagged as **Pitfall** where they matter:
-#
-# 1. its text says to initialise with `np.random.randn` and quotes gradients of about
-#    2.7 and 1.8; its code uses `np.random.rand` and prints 3.464 and 2.384. Both are
-#    right, each for its own starting point (Sections 2 and 6);
-# 2. its MSE formula sums from $i = 0$ to $N$, which is $N + 1$ terms (Section 4);
-# 3. it says the gradients need not be implemented, because PyTorch's autograd will
-#    compute them; in numpy there is no autograd, and the update needs them
-#    (Section 5).
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
 #
-# The constants are the chapter's; the hidden checks use the same values, so leave
-# them as they are (experiment in new cells instead).
+# The hidden checks use these constants, so leave them as they are (experiment in
+# new cells instead).
 
 # %% nbgrader={"grade": false, "grade_id": "fs_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import matplotlib.pyplot as plt
@@ -108,24 +94,21 @@ NUM_EPOCHS = 1000  # number of gradient descent steps
 # $$x_i \sim \mathcal{U}[0, 1), \qquad \varepsilon_i \sim \mathcal{N}(0, \sigma^2),
 # \qquad y_i = b^\star + w^\star x_i + \varepsilon_i .$$
 #
-# **Why a split.** A model is meant for points it has not seen. We train on 80
-# points and keep the other 20 aside: the loss on those, the *validation loss*
-# (Section 10), tells how the trained line does on new data. The split must be
-# random: the points are generated in no particular order here, but real data often
-# come sorted (by date, by class), and the first 80 would then differ from the rest.
+# **Why a split.** We train on 80 points and keep 20 aside: their loss, the
+# *validation loss* (Section 10), tells how the line does on new data. The split
+# must be random: real data often come sorted (by date, by class).
 #
-# **Order matters.** The chapter draws everything from numpy's one global random
-# generator: `np.random.seed(42)`, then $x$ (`np.random.rand`), then the noise
-# (`np.random.randn`), then the shuffle of the indices. A seed fixes the *sequence*
-# of numbers, so the shuffle gives the chapter's split only if it comes right after
-# those two draws, with no seeding in between. The cell after the tests runs the
-# whole sequence, your function included.
+# **Order matters.** Everything is drawn from numpy's global generator:
+# `np.random.seed(42)`, then $x$ (`np.random.rand`), then the noise
+# (`np.random.randn`), then the shuffle. A seed fixes the *sequence* of numbers, so
+# the shuffle gives the reference split only if it comes right after those two
+# draws, with no seeding in between.
 #
-# **Task (2 points).** Write `split_indices(n, train_fraction)` as the chapter does:
+# **Task (2 points).** Write `split_indices(n, train_fraction)`:
 #
 # 1. `idx = np.arange(n)`, the indices $0, \dots, n - 1$;
 # 2. `np.random.shuffle(idx)` shuffles them in place (don't seed here: the caller has);
-# 3. `n_train = int(n * train_fraction)`, which rounds down, like the chapter's `int(N*.8)`;
+# 3. `n_train = int(n * train_fraction)`, which rounds down;
 # 4. return `idx[:n_train]` (training) and `idx[n_train:]` (validation).
 #
 # 1 point for the sizes, 1 for the indices.
@@ -184,8 +167,8 @@ judge.check("split_values", split_indices)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_data_make", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The chapter's data and split, in one cell so that re-running it gives the same
-# numbers (a second shuffle on its own would give another split):
+# The data and the split, in one cell so that re-running it gives the same numbers
+# (a second shuffle on its own would give another split):
 
 # %% nbgrader={"grade": false, "grade_id": "fs_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 np.random.seed(SEED)
@@ -205,28 +188,25 @@ ax.scatter(
     x_val, y_val, s=14, marker="s", alpha=0.8, label=f"validation ({len(x_val)})"
 )
 ax.plot(x_line, TRUE_B + TRUE_W * x_line, "k--", label="true line y = 0.5 - 3x")
-ax.set(xlabel="x", ylabel="y", title="The chapter's data, split 80 / 20")
+ax.set(xlabel="x", ylabel="y", title="The data, split 80 / 20")
 ax.legend();
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_init", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Step 0: random initialisation (1 point)
 #
-# **Why.** Gradient descent improves a guess, so it needs a first one. For the MSE of
-# a line any start leads to the same minimum (Section 11 shows the bowl), but the
-# start decides how many steps that takes, and, after a fixed number of epochs,
-# where exactly we stop. Seeding makes the start, and with it the whole run,
-# reproducible.
+# **Why.** Gradient descent improves a guess, so it needs a first one. Any start
+# leads to the same minimum (Section 11 shows the bowl), but after a fixed number of
+# epochs the start decides where exactly we stop. Seeding makes it reproducible.
 #
-# **Pitfall.** The chapter's text says to initialise "using Numpy's `random.randn`
-# method" (normal draws); its code uses `np.random.rand` (uniform on $[0, 1)$), and
-# its printed results come from that code. This lab follows the code. Section 6
-# computes what the text's `randn` would have given.
+# **Pitfall.** A common description of this step says to initialise "using Numpy's
+# `random.randn` method" (normal draws) while the code beside it uses
+# `np.random.rand` (uniform on $[0, 1)$). The reference run uses `rand`; Section 6
+# computes what `randn` would give.
 #
 # **Task (1 point).** Write `init_params(seed)`: `np.random.seed(seed)`, then
-# `b = np.random.rand(1)`, then `w = np.random.rand(1)`, in this order (b first, as
-# in the chapter), and return `b, w`. Each is an array of shape `(1,)`, as in the
-# chapter.
+# `b = np.random.rand(1)`, then `w = np.random.rand(1)`, in this order (b first),
+# and return `b, w`, each an array of shape `(1,)`.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def init_params(seed):
@@ -260,7 +240,7 @@ judge.check("init", init_params)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The chapter's start; it prints `[0.37454012] [0.95071431]`:
+# The start; with `SEED` it is `[0.37454012] [0.95071431]`:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 b0, w0 = init_params(SEED)
@@ -277,7 +257,7 @@ print(b0, w0)
 #
 # `x` has shape `(n, 1)` and `b`, `w` shape `(1,)`: broadcasting adds the same `b`
 # and multiplies by the same `w` in every row, so `y_hat` has shape `(n, 1)`, like
-# `y`. (The chapter calls it `yhat`.)
+# `y`.
 #
 # **Task (1 point).** Write `predict(x, b, w)`.
 
@@ -317,11 +297,11 @@ judge.check("predict", predict)
 #           = \frac{1}{N} \sum_{i=1}^{N} \left(b + w x_i - y_i\right)^2 .$$
 #
 # Squaring counts errors of either sign, large ones more; the mean (not the sum)
-# keeps the loss, and its gradients, independent of how many points there are.
+# makes the loss independent of the number of points.
 #
-# **Pitfall.** The chapter writes the sum from $i = 0$ to $N$: that is $N + 1$ terms.
+# **Pitfall.** The sum is often written from $i = 0$ to $N$: that is $N + 1$ terms.
 # With numpy's indices it runs from $0$ to $N - 1$; `.mean()` gets it right without
-# any index, and without a loop (the chapter rightly says: no loops).
+# any index, and without a loop.
 #
 # **Task (1 point).** Write `mse(y_hat, y)`, returning one number.
 
@@ -355,8 +335,7 @@ judge.check("mse", mse)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The loss at the start, on the training split; the chapter prints
-# `4.495325075114491`:
+# The loss at the start, on the training split; it should be `4.495325075114491`:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
 print(mse(predict(x_train, b0, w0), y_train))
@@ -366,13 +345,12 @@ print(mse(predict(x_train, b0, w0), y_train))
 # ## 5. Step 3: the gradients (4 points)
 #
 # **Why.** The gradient says how fast the loss changes when a parameter is nudged:
-# $\partial L / \partial b \approx 3.46$ means that increasing $b$ by a tiny
-# $\delta$ increases the loss by about $3.46\,\delta$. Step 4 moves each parameter
-# against its gradient.
+# $\partial L / \partial b \approx 3.46$ means that a tiny step $\delta$ in $b$
+# raises the loss by about $3.46\,\delta$. Step 4 moves against it.
 #
-# **Pitfall.** The chapter says this step need not be implemented because PyTorch's
-# autograd will take care of it. In numpy there is no autograd, and the update
-# cannot run without the gradients: we derive them.
+# **Pitfall.** A common claim is that this step need not be implemented, because
+# autograd takes care of it. That holds in PyTorch; numpy has no autograd, and the
+# update cannot run without the gradients: we derive them.
 #
 # **Derivation.** With $e_i = b + w x_i - y_i$ (in code `error = y_hat - y`) and
 # $L = \frac{1}{N}\sum_i e_i^2$, the chain rule gives
@@ -383,18 +361,15 @@ print(mse(predict(x_train, b0, w0), y_train))
 #   \qquad
 #   \frac{\partial L}{\partial w} = \frac{2}{N} \sum_{i=1}^{N} x_i\,(\hat y_i - y_i).$$
 #
-# - The **2** comes from the square; the **1/N** from the mean (`.mean()`, not
-#   `.sum()`, which would make both $N$ = 80 times too large).
-# - The **sign**: the error is prediction minus target. With $y_i - \hat y_i$ the
-#   gradient points uphill.
-# - Each gradient is **one number**, like its parameter: `x * error` has one row per
-#   point, and `.mean()` reduces it.
+# - The **2** comes from the square; the **1/N** from the mean (`.sum()` would make
+#   both $N$ = 80 times too large).
+# - The **sign**: the error is prediction minus target; $y_i - \hat y_i$ points
+#   uphill.
+# - Each gradient is **one number**, like its parameter: `.mean()` reduces the
+#   per-point terms.
 #
-# In code, `db` is $\partial L / \partial b$ (the chapter's `b_grad`) and `dw` is
-# $\partial L / \partial w$ (`w_grad`). Keep the chapter's order, **b first**.
-#
-# **Task (4 points).** Write `gradients(x, y, b, w)` returning `(db, dw)`, using
-# your `predict`. 2 points for `db`, 2 for `dw`; the visible checks compare them
+# **Task (4 points).** Write `gradients(x, y, b, w)` returning `(db, dw)`, b first,
+# using your `predict`. 2 points for `db`, 2 for `dw`; the visible checks compare them
 # with finite differences of the loss on four points.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -408,40 +383,47 @@ def gradients(x, y, b, w):
     return db, dw
 
 
+# %% nbgrader={"grade": false, "grade_id": "fs_grad_fd", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# For the two gradient checks below: four points, and the gradients of their loss
+# by central finite differences (in float64 a correct gradient agrees to 1e-9).
+x_fd = np.array([[0.0], [0.5], [1.0], [2.0]])
+y_fd = np.array([[1.0], [2.0], [2.5], [6.0]])
+b_fd, w_fd, h_fd = 0.3, -0.2, 1e-6
+
+
+def loss_fd(b, w):
+    return float(((b + w * x_fd - y_fd) ** 2).mean())
+
+
+db_fd = (loss_fd(b_fd + h_fd, w_fd) - loss_fd(b_fd - h_fd, w_fd)) / (2 * h_fd)
+dw_fd = (loss_fd(b_fd, w_fd + h_fd) - loss_fd(b_fd, w_fd - h_fd)) / (2 * h_fd)
+
+
+def gradient_hint(ratio):
+    """The likely slip when a gradient is `ratio` times the finite differences."""
+    hints = {
+        4.0: "did you sum over the points instead of averaging (N = 4 here)",
+        0.5: "did you drop the factor 2 of the square",
+        -1.0: "did you write y - y_hat instead of y_hat - y",
+    }
+    near = [text for r, text in hints.items() if abs(ratio - r) < 1e-4]
+    return near[0] if near else "compare your code with the formula above"
+
+
 # %% nbgrader={"grade": true, "grade_id": "test_fs_grad_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check db against central finite differences of the loss on four points."""
-x_small = np.array([[0.0], [0.5], [1.0], [2.0]])
-y_small = np.array([[1.0], [2.0], [2.5], [6.0]])
-b_small, w_small, h = 0.3, -0.2, 1e-6
-
-
-def loss_small(b, w):
-    return float(((b + w * x_small - y_small) ** 2).mean())
-
-
-db_fd = (loss_small(b_small + h, w_small) - loss_small(b_small - h, w_small)) / (2 * h)
-dw_fd = (loss_small(b_small, w_small + h) - loss_small(b_small, w_small - h)) / (2 * h)
-db_small = gradients(x_small, y_small, np.array([b_small]), np.array([w_small]))[0]
+db_small = gradients(x_fd, y_fd, np.array([b_fd]), np.array([w_fd]))[0]
 assert np.size(db_small) == 1, (
     f"db has shape {np.shape(db_small)}, expected one number: did you forget "
     "to average the per-point terms with .mean()?"
 )
 db_got = float(np.ravel(db_small)[0])
 rel_error = abs(db_got - db_fd) / (abs(db_got) + abs(db_fd))
-# The relative error should be around 1e-9 or less (finite differences in float64).
 print(
     f"db = {db_got:.6f}, finite differences {db_fd:.6f}, relative error {rel_error:.1e}"
 )
 ratio = db_got / db_fd
-hints = {
-    4.0: "did you sum over the points instead of averaging (N = 4 here)",
-    0.5: "did you drop the factor 2 of the square",
-    -1.0: "did you write y - y_hat instead of y_hat - y",
-}
-hint = next(
-    (text for r, text in hints.items() if abs(ratio - r) < 1e-4),
-    "compare your code with the formula above",
-)
+hint = gradient_hint(ratio)
 if abs(db_got - dw_fd) < 1e-6 * abs(dw_fd):
     hint = "it equals dw: did you return (dw, db)? gradients returns (db, dw), b first"
 assert rel_error < 1e-7, f"db is {ratio:.3g} times the finite differences: {hint}?"
@@ -453,38 +435,18 @@ judge.check("grad_b", gradients)
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_grad_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check dw against central finite differences of the loss on four points."""
-x_small = np.array([[0.0], [0.5], [1.0], [2.0]])
-y_small = np.array([[1.0], [2.0], [2.5], [6.0]])
-b_small, w_small, h = 0.3, -0.2, 1e-6
-
-
-def loss_small(b, w):
-    return float(((b + w * x_small - y_small) ** 2).mean())
-
-
-db_fd = (loss_small(b_small + h, w_small) - loss_small(b_small - h, w_small)) / (2 * h)
-dw_fd = (loss_small(b_small, w_small + h) - loss_small(b_small, w_small - h)) / (2 * h)
-dw_small = gradients(x_small, y_small, np.array([b_small]), np.array([w_small]))[1]
+dw_small = gradients(x_fd, y_fd, np.array([b_fd]), np.array([w_fd]))[1]
 assert np.size(dw_small) == 1, (
     f"dw has shape {np.shape(dw_small)}, expected one number: did you forget "
     "to average the per-point terms with .mean()?"
 )
 dw_got = float(np.ravel(dw_small)[0])
 rel_error = abs(dw_got - dw_fd) / (abs(dw_got) + abs(dw_fd))
-# The relative error should be around 1e-9 or less (finite differences in float64).
 print(
     f"dw = {dw_got:.6f}, finite differences {dw_fd:.6f}, relative error {rel_error:.1e}"
 )
 ratio = dw_got / dw_fd
-hints = {
-    4.0: "did you sum over the points instead of averaging (N = 4 here)",
-    0.5: "did you drop the factor 2 of the square",
-    -1.0: "did you write y - y_hat instead of y_hat - y",
-}
-hint = next(
-    (text for r, text in hints.items() if abs(ratio - r) < 1e-4),
-    "compare your code with the formula above",
-)
+hint = gradient_hint(ratio)
 if abs(dw_got - db_fd) < 1e-6 * abs(db_fd):
     hint = "it equals db: did you return (dw, db)? gradients returns (db, dw), b first"
 assert rel_error < 1e-7, f"dw is {ratio:.3g} times the finite differences: {hint}?"
@@ -495,7 +457,7 @@ judge.check("grad_w", gradients)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The gradients at the start, on the training split; the chapter prints
+# The gradients at the start, on the training split; they should be
 # `3.464425403927533 2.3835657220659554`. Both are positive: lowering $b$ and $w$
 # lowers the loss.
 
@@ -504,22 +466,22 @@ db, dw = gradients(x_train, y_train, b0, w0)
 print(db, dw)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_randn", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 6. `rand` or `randn`? The chapter's two sets of gradients (2 points)
+# ## 6. `rand` or `randn`? Two sets of gradients (2 points)
 #
-# Right after printing `3.464425403927533 2.3835657220659554` the chapter's text
-# says:
+# Printed right after the gradients `3.464425403927533 2.3835657220659554`, a
+# common explanation reads:
 #
 # > for a tiny increase in the value of the parameter *b*, the loss will increase
 # > roughly 2.7 times as much; for a tiny increase in the value of the parameter
 # > *w*, the loss will increase roughly 1.8 times as much.
 #
-# 2.7 and 1.8 are not 3.464 and 2.384. The gradient depends on where it is taken,
-# and the text was written for the start its Step 0 describes, `np.random.randn`
-# after `np.random.seed(42)`, while the code drew with `np.random.rand`. The two
-# starts are different points of the $(b, w)$ plane, with different gradients.
+# 2.7 and 1.8 are not 3.464 and 2.384. A gradient depends on where it is taken:
+# the quoted numbers belong to the `randn` start of Section 2's pitfall
+# (`np.random.randn` after `np.random.seed(42)`), the printed ones to the `rand`
+# start.
 #
-# First, what "increase roughly 3.46 times as much" means, checked on the loss
-# itself: a tiny step $\delta$ in $b$ changes the loss by about $3.46\,\delta$.
+# First, what "roughly 3.46 times as much" means, on the loss itself: a tiny step
+# $\delta$ in $b$ changes the loss by about $3.46\,\delta$.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_randn_meaning", "locked": true, "schema_version": 3, "solution": false, "task": false}
 delta = 1e-6
@@ -528,7 +490,7 @@ loss_b0_nudged = mse(predict(x_train, b0 + delta, w0), y_train)
 print(f"(L(b0 + delta) - L(b0)) / delta = {(loss_b0_nudged - loss_b0) / delta:.4f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_randn_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Task (1 point).** Compute the gradients at the text's start: seed with
+# **Task (1 point).** Compute the gradients at the `randn` start: seed with
 # `np.random.seed(SEED)`, draw `b_randn = np.random.randn(1)` then
 # `w_randn = np.random.randn(1)`, and set `db_randn, dw_randn` to your
 # `gradients` on the training split at $(b_\text{randn}, w_\text{randn})$.
@@ -549,10 +511,10 @@ assert np.size(db_randn) == 1 and np.size(dw_randn) == 1, (
 )
 db_got, dw_got = float(np.ravel(db_randn)[0]), float(np.ravel(dw_randn)[0])
 print(f"db_randn = {db_got:.3f}, dw_randn = {dw_got:.3f}")
-print("the chapter's text: about 2.7 and 1.8")
+print("the quoted values: about 2.7 and 1.8")
 assert not (abs(db_got - 3.464) < 1e-3 and abs(dw_got - 2.384) < 1e-3), (
-    "these are the gradients at the rand start (what the chapter's code prints): draw "
-    "b_randn, w_randn with np.random.randn after np.random.seed(SEED)"
+    "these are the gradients at the rand start (3.464, 2.384): draw b_randn, "
+    "w_randn with np.random.randn after np.random.seed(SEED)"
 )
 assert abs(db_got - 2.7) < 0.05 and abs(dw_got - 1.8) < 0.05, (
     "expected about 2.7 and 1.8: did you draw b_randn, then w_randn, with "
@@ -566,15 +528,15 @@ judge.check("randn_gradients", db_randn, dw_randn)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_doc", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question (1 point).** The chapter's text says the gradients are about 2.7 and
-# 1.8; its code prints 3.464 and 2.384. Which statement is right?
+# **Question (1 point).** The explanation quoted above gives gradients of about 2.7
+# and 1.8; the code prints 3.464 and 2.384. Which statement is right?
 #
 # - a) The code's gradients are too large: averaging over $N$ once more would give the
-#   text's 2.7 and 1.8.
-# - b) The text's 2.7 and 1.8 are the gradients on all 100 points, the printed ones on the
-#   80 training points.
-# - c) Both are right: the text's are taken at the `randn` start, the printed ones at the
-#   `rand` start.
+#   quoted 2.7 and 1.8.
+# - b) The quoted 2.7 and 1.8 are the gradients on all 100 points, the printed ones on
+#   the 80 training points.
+# - c) Both are right: the quoted ones are taken at the `randn` start, the printed ones
+#   at the `rand` start.
 #
 # In the cell below, replace `raise NotImplementedError()` with `answer_doc = "a"`,
 # `"b"` or `"c"`.
@@ -582,8 +544,8 @@ judge.check("randn_gradients", db_randn, dw_randn)
 # %% nbgrader={"grade": false, "grade_id": "fs_answer_doc", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_doc = "a", "b" or "c"
 ### BEGIN SOLUTION
-# c. A gradient depends on where it is taken. The text was written for the start its
-# Step 0 describes, np.random.randn after np.random.seed(42), where db_randn and
+# c. A gradient depends on where it is taken. The quoted numbers belong to the
+# randn start, np.random.randn after np.random.seed(42), where db_randn and
 # dw_randn are about 2.7 and 1.8; the code draws with np.random.rand, and at that
 # start the gradients are 3.464 and 2.384.
 # a is wrong: the code already averages; dividing by N = 80 once more would give
@@ -647,7 +609,7 @@ judge.check("update", update)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# One step from the start; the chapter prints `[0.02809758] [0.71235773]`:
+# One step from the start; it should give `[0.02809758] [0.71235773]`:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 b1, w1 = update(b0, w0, db, dw, LR)
@@ -661,8 +623,8 @@ print(b1, w1)
 # (full-batch gradient descent), so one epoch is one update:
 #
 # 1. `y_hat = predict(x, b, w)`;
-# 2. `loss = mse(y_hat, y)`, appended to `losses` *before* the update, as in the
-#    chapter, so `losses[k]` is the loss of the parameters after $k$ updates;
+# 2. `loss = mse(y_hat, y)`, appended to `losses` *before* the update, so `losses[k]`
+#    is the loss of the parameters after $k$ updates;
 # 3. `db, dw = gradients(x, y, b, w)`;
 # 4. `b, w = update(b, w, db, dw, lr)`.
 #
@@ -713,11 +675,12 @@ judge.check("train", train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Task B (3 points).** The chapter's run: start from `init_params(SEED)`, train on
+# **Task B (3 points).** The reference run: start from `init_params(SEED)`, train on
 # the **training split** with `LR` for `NUM_EPOCHS` epochs, and name the results
-# `b_trained, w_trained, losses`. The chapter prints `[0.52354035] [-3.03103474]`
-# and `0.008044657695553976`. 2 points for `b_trained, w_trained`, compared with a
-# seeded reference run to 1e-10 (so 999 or 1001 epochs show); 1 point for `losses`.
+# `b_trained, w_trained, losses`. With these settings the run ends at
+# `[0.52354035] [-3.03103474]`, with a last loss of `0.008044657695553976`. 2 points
+# for `b_trained, w_trained`, compared with a seeded reference run to 1e-10 (so 999
+# or 1001 epochs show); 1 point for `losses`.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # b_trained, w_trained, losses = ...
@@ -727,7 +690,7 @@ b_trained, w_trained, losses = train(x_train, y_train, b_start, w_start, LR, NUM
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_run_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-"""Check b_trained, w_trained: one finite number each; compare with the chapter."""
+"""Check b_trained, w_trained: one finite number each; compare with the reference."""
 assert np.size(b_trained) == 1 and np.size(w_trained) == 1, (
     "b_trained and w_trained should hold one number each: train returns b, w, losses"
 )
@@ -737,10 +700,10 @@ assert np.isfinite(b_got) and np.isfinite(w_got), (
     "and update checks pass?"
 )
 print(f"b_trained = {b_got:.8f}, w_trained = {w_got:.8f}")
-print("the chapter:  0.52354035,             -3.03103474")
+print("reference:  0.52354035,             -3.03103474")
 if f"{b_got:.8f} {w_got:.8f}" != "0.52354035 -3.03103474":
     print(
-        "Not the chapter's result: did you start from init_params(SEED) and train "
+        "Not the reference result: did you start from init_params(SEED) and train "
         "on x_train, y_train with LR for NUM_EPOCHS epochs? The graded check "
         "compares to 1e-10 and says more."
     )
@@ -751,16 +714,14 @@ judge.check("run_params", b_trained, w_trained)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_run_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check losses: one per epoch; compare the first and the last with the chapter."""
+"""Check losses: one per epoch; compare the first and the last with the reference."""
 assert len(losses) == NUM_EPOCHS, (
     f"losses has {len(losses)} entries; expected NUM_EPOCHS = {NUM_EPOCHS}, one per "
     "epoch: does your loop run range(num_epochs), and did you pass NUM_EPOCHS?"
 )
 first, last = float(np.ravel(losses[0])[0]), float(np.ravel(losses[-1])[0])
 print(f"losses[0] = {first!r}, losses[-1] = {last!r}")
-print(
-    "the chapter:  4.495325075114491 (at the start),  0.008044657695553976 (its print)"
-)
+print("reference:  4.495325075114491 (at the start),  0.008044657695553976 (the last)")
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
@@ -768,14 +729,11 @@ judge.check("run_losses", losses)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run_note", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Note.** The chapter's `print(loss)` shows the loss computed in the last epoch,
-# *before* its update: the loss of the parameters after 999 updates, one step
-# behind the printed `b`, `w`. Near the minimum the loss barely changes, so the
-# difference is invisible here: between epochs 999, 1000 and 1001 the loss moves
-# by about $2 \times 10^{-15}$, while $b$ and $w$ still move by about $10^{-8}$.
-# That is why the hidden check compares $b$ and $w$ to $10^{-10}$: a loop of 999
-# or 1001 epochs shows in the parameters (and in the length of `losses`), not in
-# the last loss.
+# **Note.** `losses[-1]` is computed in the last epoch *before* its update, one step
+# behind `b_trained`, `w_trained`. Near the minimum the loss moves by about
+# $2 \times 10^{-15}$ per epoch while $b$ and $w$ still move by about $10^{-8}$, so
+# a loop of 999 or 1001 epochs shows in the parameters (checked to $10^{-10}$) and in
+# the length of `losses`, not in the last loss.
 #
 # The loss curve (log scale), and the trained line:
 
@@ -803,9 +761,9 @@ axes[1].legend();
 #   \iff A^\top A \begin{pmatrix} b \\ w \end{pmatrix} = A^\top y,
 #   \qquad A = \begin{pmatrix} 1 & x_1 \\ \vdots & \vdots \\ 1 & x_N \end{pmatrix},$$
 #
-# the normal equations. `np.linalg.lstsq(A, y, rcond=None)` solves them (stably,
-# without forming $A^\top A$). Its first return value holds the coefficients in the
-# order of $A$'s columns: with the column of ones first, $b$ then $w$.
+# the normal equations. `np.linalg.lstsq(A, y, rcond=None)` solves them stably. Its
+# first return value holds the coefficients in the order of $A$'s columns: $b$, then
+# $w$.
 #
 # **Task (1 point).** Write `least_squares(x, y)` returning `(b, w)` as two numbers.
 
@@ -855,23 +813,22 @@ print(f"{'true line':>17}{TRUE_B:15.10f}{TRUE_W:15.10f}")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_lstsq_gap", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Least squares and gradient descent both differ from the true line by about 0.02
-# and 0.03: that is the noise, which more epochs cannot remove (more data would
-# shrink it). But gradient descent also stops a few $10^{-7}$ short of least
-# squares. How fast does it approach? `descent_path` repeats your training loop and
-# records $(b, w)$ after every update; the plot shows the distance to the
-# least-squares point against the epoch.
+# Both differ from the true line by about 0.02 and 0.03: that is the noise, which
+# more epochs cannot remove. But gradient descent also stops a few $10^{-7}$ short
+# of least squares. How fast does it approach? `descent_path` repeats your loop,
+# recording $(b, w)$ after every update; the plot shows the distance to the
+# least-squares point.
 #
 # The dashed line is the prediction from the curvature of the loss. The Hessian of
-# the MSE (the matrix of its second derivatives; differentiate the gradients of
-# Section 5 once more) is
+# the MSE (its second derivatives: differentiate the gradients of Section 5 once
+# more) is
 #
 # $$H = 2 \begin{pmatrix} 1 & \bar x \\ \bar x & \overline{x^2} \end{pmatrix},
 # \qquad \bar x = \frac{1}{N}\sum_i x_i, \quad \overline{x^2} = \frac{1}{N}\sum_i x_i^2 ,$$
 #
 # and each update multiplies the remaining error along $H$'s eigenvectors by
 # $1 - \text{lr}\,\lambda$, $\lambda$ the eigenvalue. After a few epochs only the
-# slowest direction, that of the smallest eigenvalue $\lambda_{\min}$, is left.
+# slowest direction, that of $\lambda_{\min}$, is left.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_lstsq_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def descent_path(x, y, b0, w0, lr, num_epochs):
@@ -954,10 +911,10 @@ judge.check("answer_gap", answer_gap)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_val", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 10. Validation (2 points)
 #
-# **Why.** The training loss measures the line on the points it was fitted to. The
-# validation loss measures it on the 20 points it never saw, as it would be used:
-# that is the point of the split. A validation loss much higher than the training
-# loss means the model fitted peculiarities of the training points (overfitting).
+# **Why.** The training loss measures the line on the points it was fitted to; the
+# validation loss measures it on the 20 points it never saw. A validation loss much
+# higher than the training loss means the model fitted peculiarities of the
+# training points (overfitting).
 #
 # **Task (1 point).** Set `val_loss` to the MSE of the trained line
 # (`b_trained`, `w_trained`) on the validation split, with your functions.
@@ -1031,25 +988,23 @@ judge.check("answer_val", answer_val)
 # ## 11. The loss surface (3 points)
 #
 # **Why.** The loss is a function of the two parameters, $L(b, w)$: a surface over
-# the $(b, w)$ plane, here a bowl (the MSE of a line is a convex quadratic). Drawing
-# its contour lines, with the path of gradient descent on top, shows what the five
-# steps do: every update moves downhill, across the contour lines.
+# the $(b, w)$ plane, here a bowl (the MSE of a line is a convex quadratic). Its
+# contour lines, with the path of gradient descent on top, show what the five steps
+# do: every update moves downhill, across the contour lines.
 #
-# **Vectorised, no loops.** The surface is evaluated on a grid of, say,
-# $200 \times 300$ points, each needing the MSE over all training points. Python
-# loops over the grid would call numpy 60,000 times; broadcasting does it in one
-# expression. `np.meshgrid` gives two arrays of the grid's shape, `b_grid` and
-# `w_grid`. Give each a new last axis for the points (`b_grid[..., np.newaxis]`,
-# shape `(rows, cols, 1)`), combine it with `x.ravel()` (shape `(n,)`): the
-# predictions of every grid line at every point have shape `(rows, cols, n)`, and
-# the mean over the last axis leaves one loss per grid point.
+# **Vectorised, no loops.** On a $200 \times 300$ grid, Python loops would call
+# numpy 60,000 times; broadcasting needs one expression. `np.meshgrid` gives
+# `b_grid` and `w_grid`, of the grid's shape. Give each a new last
+# axis for the points (`b_grid[..., np.newaxis]`, shape `(rows, cols, 1)`) and
+# combine it with `x.ravel()` (shape `(n,)`): the predictions have shape
+# `(rows, cols, n)`, and the mean over the last axis leaves one loss per grid point.
 #
 # **Task (3 points).** Write `loss_surface(x, y, b_grid, w_grid)`: `b_grid` and
 # `w_grid` of one shape, the result of that shape, entry `[i, j]` the MSE of the
 # line $b$ = `b_grid[i, j]`, $w$ = `w_grid[i, j]` on `x`, `y`. 2 points for the
-# values; 1 point if it uses no loop over the grid (no `for` or `while`, no
-# comprehension, no `np.vectorize`): the hidden check runs it on a small and a
-# large grid and counts the lines of Python it executes.
+# values; 1 point if it uses no loop over the grid (no `for`, `while`,
+# comprehension or `np.vectorize`): the hidden check counts the lines of Python it
+# executes on a small and a large grid.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_loss_surface", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def loss_surface(x, y, b_grid, w_grid):
@@ -1108,13 +1063,12 @@ judge.check("no_loops", loss_surface)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_surface_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The loss surface of the training split, with the paths from the chapter's `rand`
-# start and from the text's `randn` start, one dot per epoch for the first 20 epochs, then one every 10. Both end at the
-# same minimum, next to the least-squares point. The bowl is a long, narrow valley
-# ($\lambda_{\max} / \lambda_{\min} \approx 16$): each path first drops quickly
-# across the valley (the steep direction, factor $1 - \text{lr}\,\lambda_{\max}
-# \approx 0.75$ per epoch), then creeps along its floor (factor 0.985): that slow
-# part is what Section 9 measured.
+# The loss surface of the training split, with the paths from the `rand` and the
+# `randn` starts (every epoch for the first 20, then every 10th). Both end next to
+# the least-squares point. The bowl is a narrow valley
+# ($\lambda_{\max} / \lambda_{\min} \approx 16$): each path first drops across it
+# (factor $1 - \text{lr}\,\lambda_{\max} \approx 0.75$ per epoch), then creeps along
+# its floor (factor 0.985), the slow part Section 9 measured.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_surface_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 b_grid, w_grid = np.meshgrid(np.linspace(-1.5, 2.5, 300), np.linspace(-4.5, 1.5, 300))
@@ -1152,34 +1106,22 @@ ax.legend(loc="upper right");
 #   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (\hat y_i - y_i)$ and
 #   $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (\hat y_i - y_i)$: the 2
 #   from the square, the $1/N$ from the mean, the error as prediction minus target.
-# - A seed fixes a sequence of random numbers: the data, the shuffle and the start
-#   are reproducible only if the calls come in the same order.
-# - A gradient depends on the point where it is taken: the chapter's text and code
-#   disagree because they start from different points (`randn` and `rand`), and
-#   both are right.
+# - A seed fixes a sequence: data, shuffle and start reproduce only in the same
+#   order.
+# - A gradient depends on the point where it is taken: the `randn` and `rand`
+#   starts give different gradients, and both are right.
 # - After a fixed number of epochs gradient descent stops short of the minimum by
-#   an amount set by the flattest direction of the loss,
-#   $(1 - \text{lr}\,\lambda_{\min})^{\text{epochs}}$; least squares gives the
-#   minimum in closed form. Grade a run against the same seeded run, not against
-#   least squares.
-# - The validation loss measures the model on points it never trained on; here it
-#   is close to the training loss and to the noise's variance.
-# - Broadcasting evaluates a function on a whole grid at once; contour lines of the
-#   loss surface show the path of gradient descent.
+#   about $(1 - \text{lr}\,\lambda_{\min})^{\text{epochs}}$; least squares gives the
+#   minimum in closed form. Grade a run against the same seeded run.
 #
 # ## Exercises (not graded)
 #
-# 1. Train for 3000 epochs. How close to least squares do you get? Predict the
-#    answer from the factor $1 - \text{lr}\,\lambda_{\min}$ before you run it.
-# 2. The largest stable learning rate is $2 / \lambda_{\max} \approx 0.8055$ for this
-#    data. Train with 0.99 and 1.01 times that value and plot the losses. Which
-#    direction of the bowl oscillates?
-# 3. Standardise the input, $x' = (x - \bar x) / \operatorname{std}(x)$, and train
-#    again. What are the Hessian's eigenvalues now, and how many epochs does gradient
-#    descent need to get within $10^{-7}$ of least squares?
-# 4. Turn full-batch gradient descent into mini-batch gradient descent: each epoch,
-#    shuffle the training indices and update once per batch of 16 points. Plot the
-#    path on the loss surface. Why is it no longer smooth?
-# 5. Split without shuffling (the first 80 points train). Here the points come in
-#    random order anyway: how much do `b_trained`, `w_trained` and the validation
-#    loss change? Construct a data set where not shuffling goes badly wrong.
+# 1. Train for 3000 epochs. Predict from $1 - \text{lr}\,\lambda_{\min}$ how close
+#    to least squares you get, then run it.
+# 2. The largest stable learning rate is $2 / \lambda_{\max} \approx 0.8055$ here.
+#    Train with 0.99 and 1.01 times that value and plot the losses. Which direction
+#    of the bowl oscillates?
+# 3. Standardise the input, $x' = (x - \bar x) / \operatorname{std}(x)$. What are
+#    the Hessian's eigenvalues now?
+# 4. Update once per shuffled batch of 16 points. Why is the path no longer smooth?
+# 5. Split without shuffling. Construct a data set where this goes badly wrong.

@@ -273,23 +273,23 @@ MISTAKES = [
      "(100,)"),
     # split: values
     ("check_split_values", "not shuffled", {"split_indices": _split(shuffle=False)},
-     "train_idx from split_indices(100, 0.8) is not the document's split "
+     "train_idx from split_indices(100, 0.8) is not the reference split "
      "(np.random.seed(42), x, the noise, then the shuffle): it lacks the indices 80, "
      "81, 82, .... train_idx is 0, 1, ..., 79: did you forget np.random.shuffle(idx)"),
     ("check_split_values", "reseeded", {"split_indices": _split(reseed=42)},
      "did you call np.random.seed inside split_indices?"),
     ("check_split_values", "last part trains", {"split_indices": _split(last=True)},
-     "train_idx holds the last 80 shuffled indices: the document trains on the first"),
+     "train_idx holds the last 80 shuffled indices: the first int(n * train_fraction)"),
     ("check_split_values", "another generator", {"split_indices": _split(
         rng=np.random.default_rng(42))},
      "Did you shuffle idx = np.arange(n) in place with np.random.shuffle"),
     ("check_split_values", "wrong size too", {"split_indices": _split(
         size=lambda n, f: n - int(n * f))}, "has 20 indices; expected"),
     # init
-    ("check_init", "randn (the document's text)", {"init_params": _init("randn")},
+    ("check_init", "randn instead of rand", {"init_params": _init("randn")},
      "b from init_params(42) is wrong: got 0.4967, expected 0.3745 (difference "
-     "0.12, up to 1e-12 allowed). b, w are np.random.randn draws: the document's "
-     "text says randn, but its code, and the reference run, use np.random.rand"),
+     "0.12, up to 1e-12 allowed). b, w are np.random.randn draws: the reference "
+     "run uses np.random.rand (uniform on [0, 1)), not randn"),
     ("check_init", "w drawn first", {"init_params": _init(order="wb")},
      "did you draw w before b?"),
     ("check_init", "reseeded before w", {"init_params": _init(reseed=True)},

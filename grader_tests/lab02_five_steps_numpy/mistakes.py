@@ -4,8 +4,8 @@ A check that finds a wrong value looks here: every function returns candidates (
 reference with one named mistake applied, the question for the student) for
 `diagnose.best_match` or `compare.require_close`, computed from the check's own
 inputs with the float64 references, never stored. The mistakes come from the brief's
-list and from seed document 001 (its text says randn where its code uses rand).
-Parameters and gradients come in the document's order, b before w.
+list and from a common misdescription of this example (randn where the code uses rand).
+Parameters and gradients come in the lab's order, b before w.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def split_values(n: int, n_train: int, reseeded: list[int], seed: int) -> Vector
          "forget np.random.shuffle(idx) before taking the first part?"),
         (sorted(reseeded), f"train_idx is the split of a fresh np.random.seed({seed}): "
          "did you call np.random.seed inside split_indices? The shuffle must continue "
-         "the generator where the data draws left it, as in the document."),
+         "the generator where the data draws left it."),
     ]  # fmt: skip
 
 
@@ -52,13 +52,13 @@ def split_values(n: int, n_train: int, reseeded: list[int], seed: int) -> Vector
 
 
 def init(seed: int, lab_seed: int) -> Vector:
-    """(b, w) from init_params(seed): randn (the document's text), swapped, reseeded."""
+    """(b, w) from init_params(seed): randn (the common misdescription), swapped, reseeded."""
     b, w = reference_init(seed)
     return [
         (list(reference_init(seed, "randn")), "b, w are np.random.randn draws: the "
-         "document's text says randn, but its code, and the reference run, use "
-         "np.random.rand (uniform on [0, 1)). Section 6 shows what randn changes."),
-        ([w, b], "b and w are swapped: did you draw w before b? The document draws "
+         "reference run uses np.random.rand (uniform on [0, 1)), not randn. "
+         "Section 6 shows what randn changes."),
+        ([w, b], "b and w are swapped: did you draw w before b? Draw "
          "b = np.random.rand(1) first, then w = np.random.rand(1)."),
         ([b, b], "b and w are equal: did you call np.random.seed again between the "
          "two draws? Seed once, then draw b, then w."),
@@ -91,12 +91,12 @@ def gradient(name: str, other_expected: float, notebook: float) -> Scalar:
     """db or dw beyond the ratio table: the other gradient, the notebook's data."""
     if name == "db":
         swapped = ("db equals the reference dw: did you multiply db by x, or return "
-                   "(dw, db) instead of (db, dw)? The lab keeps the document's order, "
+                   "(dw, db) instead of (db, dw)? The lab keeps the order "
                    "b first.")  # fmt: skip
     else:
         swapped = ("dw equals the reference db: did you forget the factor x in dw, or "
-                   "return (dw, db) instead of (db, dw)? The lab keeps the document's "
-                   "order, b first.")  # fmt: skip
+                   "return (dw, db) instead of (db, dw)? The lab keeps the "
+                   "order b first.")  # fmt: skip
     return [
         (other_expected, swapped),
         (notebook, f"{name} is the gradient on the notebook's training data, not on "
@@ -114,7 +114,7 @@ def randn_gradients(p: LabParams) -> Vector:
     n_train = len(d.train_idx)
     return [
         (list(at_rand), "These are the gradients at the rand start (3.464, 2.384, what "
-         "the document's code prints): draw b and w with np.random.randn after "
+         "the code prints): draw b and w with np.random.randn after "
          f"np.random.seed({p.init_seed})."),
         ([expected[1], expected[0]], "db_randn and dw_randn are swapped: gradients "
          "returns (db, dw), b first."),
@@ -187,7 +187,7 @@ def first_loss(x: np.ndarray, y: np.ndarray, run: dict) -> Scalar:
     return [
         (reference_train(x, y, b0, w0, lr, 2)[2][1], "losses[0] is the loss after the "
          "first update: did you append the loss after calling update? Record it "
-         "before, as the document does, so that losses[0] is the loss at (b0, w0)."),
+         "before, so that losses[0] is the loss at (b0, w0)."),
         (len(x) * start, f"losses[0] is {len(x)}x the reference (N = {len(x)}): does "
          "mse sum the squared errors instead of averaging them?"),
         (start**0.5, "losses[0] is the square root of the MSE: do you record the "
@@ -221,7 +221,7 @@ def run_params(p: LabParams) -> Vector:
          "indices?"),
         (ends(draw="randn"), "b_trained, w_trained come from the randn start: after "
          "1000 epochs the start still shows (about 1e-7). Start from "
-         "init_params(SEED), the document's rand."),
+         "init_params(SEED), which uses rand."),
         (list(reference_least_squares(d.x_train, d.y_train)), "These are the "
          "least-squares values: gradient descent stops a few 1e-7 short of them. "
          f"Use your gradient descent, {call}."),
@@ -243,7 +243,7 @@ def run_first_loss(p: LabParams) -> Scalar:
     return [
         *first_loss(d.x_train, d.y_train, {"b0": b0, "w0": w0, "lr": p.lr}),
         (first(draw="randn"), "losses[0] is the loss at the randn start: start from "
-         "init_params(SEED), the document's rand."),
+         "init_params(SEED), which uses rand."),
         (first(subset="all"), f"losses[0] is the loss on all {p.n} points: train on "
          "the training split x_train, y_train."),
         (first(subset="val"), "losses[0] is the loss on the validation points: train "

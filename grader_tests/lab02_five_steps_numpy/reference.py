@@ -9,7 +9,7 @@ one such object) without touching the notebook's global state. The unit tests ch
 that the lab's defaults reproduce the document's printed numbers, and compare each
 reference with torch autograd, finite differences and np.linalg.lstsq.
 
-Parameters come in the document's order, b before w, throughout.
+Parameters come in the lab's order, b before w, throughout.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ DEFAULT = LabParams()
 
 
 class Data(NamedTuple):
-    """The data set, the split's indices and the two parts, as the document makes them."""
+    """The data set, the split's indices and the two parts, as the lab makes them."""
 
     x: np.ndarray  # (n, 1)
     y: np.ndarray  # (n, 1)
@@ -75,7 +75,7 @@ def reference_data(p: LabParams = DEFAULT) -> Data:
 
 
 def reference_init(seed: int, draw: str = "rand") -> tuple[float, float]:
-    """Step 0: seed, then b = rand(1), w = rand(1) (draw="randn": the document's text)."""
+    """Step 0: seed, then b = rand(1), w = rand(1) (draw="randn": the misdescribed start)."""
     rng = np.random.RandomState(seed)
     b = getattr(rng, draw)(1)
     w = getattr(rng, draw)(1)
@@ -108,7 +108,7 @@ def reference_update(
 def reference_train(
     x: np.ndarray, y: np.ndarray, b0: float, w0: float, lr: float, num_epochs: int
 ) -> tuple[float, float, list[float]]:
-    """Step 5, the document's loop: loss recorded before each update; (b, w, losses)."""
+    """Step 5, the lab's loop: loss recorded before each update; (b, w, losses)."""
     b, w, losses = float(b0), float(w0), []
     for _ in range(num_epochs):
         losses.append(reference_mse(reference_predict(x, b, w), y))
@@ -124,7 +124,7 @@ def reference_run(
     num_epochs: int | None = None,
     lr: float | None = None,
 ) -> tuple[float, float, list[float]]:
-    """The notebook's run: the document's start, lr and epochs on the training split.
+    """The notebook's run: the lab's start, lr and epochs on the training split.
 
     The keywords change one thing (another subset "all", "val" or "unshuffled",
     the randn start, another number of epochs or lr): the mistakes use them.
