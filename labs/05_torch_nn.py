@@ -23,37 +23,30 @@
 # time every piece was written by hand. This time PyTorch's building blocks do the
 # work: `TensorDataset` and `DataLoader` serve the data in shuffled batches,
 # `nn.Linear` holds the weights, `F.mse_loss` is the loss and `optim.SGD` the update.
-# At the end you check that nothing changed but the spelling: with the same data and
-# the same initial weights, the `torch.nn` version and the by-hand loop end at the same
-# parameters.
+# At the end you check that nothing changed but the spelling: from the same initial
+# weights, the `torch.nn` version and the by-hand loop end at the same parameters.
 #
 # **Learning objectives.** After this lab you can
 #
-# - wrap tensors in a `TensorDataset`, serve them with a `DataLoader`, and say what an
-#   epoch, a batch and shuffling are;
-# - make a shuffled `DataLoader` reproducible with a seeded `torch.Generator`, and say
-#   why seeding the global generator is not enough;
-# - read the shapes of `nn.Linear(3, 2)`: `weight` (2, 3), `bias` (2,), and
-#   `model(x) = x @ weight.T + bias`;
-# - write one optimisation step in the right order (forward, loss, `backward`, `step`,
-#   `zero_grad`) and recognise what each wrong order does;
+# - serve data with `TensorDataset` and a seeded, shuffling `DataLoader`, and say
+#   what an epoch, a batch and shuffling are;
+# - read the shapes of `nn.Linear(3, 2)`: `weight` (2, 3), `bias` (2,);
+# - write one optimisation step in the right order and recognise what each wrong
+#   order does;
 # - write a training loop `fit` and show that, with full batches, it reproduces the
-#   by-hand gradient descent loop.
+#   by-hand loop.
 #
 # **How this lab is graded.** Each task is a function, a variable or a one-letter
 # answer in a cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()`
-# with your code. The cell after it is a test cell. Run it: its *visible* check is
-# quick and tells you what looks wrong. When the lab is graded the same cells run
-# *hidden* checks: they call your functions on inputs of their own (other batch
-# sizes, seeds and learning rates, so that typed-in values show) and compare with a
-# **float64 replay of the seeded run**. Your code runs in float32, as in the
-# notebook, so a small difference is allowed: $10^{-5}$ on trained weights, $10^{-3}$
-# on predictions of about 60. That is 50 to 1000 times the rounding of float32
-# arithmetic over 500 epochs (Section 9 shows it), and far less than any of the
-# common mistakes changes: one epoch too many already moves the weights by
-# $4 \times 10^{-4}$. Points are in the headings. Keep the function names and
-# arguments, don't delete, copy or split the answer and test cells, and make sure the
-# notebook runs top to bottom (*Kernel → Restart Kernel and Run All Cells*).
+# with your code. Run the test cell after it: its *visible* check tells you what
+# looks wrong. At grading, the same cells run *hidden* checks on inputs of their own
+# (other batch sizes, seeds and learning rates) and compare with a **float64 replay
+# of the seeded run**, allowing $10^{-5}$ on trained weights and $10^{-3}$ on
+# predictions: far more than float32 rounding (Section 9), far less than any common
+# mistake (one epoch too many moves the weights by $4 \times 10^{-4}$). Keep the function
+# names and arguments, don't delete, copy or split the answer and test cells, and
+# make sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run All
+# Cells*).
 #
 # | Section | Points |
 # |---|---|
@@ -68,26 +61,14 @@
 # | 11. Concept questions | 3 |
 # | **Total** | **16** |
 #
-# **A corrected document.** This lab follows a notebook whose first part trains the
-# model by hand and whose review questions cover `torch.nn`. Its mistakes are fixed
-# here and flagged as **Pitfall** where they matter:
-#
-# 1. it uses `inputs` and `targets` without ever defining them (Section 1);
-# 2. its loss function has `return` outside the function body, a `SyntaxError`
-#    (Section 4);
-# 3. its update `w.sub_(w * learning_rate)` subtracts the *weights*, not their
-#    gradient, so the loss barely moves (44361.8 to 44198.8 in 100 epochs, in its
-#    log) (Section 9);
-# 4. some of its answers about `torch.nn` are wrong: a `TensorDataset` does not
-#    "convert to train test batch", shuffling does not "randomize the targets", an
-#    optimiser does not "achieve gradient descent quicker" (Sections 2 and 5).
+# The data and the by-hand loop follow a notebook widely shared online; its mistakes
+# are shown as **Pitfall** where they matter.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
 #
-# The constants are the lab's; the hidden checks use the same values, so leave them
-# as they are (experiment in new cells instead). `SEED` seeds both sources of
-# randomness in this lab: the model's initial weights and the order of the batches.
+# The hidden checks use these constants: leave them as they are (experiment in new
+# cells). `SEED` seeds the model's initial weights and the order of the batches.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import warnings
@@ -109,11 +90,15 @@ NUM_EPOCHS = 500  # passes over the data
 # Five regions, one row each. The inputs are temperature (°F), rainfall (mm) and
 # humidity (%); the targets are the yields of apples and oranges (tons per hectare).
 #
-# **Pitfall.** The source notebook calls `torch.from_numpy(inputs)` without ever
-# defining `inputs` or `targets` (its data cell is missing), so it cannot run as
-# given. The only place the data appear is its companion notebook on the same model,
-# which prints these five rows; they are used here unchanged. With five rows the data
-# set is tiny, and Section 2 shows what that means for batches.
+# **Pitfall.** Code like this is common, with no cell that defines the data:
+#
+# ```python
+# inputs = torch.from_numpy(inputs)
+# targets = torch.from_numpy(targets)
+# ```
+#
+# It stops with a `NameError`. Define the data where the notebook first uses them, as
+# below.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 inputs = torch.tensor(
@@ -129,47 +114,39 @@ inputs.shape, targets.shape
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_loader", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. `TensorDataset` and `DataLoader` (2 points)
 #
-# **Why.** A training loop wants the examples as pairs $(x_i, y_i)$, a few at a time.
-# Two classes do this:
+# **Why.** A training loop wants the examples as pairs $(x_i, y_i)$, a few at a time:
 #
 # - `TensorDataset(inputs, targets)` pairs the rows: `ds[i]` is
 #   `(inputs[i], targets[i])` and `len(ds)` is the number of rows, $N$. Nothing is
 #   split, copied or batched.
-# - `DataLoader(ds, batch_size=B, shuffle=True)` serves the pairs in **batches** of
-#   $B$ rows: each `for xb, yb in train_dl:` yields `xb` of shape $(B, 3)$ and `yb` of
-#   shape $(B, 2)$, the last batch shorter if $B$ does not divide $N$.
+# - `DataLoader(ds, batch_size=B, shuffle=True)` serves the pairs in **batches**:
+#   each `for xb, yb in train_dl:` yields `xb` of shape $(B, 3)$ and `yb` of shape
+#   $(B, 2)$, the last batch shorter if $B$ does not divide $N$.
 #
-# One **epoch** is one pass of that `for` loop: every example is seen once, in
+# One **epoch** is one pass of that loop, and the training loop takes one gradient
+# step per batch:
 #
-# $$\text{batches per epoch} = \lceil N / B \rceil$$
+# $$\text{batches per epoch} = \lceil N / B \rceil .$$
 #
-# batches, and the training loop takes one gradient step per batch. Here $N = 5$ and
-# $B = 5$: one batch of all five rows, so one step per epoch, exactly the full-batch
-# gradient descent of the lab by hand. With $B = 2$ an epoch would be three batches
-# (2, 2, 1 rows) and three steps.
+# Here $N = B = 5$: one batch of all five rows, one step per epoch, the full-batch
+# gradient descent of the lab by hand. With $B = 2$ an epoch is three batches (2, 2,
+# 1 rows) and three steps.
 #
-# **Why shuffle.** With several batches per epoch, a fixed order puts the same
-# examples together in every epoch, and the steps always come in the same sequence:
-# if the rows were sorted (say by region), the last step of each epoch would always
-# pull the weights towards the same few examples. `shuffle=True` draws a new
-# permutation of the rows at the start of every epoch, so each batch is a random
-# sample and its gradient an unbiased estimate of the full-data gradient. Shuffling
-# moves whole pairs: each $x_i$ stays with its $y_i$.
+# **Why shuffle.** With a fixed order the same examples share a batch in every epoch
+# and the steps always come in the same sequence. `shuffle=True` draws a new
+# permutation every epoch, so each batch is a random sample and its gradient an
+# unbiased estimate of the full-data gradient. Each $x_i$ keeps its $y_i$.
 #
-# **Why a seeded generator.** Shuffling draws random numbers. Without a `generator`
-# the DataLoader draws them from torch's *global* generator, whose state depends on
-# everything drawn before: the model's initialisation, a cell run twice, a cell
-# added above. Seeding the global generator once does not pin the order down.
-# `generator=torch.Generator().manual_seed(seed)` gives the loader a random stream of
-# its own: each epoch draws its permutation from it, so epoch 1, 2, 3, ... get
-# different orders, but a loader made again with the same seed repeats the whole
-# sequence, whatever else the notebook does. The grader relies on this to replay your
-# run.
+# **Why a seeded generator.** Without a `generator` the loader draws from torch's
+# *global* generator, whose state depends on everything drawn before: the model's
+# initialisation, a cell run twice, a cell added above.
+# `generator=torch.Generator().manual_seed(seed)` gives the loader a stream of its
+# own: each epoch gets a new order, and a loader made again with the same seed repeats
+# the whole sequence. The grader relies on this to replay your run.
 #
-# **Pitfall.** The source's review answers say a `TensorDataset` is for "convert to
-# train test batch" and that shuffling "randomize[s] the targets variable". Neither:
-# the dataset only pairs rows (splitting and batching are other jobs), and shuffling
-# reorders whole examples, never targets apart from their inputs.
+# **Pitfall.** A common claim is that a `TensorDataset` is for "convert to train test
+# batch" and that shuffling "randomize[s] the targets variable". Neither: the dataset
+# only pairs rows, and shuffling reorders whole examples.
 #
 # **Task (2 points).** Write `make_loader(inputs, targets, batch_size, seed)` that
 # returns
@@ -179,9 +156,7 @@ inputs.shape, targets.shape
 #            generator=torch.Generator().manual_seed(seed))
 # ```
 #
-# The hidden check replays this recipe, so use exactly it. It checks the number of
-# examples, the batch shapes, that each input stays with its target, that the order
-# is shuffled, and that the same seed gives the same order.
+# The hidden check replays this recipe, so use exactly it.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_make_loader", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def make_loader(inputs, targets, batch_size, seed):
@@ -205,9 +180,8 @@ def make_loader(inputs, targets, batch_size, seed):
 x_small = torch.arange(7.0)[:, None].repeat(1, 3)  # row k holds (k, k, k)
 y_small = torch.arange(7.0)[:, None].repeat(1, 2)  # and its target (k, k)
 loader_small = make_loader(x_small, y_small, 3, 0)
-assert len(loader_small.dataset) == 7, (
-    f"the dataset has {len(loader_small.dataset)} rows, expected 7"
-)
+n_small = len(loader_small.dataset)
+assert n_small == 7, f"the dataset has {n_small} rows, expected 7"
 batches_small = list(loader_small)
 sizes_small = [len(xb) for xb, _ in batches_small]
 print("batch sizes:", sizes_small, "(should be [3, 3, 1])")
@@ -217,14 +191,11 @@ assert sizes_small == [3, 3, 1], (
 assert all(torch.equal(xb[:, :2], yb) for xb, yb in batches_small), (
     "an input and its target were separated: use TensorDataset(inputs, targets)"
 )
-order_small = [int(xb[i, 0]) for xb, _ in batches_small for i in range(len(xb))]
+order_small = [int(v) for xb, _ in batches_small for v in xb[:, 0]]
 print("order of the first epoch:", order_small, "(shuffled, not 0..6)")
 assert order_small != list(range(7)), "the rows come in order: pass shuffle=True"
-again_small = [
-    int(xb[i, 0])
-    for xb, _ in make_loader(x_small, y_small, 3, 0)
-    for i in range(len(xb))
-]
+loader_again = make_loader(x_small, y_small, 3, 0)
+again_small = [int(v) for xb, _ in loader_again for v in xb[:, 0]]
 assert again_small == order_small, (
     "the same seed gave another order: pass generator=torch.Generator().manual_seed(seed)"
 )
@@ -237,8 +208,8 @@ judge.check("loader", make_loader)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_loader_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The lab's loader: one batch of all five rows per epoch, in a new order each epoch
-# (the first input column, temperature, identifies the rows). A second loader with
-# the same seed repeats the orders exactly.
+# (the first column, temperature, identifies the rows). A second loader with the same
+# seed repeats the orders.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_loader_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 train_dl = make_loader(inputs, targets, BATCH_SIZE, SEED)
@@ -260,26 +231,20 @@ for epoch in range(3):
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The model: `nn.Linear` (1 point)
 #
-# **Why.** By hand the model was a weight matrix `w` of shape (2, 3), a bias `b` of
-# shape (2,) and the function `inputs @ w.t() + b`. `nn.Linear(in_features,
-# out_features)` packages exactly that: it creates the parameters `weight` of shape
-# `(out_features, in_features)` and `bias` of shape `(out_features,)`, marks them
-# `requires_grad=True`, initialises them, and its forward pass is
+# **Why.** By hand the model was a weight matrix `w` (2, 3), a bias `b` (2,) and the
+# function `inputs @ w.t() + b`. `nn.Linear(in_features, out_features)` packages
+# exactly that: it creates `weight` of shape `(out_features, in_features)` and `bias`
+# of shape `(out_features,)`, marks them `requires_grad=True`, initialises them, and
+# its forward pass is
 #
 # $$\hat Y = X\,W^\top + b, \qquad
 # X \in \mathbb{R}^{B \times 3},\; W = \texttt{weight} \in \mathbb{R}^{2 \times 3},\;
-# b = \texttt{bias} \in \mathbb{R}^{2},\; \hat Y \in \mathbb{R}^{B \times 2},$$
+# b = \texttt{bias} \in \mathbb{R}^{2},\; \hat Y \in \mathbb{R}^{B \times 2}.$$
 #
-# `model(x) == x @ model.weight.T + model.bias`. Row $j$ of `weight` holds the three
-# weights of output $j$: $\hat y_{\text{apples}} = w_{11} x_1 + w_{12} x_2 + w_{13}
-# x_3 + b_1$, and likewise for oranges. The layout is (out, in), the transpose of
-# what `x @ W` would need, which is why the forward pass uses `weight.T`.
-#
-# We have 3 inputs and 2 targets, so the model is `nn.Linear(3, 2)`;
-# `nn.Linear(2, 3)` would expect 2 inputs and fail on our data with a shape error.
-# The initial values are drawn uniformly from $[-1/\sqrt{3}, 1/\sqrt{3}]$ using
-# torch's global generator, so `torch.manual_seed(seed)` right before
-# `nn.Linear(3, 2)` fixes them.
+# Row $j$ of `weight` holds the weights of output $j$. With 3 inputs and 2 targets the model is `nn.Linear(3, 2)`; `nn.Linear(2, 3)` expects 2
+# inputs and fails on our data with a shape error. The initial values are drawn
+# uniformly from $[-1/\sqrt{3}, 1/\sqrt{3}]$ with torch's global generator, so
+# `torch.manual_seed(seed)` right before `nn.Linear(3, 2)` fixes them.
 #
 # **Task (1 point).** Write `make_model(seed)`: seed torch's global generator with
 # `torch.manual_seed(seed)`, then return `nn.Linear(3, 2)`.
@@ -298,13 +263,8 @@ def make_model(seed):
 """Check make_model: an nn.Linear with weight (2, 3), bias (2,), seeded."""
 model_small = make_model(0)
 assert isinstance(model_small, nn.Linear), f"got {type(model_small).__name__}"
-print(
-    "weight",
-    tuple(model_small.weight.shape),
-    "bias",
-    tuple(model_small.bias.shape),
-    "(should be (2, 3) and (2,))",
-)
+shapes_small = tuple(model_small.weight.shape), tuple(model_small.bias.shape)
+print("weight, bias:", shapes_small, "(should be (2, 3) and (2,))")
 assert model_small.weight.shape == (2, 3), (
     "weight is (out_features, in_features): did you write nn.Linear(2, 3)?"
 )
@@ -335,20 +295,28 @@ torch.allclose(model(inputs), inputs @ model.weight.T + model.bias)
 # ## 4. The loss: `F.mse_loss` (1 point)
 #
 # **Why.** We keep the loss of the lab by hand, the mean of the squared errors over
-# *all* entries of the batch, $2B$ of them (two targets per row):
+# *all* $2B$ entries of the batch (two targets per row):
 #
 # $$L = \frac{1}{2B} \sum_{i=1}^{B} \sum_{j=1}^{2} \big(\hat Y_{ij} - Y_{ij}\big)^2 .$$
 #
 # `torch.nn.functional` (imported as `F`) holds functions without parameters: losses,
 # activations and more. `F.mse_loss(y_hat, y)` with its default `reduction="mean"` is
-# exactly $L$, the source's `torch.sum(diff * diff) / diff.numel()`. Two near misses
-# train a different model: `reduction="sum"` is $2B$ = 10 times larger here (and so
-# are its gradients, as if the learning rate were 10 times larger), and `F.l1_loss`
-# is the mean *absolute* error, a different loss altogether.
+# exactly $L$, `torch.sum(diff * diff) / diff.numel()`. Two near misses train a
+# different model: `reduction="sum"` is $2B$ = 10 times larger here (and so are its
+# gradients, as if the learning rate were 10 times larger), and `F.l1_loss` is the
+# mean *absolute* error.
 #
-# **Pitfall.** The source's `loss_` has its `return` line at the left margin, outside
-# the function: Python stops with `SyntaxError: 'return' outside function`. (Its
-# formula, once indented, is right.)
+# **Pitfall.** Code like this is common:
+#
+# ```python
+# def loss_(predictions, truths):
+#     diff = predictions - truths
+#
+# return torch.sum(diff * diff) / diff.numel()
+# ```
+#
+# The `return` is outside the function: `SyntaxError: 'return' outside function`.
+# Indented, the formula is right.
 #
 # **Task (1 point).** Set `loss_fn` to the function `F.mse_loss` itself: not
 # `F.mse_loss(...)` (a number), not the class `nn.MSELoss` (`nn.MSELoss()`, an
@@ -377,8 +345,20 @@ judge.check("loss", loss_fn)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_loss_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The loss of the untrained model on the whole data set (about 2480: its predictions
-# are far off):
+# The loss of the untrained model on the whole data set is about 2480, in squared
+# tons per hectare; its square root, about 50, is the typical size of an error
+# between target and prediction (the root-mean-square error).
+#
+# **Pitfall.** A common claim, written under a printed loss:
+#
+# ```python
+# print(mse(preds, targets))  # tensor(21231.4629, grad_fn=<DivBackward0>)
+# # 52.561 is error between actual and predicted
+# ```
+#
+# The printed loss, 21231, is the mean of the squared errors; the typical error is its
+# root, $\sqrt{21231} \approx 146$. 52.561 is neither: a comment that quotes an output
+# goes stale when unseeded weights make every run print something else.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_loss_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 loss_fn(model(inputs), targets)
@@ -388,22 +368,20 @@ loss_fn(model(inputs), targets)
 # ## 5. The optimiser: `optim.SGD` (1 point)
 #
 # **Why.** By hand, the update was `w -= w.grad * lr` inside `torch.no_grad()`, then
-# `w.grad.zero_()`, for every parameter. An optimiser does this for a list of
-# parameters: `torch.optim.SGD(model.parameters(), lr=lr)` remembers the model's
-# `weight` and `bias`, and
+# `w.grad.zero_()`, for every parameter. `torch.optim.SGD(model.parameters(), lr=lr)`
+# does this for the model's `weight` and `bias`:
 #
 # - `opt.step()` updates each of them, $p \leftarrow p - \text{lr}\,\nabla_p L$,
 #   using the gradient stored in `p.grad`;
 # - `opt.zero_grad()` clears those gradients for the next `backward()`.
 #
-# SGD stands for *stochastic* gradient descent: when each step uses a random batch,
-# the gradient is a noisy (stochastic) estimate of the full-data gradient. With one
-# batch of all the data, as here, it is plain gradient descent. Options such as
-# `momentum` or `weight_decay` change the update rule; this lab uses none.
+# SGD stands for *stochastic* gradient descent: with a random batch per step, the
+# gradient is a noisy estimate of the full-data gradient; with one batch of all the
+# data, as here, it is plain gradient descent.
 #
-# **Pitfall.** The source answers that an optimiser "helps achieve gradient descent
+# **Pitfall.** A common claim is that an optimiser "helps achieve gradient descent
 # quicker". It does not: `opt.step()` is the same arithmetic as the update by hand
-# (Section 6 checks this), just written once for all parameters.
+# (Section 6 checks this), written once for all parameters.
 #
 # **Task (1 point).** Write `make_optimizer(model, lr)` returning plain SGD over the
 # model's parameters with learning rate `lr` (the argument, not `LR`).
@@ -453,22 +431,19 @@ judge.check("optimizer", make_optimizer)
 #    $b \leftarrow b - \text{lr}\,\nabla_b L$;
 # 4. **reset**: `opt.zero_grad()` clears the gradients.
 #
-# The order matters because `opt.step()` uses whatever `.grad` holds *when it runs*.
-# Called before `backward()`, it finds no gradient at all (nothing happens) or the
-# previous batch's. And because `backward()` adds to `.grad`, forgetting
-# `opt.zero_grad()` makes the second step use the first batch's gradient plus the
-# second's, the tenth step the sum of ten: the steps grow and training oscillates.
-# (`opt.zero_grad()` may equally come first, before the forward pass; what matters
-# is that `.grad` is clear when `backward()` runs.)
+# `opt.step()` uses whatever `.grad` holds *when it runs*: called before
+# `backward()`, it finds no gradient (nothing happens) or the previous batch's. And
+# because `backward()` adds to `.grad`, without `opt.zero_grad()` the second step
+# uses the first batch's gradient plus the second's, the tenth the sum of ten: the
+# steps grow and training oscillates.
 #
-# Return the batch's loss as a Python number with `loss.item()`. (`float(loss)` gives
-# the same number but, in torch 2.13, prints a warning for a tensor that requires
-# gradients, and a test cell that writes a warning loses its points.)
+# Return the batch's loss as a Python number with `loss.item()`. (`float(loss)`
+# prints a warning in torch 2.13 for a tensor that requires gradients, and a test
+# cell that writes a warning loses its points.)
 #
 # **Task (2 points).** Write `train_step(model, loss_fn, opt, xb, yb)`: one step as
 # above, using only its arguments, returning the loss *before* the step. The hidden
-# check calls it twice, on two batches, and compares the parameters after each call
-# with the update written out, $W - \text{lr}\,\nabla_W L$.
+# check calls it on two batches in turn.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_train_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_step(model, loss_fn, opt, xb, yb):
@@ -518,7 +493,7 @@ judge.check("train_step", train_step)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_step_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # `opt.step()` is the update by hand: from the same start, one `train_step` on the
 # whole data set and one update written out under `torch.no_grad()` give the same
-# parameters (the difference should be 0, or a few 1e-8 from float32 rounding).
+# parameters (a difference of 0, or a few 1e-8 from float32 rounding).
 
 # %% nbgrader={"grade": false, "grade_id": "nn_step_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 model_opt, model_hand = make_model(SEED), make_model(SEED)  # the same start
@@ -548,21 +523,16 @@ print(
 #         one train_step on (xb, yb), and record its loss
 # ```
 #
-# **The loss history.** `fit` returns a list with **one loss per batch**, in the
-# order the steps were taken: `num_epochs * len(train_dl)` Python floats, each the
-# loss of its batch before its step. (One loss per epoch is another common choice;
-# this lab records every step.) With this lab's loader, `len(train_dl)` is 1, so it
-# is also one loss per epoch.
-#
-# The loss of a step must be computed on *its batch* `xb, yb`, not on the whole data
-# set. With this lab's five rows in one batch you could not tell the difference; with
-# batches of 2 you could, and the hidden checks also run your `fit` on batches of 2
-# (three per epoch).
+# `fit` returns **one loss per batch**, in the order the steps were taken:
+# `num_epochs * len(train_dl)` Python floats, each the loss of its batch before its
+# step. With this lab's loader, `len(train_dl)` is 1, so that is also one loss per
+# epoch. The loss of a step must be computed on *its batch* `xb, yb`, not on the
+# whole data set: with one batch of five rows you could not tell, so the hidden checks
+# also run your `fit` on batches of 2.
 #
 # **Task (3 points).** Write `fit(num_epochs, model, loss_fn, opt, train_dl)` using
 # your `train_step`, returning the list of losses. It trains `model` in place. 1
-# point for the loss history, 2 for the parameters after training, both compared with
-# the float64 replay of the same run.
+# point for the loss history, 2 for the trained parameters.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_fit", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def fit(num_epochs, model, loss_fn, opt, train_dl):
@@ -647,10 +617,24 @@ judge.check("fit_params", fit)
 # ## 8. Training the crop-yield model
 #
 # Everything together, seeded: the model from `make_model(SEED)`, the batches from
-# `make_loader(..., SEED)`. Run this cell once. Running it again continues training
-# the same `model` for another 500 epochs, and the numbers below (and the graded
-# prediction in Section 10) would be those of 1000 epochs: restart and run all cells
-# instead.
+# `make_loader(..., SEED)`. The cell builds a fresh model each time it runs, so
+# running it again repeats the same 500 epochs. Any other `fit(..., model, ...)`
+# would continue training it, and the graded prediction of Section 10 would be off:
+# restart and run all cells before you submit.
+#
+# **Pitfall.** A cell that updates tensors in place is one more step each time it
+# runs. Code like this is common, with `w` printed as the weights after one update:
+#
+# ```python
+# with torch.no_grad():
+#     w -= w.grad * 1e-5  # w[0, 0] was 0.7042, its gradient -13965
+#     b -= b.grad * 1e-5
+# print(w)  # w[0, 0] = 0.9835
+# ```
+#
+# One step gives $0.7042 + 0.1397 = 0.8439$; 0.9835 is two steps, because the cell
+# ran twice before the gradients were zeroed. Check a step against
+# $w - \text{lr}\,\nabla_w L$, as Section 6 does.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 model = make_model(SEED)
@@ -662,12 +646,11 @@ print(
 )
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The loss falls from about 2480 to about 19.7. It is still falling: the inputs are
-# raw numbers of very different sizes, the loss is a long, narrow valley (the
+# The loss falls from about 2480 to about 19.7 and is still falling: the inputs are
+# raw numbers of very different sizes, so the loss is a long, narrow valley (its
 # curvature differs by a factor of about $2 \times 10^6$ between directions), and a
 # learning rate small enough for the steep direction is slow along the flat one.
-# Right: the trained model's predictions against the targets; points on the dashed
-# line are exact.
+# Right: predictions against targets; points on the dashed line are exact.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 with torch.no_grad():
@@ -692,34 +675,29 @@ ax_fit.legend();
 # ## 9. Full batches: `torch.nn` equals the loop by hand (2 points)
 #
 # **Why.** Nothing in Sections 2 to 8 is new mathematics. With the same data, the
-# same initial weights and one batch of all the data per step (full-batch gradient
-# descent), the `torch.nn` version computes the same forward pass (`x @ W.T + b`),
-# the same loss (the mean over all entries), the same gradients and the same update
-# as the loop by hand, so it must end at the same parameters. Check it: write the
-# loop by hand once more, the first part of the source, corrected.
+# same initial weights and one batch of all the data per step, the `torch.nn` version
+# computes the same forward pass, loss, gradients and update as the loop by hand, so
+# it must end at the same parameters. Check it by writing the loop by hand once more.
 #
-# **Pitfall.** The source updates with
+# **Pitfall.** Code like this is common:
 #
 # ```python
 # factor = w * learning_rate
 # w.sub_(factor)
 # ```
 #
-# which subtracts a multiple of the *weights*: every epoch multiplies them by
-# $(1 - \text{lr})$, whatever the data say. The weights shrink slowly towards 0 and
-# the loss barely moves (the source's log: 44361.8 to 44198.8 in 100 epochs). The
-# update must use the gradient, `w -= w.grad * lr`, then zero the gradients, as
-# `opt.step()` and `opt.zero_grad()` do. (The source also never zeroes the
-# gradients, and uses `learning_rate = 3e-5`; this lab uses `LR` = 1e-5.)
+# It subtracts a multiple of the *weights*: every epoch multiplies them by
+# $(1 - \text{lr})$, whatever the data say, so the loss barely moves (the red curve
+# below). The update must use the gradient, `w -= w.grad * lr`, and then zero the
+# gradients, as `opt.step()` and `opt.zero_grad()` do.
 #
 # **Task (2 points).** Write `manual_fit(num_epochs, w, b, inputs, targets, lr)`:
 # `w` (2, 3) and `b` (2,) are tensors with `requires_grad=True`; for each epoch
 # compute `preds = inputs @ w.t() + b`, the mean squared error (by hand:
 # `torch.sum(diff * diff) / diff.numel()`), record `loss.item()`, call
 # `loss.backward()`, update `w` and `b` in place under `torch.no_grad()` and zero
-# their gradients. Return `w, b, losses`. The hidden check starts from
-# `make_model`'s initial weights and compares the result with a float64 replay of
-# full-batch `nn.Linear` + `F.mse_loss` + `optim.SGD`.
+# their gradients. Return `w, b, losses`. The hidden check compares with a float64
+# replay of the full-batch `torch.nn` run.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_manual_fit", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def manual_fit(num_epochs, w, b, inputs, targets, lr):
@@ -752,7 +730,7 @@ print(
     f"losses {losses_small} (10 and 1.06)"
 )
 assert abs(w_small.item() - 1.32) < 1e-5 and abs(b_small.item() - 0.78) < 1e-5, (
-    "w = 0 means an update with the weights (the source's w.sub_(w * lr)); "
+    "w = 0 means an update with the weights, w.sub_(w * lr); "
     "w = 2.32 means gradients that were not zeroed"
 )
 assert len(losses_small) == 2 and abs(losses_small[0] - 10.0) < 1e-5, (
@@ -766,11 +744,10 @@ judge.check("full_batch", manual_fit)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_full_batch_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The comparison. Both runs start from the same initial weights (copied from a fresh
+# The comparison: both runs start from the same initial weights (copied from a fresh
 # `make_model(SEED)` *before* training it), use all five rows at every step and run
-# `NUM_EPOCHS` epochs. The lab's loader already gives one batch of all five rows, so
-# the `torch.nn` run is `fit` with `make_loader(..., BATCH_SIZE, SEED)`; its shuffling
-# only reorders the rows inside the batch, which changes the mean only by rounding.
+# `NUM_EPOCHS` epochs. The loader's shuffling only reorders the rows inside the one
+# batch, which changes the mean only by rounding.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_full_batch_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 model_nn = make_model(SEED)
@@ -795,12 +772,9 @@ print(f"float32: largest difference in w {diff_w:.1e}, in b {diff_b:.1e}")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_full_batch_64", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The difference is not zero, but it is float32 rounding: `nn.Linear` computes
 # `x @ W.T + b` in one fused operation and `F.mse_loss` sums in its own order, so
-# each step rounds differently, by about $10^{-7}$ relative (float32 keeps 24 bits,
-# about 7 digits). Gradient descent on this problem does not amplify such
-# differences, so they stay near $10^{-7}$ after 500 epochs. The same two runs in
-# float64 (about 16 digits) agree to float64 rounding, $10^{-15}$ or better (here,
-# to the last bit): the two computations are the same. This is why the grader
-# replays your run in float64 and allows $10^{-5}$ on weights computed in float32.
+# each step rounds differently, by about $10^{-7}$ relative (float32 keeps about 7
+# digits), and gradient descent here does not amplify that. In float64 the two runs
+# agree to the last bit: the computations are the same.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_full_batch_64", "locked": true, "schema_version": 3, "solution": false, "task": false}
 model_64 = make_model(SEED).double()
@@ -823,9 +797,9 @@ print(
 )
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_full_batch_bug", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# And the source's update, `w.sub_(w * lr)`, from the same start: the loss hardly
-# moves (here it even creeps up, from 2480 to 2492), because the data never enter
-# the update.
+# And the update with the weights, `w.sub_(w * lr)`, from the same start: the loss
+# hardly moves (here it even creeps up, from 2480 to 2492), because the data never
+# enter the update.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_full_batch_bug", "locked": true, "schema_version": 3, "solution": false, "task": false}
 model_bug = make_model(SEED)
@@ -834,13 +808,13 @@ with torch.no_grad():
     losses_bug = []
     for _ in range(NUM_EPOCHS):
         losses_bug.append(loss_fn(inputs @ w_bug.t() + b_bug, targets).item())
-        w_bug.sub_(w_bug * LR)  # the source's update: the weights, not the gradient
+        w_bug.sub_(w_bug * LR)  # the weights, not the gradient
         b_bug.sub_(b_bug * LR)
 
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.semilogy(losses_nn, lw=3, alpha=0.5, label="torch.nn: fit, full batches")
 ax.semilogy(losses_hand, "k--", lw=1, label="by hand: manual_fit")
-ax.semilogy(losses_bug, color="C3", label="the source's update w.sub_(w * lr)")
+ax.semilogy(losses_bug, color="C3", label="update with the weights: w.sub_(w * lr)")
 ax.set(
     xlabel="epoch",
     ylabel="MSE loss (log scale)",
@@ -856,13 +830,12 @@ ax.legend();
 # pass. Gradients are not needed, so run it under `torch.no_grad()`: PyTorch then
 # records no graph, and the result is a plain tensor.
 #
-# A new region: temperature 75, rainfall 63, humidity 44. (Not `[73, 67, 43]`: that
-# is the first row of the training data.)
+# A new region: temperature 75, rainfall 63, humidity 44.
 #
 # **Task (1 point).** Write `predict(model, x)` returning `model(x)` computed without
 # gradients: shape `(k, 2)` for `x` of shape `(k, 3)`. The hidden check calls it with
-# the notebook's trained `model` and compares with the prediction of the float64
-# replay of the seeded run.
+# the notebook's trained `model` and compares with the float64 replay of the seeded
+# run.
 
 # %% nbgrader={"grade": false, "grade_id": "nn_predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def predict(model, x):
@@ -1005,36 +978,19 @@ judge.check("answer_steps", answer_steps)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "nn_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary
 #
-# - `TensorDataset(inputs, targets)` pairs the rows; `DataLoader` serves them in
-#   batches. One epoch is one pass, $\lceil N / B \rceil$ batches and as many
-#   gradient steps.
-# - `shuffle=True` draws a new order every epoch; with a seeded
-#   `generator=torch.Generator().manual_seed(seed)` the whole sequence of orders is
-#   reproducible and independent of the rest of the notebook.
-# - `nn.Linear(3, 2)` holds `weight` (2, 3) and `bias` (2,) and computes
-#   `x @ weight.T + bias`; `torch.manual_seed(seed)` before it fixes the initial
-#   weights.
-# - `F.mse_loss` averages over all entries; `reduction="sum"` and `F.l1_loss` train
-#   other models.
+# - `TensorDataset` pairs the rows; a `DataLoader` with a seeded generator serves them
+#   in reproducibly shuffled batches, $\lceil N / B \rceil$ steps per epoch.
+# - `nn.Linear(3, 2)` holds `weight` (2, 3) and `bias` (2,); `F.mse_loss` averages
+#   over all entries; `optim.SGD` does the update.
 # - A step is forward, loss, `loss.backward()`, `opt.step()`, `opt.zero_grad()`:
 #   `step` uses whatever `.grad` holds, and `backward` adds to it.
-# - With full batches, `torch.nn` and the loop by hand are the same computation: they
-#   agree to float64 rounding, and to about $10^{-7}$ in float32.
+# - With full batches, `torch.nn` and the loop by hand are the same computation.
 #
 # ## Exercises (not graded)
 #
-# 1. Train with batches of 2 (`make_loader(inputs, targets, 2, SEED)`) for 500 epochs.
-#    Plot the loss of each step: why is the curve jagged? Then train with
-#    `shuffle=False`: do the final weights differ now, and why?
-# 2. Make the loader without a generator and run the whole notebook twice. Do the
-#    trained weights change? Explain why they hardly do here and would with batches
-#    of 2.
-# 3. Replace `F.mse_loss` by `partial(F.mse_loss, reduction="sum")`. Which learning
-#    rate gives the same weights as this lab's run? Then try `LR` = 1.2e-4 with the
-#    mean: what happens, and why (hint: $2 / \lambda_{\max}$ of the Hessian is
-#    about $1.1 \times 10^{-4}$ here)?
-# 4. Standardise the inputs (subtract the column means, divide by the column standard
-#    deviations) and retrain. How large can the learning rate be now, and how many
-#    epochs reach a loss of 10?
-# 5. The source's review questions 31, 34, 35 and 40 have weak or wrong answers.
-#    Write better ones, in two sentences each.
+# 1. Train with batches of 2 and plot the loss of each step: why is the curve jagged?
+#    Do the final weights now depend on `shuffle`?
+# 2. Try `LR` = 1.2e-4: what happens, and why (hint: $2 / \lambda_{\max}$ of the
+#    Hessian is about $1.1 \times 10^{-4}$ here)?
+# 3. Standardise the inputs (subtract the column means, divide by the column standard
+#    deviations) and retrain. How large can the learning rate be now?

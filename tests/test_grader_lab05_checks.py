@@ -342,7 +342,7 @@ MISTAKES = [
     ("check_loss_fn", "not defined", {"loss_fn": None},
      "loss_fn should be a function; got None"),
     # make_optimizer
-    ("check_optimizer", "the source's lr 3e-5", {"make_optimizer": _lr_ignored(3e-5)},
+    ("check_optimizer", "a typed-in lr 3e-5", {"make_optimizer": _lr_ignored(3e-5)},
      "the lr of the optimizer from make_optimizer(model, lr=1e-05) is wrong: got "
      "3e-05, expected 1e-05"),
     ("check_optimizer", "lr 1e-4", {"make_optimizer": _lr_ignored(1e-4)},
@@ -433,22 +433,22 @@ MISTAKES = [
         yb: (Solution().train_step(m, f, o, xb, yb), f(m(xb), yb).item())[1]},
      "The losses are those after each step"),
     # manual_fit (full batch)
-    ("check_full_batch", "the source's w.sub_(w * lr)", {"manual_fit": _manual(
+    ("check_full_batch", "w.sub_(w * lr)", {"manual_fit": _manual(
         update=_shrink)}, "w and b only shrank toward 0: did you update with the "
-     "weights instead of their gradients, like the source's w.sub_(w * "
+     "weights instead of their gradients, as in w.sub_(w * "
      "learning_rate)?"),
     ("check_full_batch", "no zero_", {"manual_fit": _manual(zero=False)},
      "did you forget w.grad.zero_() and b.grad.zero_()"),
     ("check_full_batch", "summed loss", {"manual_fit": _manual(reduce=torch.sum)},
      "divide the sum by diff.numel()"),
-    ("check_full_batch", "the source's lr", {"manual_fit": _manual(lr=3e-5)},
-     "w, b match lr = 3e-05, the source's learning_rate"),
+    ("check_full_batch", "a typed-in lr", {"manual_fit": _manual(lr=3e-5)},
+     "w, b match lr = 3e-05, a typed-in learning_rate"),
     ("check_full_batch", "the notebook's lr", {"manual_fit": _manual(lr=P.lr)},
      "does manual_fit use its argument lr?"),
     ("check_full_batch", "the notebook's epochs", {"manual_fit": _manual(
         epochs=P.num_epochs)}, "w, b match 500 epochs (the notebook's NUM_EPOCHS)"),
-    ("check_full_batch", "the source's epochs", {"manual_fit": _manual(epochs=100)},
-     "w, b match 100 epochs (the source's)"),
+    ("check_full_batch", "typed-in epochs", {"manual_fit": _manual(epochs=100)},
+     "w, b match 100 epochs (typed in)"),
     ("check_full_batch", "returns the losses only", {"manual_fit": lambda s, *a:
         Solution().manual_fit(*a)[2]}, "should return 3 values (w, b, losses)"),
     ("check_full_batch", "never updates", {"manual_fit": _manual(
@@ -563,7 +563,7 @@ EQUIVALENT = {
     "solution": {},
     "nn.MSELoss()": {"loss_fn": nn.MSELoss()},
     "loss written out": {"loss_fn": staticmethod(lambda a, y: ((a - y) ** 2).mean())},
-    "the source's mse": {"loss_fn": staticmethod(lambda a, y: torch.sum(
+    "sum / numel mse": {"loss_fn": staticmethod(lambda a, y: torch.sum(
         (a - y) * (a - y)) / (a - y).numel())},
     "zero_grad first, tensor loss returned": {"train_step": _zero_first_step},
     "float(loss), which warns": {"train_step": _float_loss_step},

@@ -29,8 +29,8 @@ from grader_tests.lab05_torch_nn.reference import (
 Vector = list[tuple[list[float], str]]
 Scalar = list[tuple[float, str]]
 
-SOURCE_LR = 3e-5  # the learning rate of document 003's from-scratch loop
-SOURCE_EPOCHS = 100  # document 003's `epochs = 100`
+SOURCE_LR = 3e-5  # a learning rate often typed in for this data's by-hand loop
+SOURCE_EPOCHS = 100  # an epoch count often typed in (`epochs = 100`)
 
 ZERO_GRAD = Diagnosis(
     "PyTorch adds each backward() to .grad: did you forget opt.zero_grad(), so that "
@@ -238,8 +238,8 @@ def loss_value(y_hat: np.ndarray, y: np.ndarray) -> Scalar:
 def optimizer_lr(lr: float) -> Scalar:
     """Learning rates a student may write instead of the argument lr."""
     return [
-        (SOURCE_LR, f"{SOURCE_LR:g} is the learning rate of the source's first, "
-         f"from-scratch part: did you copy it? Use the argument lr."),
+        (SOURCE_LR, f"{SOURCE_LR:g} is a typed-in learning rate, not the argument: "
+         f"did you copy it from a by-hand loop? Use the argument lr."),
         (10 * lr, "That is 10x the argument: use lr, not a typed-in value."),
         (lr / 10, "That is a tenth of the argument: use lr, not a typed-in value."),
     ]  # fmt: skip
@@ -310,15 +310,15 @@ def prediction(x_new: np.ndarray, p: LabParams) -> Vector:
          "absolute error (F.l1_loss)? Check loss_fn."),
         (dict(batches=order(), accumulate=True), ZERO_GRAD),
         (dict(batches=order(), lr=SOURCE_LR), f"Was the model trained with lr = "
-         f"{SOURCE_LR:g} (the source's first part) instead of {p.lr:g}? Check "
+         f"{SOURCE_LR:g} (a typed-in value) instead of {p.lr:g}? Check "
          "make_optimizer."),
         (dict(batches=order(epochs=SOURCE_EPOCHS)), f"The model looks trained for "
          f"{SOURCE_EPOCHS} epochs, not {p.num_epochs}: does fit run num_epochs "
          "epochs?"),
         (dict(batches=order(epochs=2 * p.num_epochs)), f"The model looks trained "
          f"for {2 * p.num_epochs} epochs: did you run the training cell twice? "
-         "Training continues from where it stopped; restart the kernel and run all "
-         "cells once."),
+         "Any extra fit(..., model, ...) continues training the same model; "
+         "restart the kernel and run all cells once."),
         (dict(batches=order(batch=1)), "The model looks trained with batches of 1 "
          "example: does make_loader pass batch_size=batch_size to the DataLoader?"),
     ]  # fmt: skip
@@ -350,8 +350,8 @@ def manual_fit_params(
     shrink = (1 - lr) ** num_epochs
     out = [
         (_flat(w0 * shrink, b0 * shrink), Diagnosis("w and b only shrank toward 0: "
-         "did you update with the weights instead of their gradients, like the "
-         "source's w.sub_(w * learning_rate)? Use w -= w.grad * lr.",
+         "did you update with the weights instead of their gradients, as in "
+         "w.sub_(w * learning_rate)? Use w -= w.grad * lr.",
          "UpdatedWithWeights")),
         (_flat(w0, b0), "w and b never moved: does the loop update them in place "
          "(w -= w.grad * lr inside torch.no_grad()) and return them?"),
@@ -361,15 +361,15 @@ def manual_fit_params(
          "forget w.grad.zero_() and b.grad.zero_() after each update?", "NoZeroGrad")),
         (dict(loss="sum"), "w, b match training with the summed squared error: "
          "divide the sum by diff.numel(), as the mean does."),
-        (dict(lr=SOURCE_LR), f"w, b match lr = {SOURCE_LR:g}, the source's "
+        (dict(lr=SOURCE_LR), f"w, b match lr = {SOURCE_LR:g}, a typed-in "
          "learning_rate: use the argument lr."),
         (dict(lr=lab[0]), f"w, b match lr = {lab[0]:g} (the notebook's LR), not the "
          "lr passed in: does manual_fit use its argument lr?"),
         (dict(epochs=lab[1]), f"w, b match {lab[1]} epochs (the notebook's "
          "NUM_EPOCHS), not the num_epochs passed in: does the loop use its "
          "argument?"),
-        (dict(epochs=SOURCE_EPOCHS), f"w, b match {SOURCE_EPOCHS} epochs (the "
-         "source's), not the num_epochs passed in."),
+        (dict(epochs=SOURCE_EPOCHS), f"w, b match {SOURCE_EPOCHS} epochs (typed "
+         "in), not the num_epochs passed in."),
     ]  # fmt: skip
     for kwargs, message in runs:
         rate = kwargs.pop("lr", lr)
