@@ -17,50 +17,38 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 06: Review questions (48 points: 33 auto-graded, 15 graded by hand)
 #
-# The crop-yield notebook (003 below) closes with 45 *Questions for Review*; the other
-# source notebooks raise more questions along the way.
-# This lab takes all of them in turn, keeps the 45 numbers (**Q1**–**Q45**) and labels
-# the others **X1**–**X8**. The answers written under those questions in the source were
-# often vague and sometimes wrong ("`torch.randn(size=())`" to make a weight matrix,
-# "Learning rate." as the reason for small steps, "Randomize the targets variable" for
-# what shuffling does). Here you work each question out, most of them with a small
-# computation that settles it.
-#
-# The source notebooks: **000** gradient descent from scratch (torch), **001** the five
-# steps of gradient descent (numpy), **002** and **003** linear regression on the crop
-# yields with PyTorch, **004** from a hand-written gradient to autograd.
+# This lab asks 45 *Questions for Review* on linear regression with PyTorch, numbered
+# **Q1**–**Q45**, and eight more that come up along the way, **X1**–**X8**. The answers
+# these questions usually get are often vague and sometimes wrong
+# ("`torch.randn(size=())`" to make a weight matrix, "Learning rate." as the reason for
+# small steps, "Randomize the targets variable" for what shuffling does). Here you work
+# each one out, most with a small computation that settles it.
 #
 # **Learning objectives.** After this lab you can
 #
-# - say what a linear regression model, its inputs, targets, weights and biases are, and
-#   give the shapes of `w` and `b` for any data set;
-# - write the model, the mean squared error, a gradient with autograd and an in-place
-#   update step, and say what each PyTorch call in them does;
-# - predict the numbers of a training run: an MSE, how a loss changes with a small step,
-#   accumulated gradients, the largest stable learning rate, the updates per epoch;
-# - use `TensorDataset`, `DataLoader`, `nn.Linear`, `F.mse_loss` and `torch.optim.SGD`,
-#   and explain shuffling, mini-batches and validation sets;
-# - tell a wrong claim about training from a right one, and show why with a computation.
+# - say what a linear regression model and its parts are, and give the shapes of `w`
+#   and `b` for any data set;
+# - write the model, the MSE, an autograd gradient and an in-place update step;
+# - predict the numbers of a training run (an MSE, a loss change, accumulated gradients,
+#   the bound on stable learning rates, the updates per epoch);
+# - use `TensorDataset`, `DataLoader`, `nn.Linear`, `F.mse_loss` and `torch.optim.SGD`;
+# - tell a wrong claim about training from a right one, with a computation that shows why.
 #
-# **How this lab is graded.** There are four kinds of items.
+# **How this lab is graded.**
 #
-# - *Multiple choice*: replace `raise NotImplementedError()` with, e.g., `answer_q14 = "a"`:
-#   one letter `"a"`, `"b"`, `"c"` or `"d"`, in quotes.
-# - *Numbers and shapes*: set the variable named in the question to a number (`0.25`), a
-#   whole number (an `int`, `7`) or a shape (a tuple of ints, `(2, 3)`; a one-element tuple
-#   is written `(5,)`). The question says which.
+# - *Multiple choice*: replace `raise NotImplementedError()` with one letter in quotes,
+#   e.g. `answer_q14 = "a"`.
+# - *Numbers and shapes*: a number (`0.25`), a whole number (an `int`, `7`) or a tuple
+#   of ints (`(2, 3)`; with one element, `(5,)`), as the question says.
 # - *Code*: write the function, keeping its name and arguments.
-# - *Free text* (the cells that say *YOUR ANSWER HERE*): a few precise sentences, with a
-#   formula, code or numbers where the question asks for an example. A TA grades these by
-#   hand with a rubric.
+# - *Free text* (*YOUR ANSWER HERE*): a few precise sentences, with a formula, code or
+#   numbers where asked; a TA grades them by hand with a rubric.
 #
-# Each auto-graded item is followed by a test cell. Run it: its *visible* check tells you
-# at once whether your answer has the right *form* (a letter, an int, a tuple of ints...)
-# or, for code, whether it works on a tiny example. Whether the answer is *right* is
-# decided by *hidden* checks when the lab is graded, so a passing visible check is
-# necessary, not sufficient. Don't delete, copy or split the answer and test cells, and
-# make sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run All Cells*);
-# it takes a few seconds.
+# A test cell's *visible* check tells you at once whether your answer has the right
+# *form* (for code: whether it works on a tiny example); *hidden* checks decide at
+# grading whether it is right. Don't delete, copy or split the answer and test
+# cells, and make sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run
+# All Cells*).
 #
 # | Section | Questions | Auto-graded | By hand |
 # |---|---|---|---|
@@ -75,10 +63,10 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
 #
-# The data of the source notebooks: the crop-yield table (5 regions; temperature,
-# rainfall and humidity as inputs; the yields of apples and oranges as targets) and
-# notebook 004's four points on the line $y = 2x$. The helper functions after it are the
-# *visible* form checks the test cells use; read them to see what form each answer takes.
+# Two data sets: the crop-yield table (5 regions; temperature, rainfall and humidity as
+# inputs; the yields of apples and oranges as targets) and the *four-point example*,
+# $x = 1, 2, 3, 4$ on the line $y = 2x$, fitted by $\hat y = w x$ from $w = 0$. The
+# helper functions after it are the *visible* form checks the test cells use.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import math
@@ -92,7 +80,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 torch.manual_seed(0)  # the lab's only global seed (functions that need one take it)
 
-# Crop yields (notebooks 002, 003), one row per region:
+# Crop yields, one row per region:
 # temperature, rainfall, humidity | yield of apples, yield of oranges
 crop_rows = [
     [73, 67, 43, 56, 70],
@@ -103,7 +91,7 @@ crop_rows = [
 ]
 N_INPUTS = 3  # the first 3 columns are inputs, the other 2 targets
 
-# Notebook 004: four points on y = 2x, model y_hat = w * x, start w = 0, lr 0.01
+# The four-point example: y = 2x, model y_hat = w * x, start w = 0, lr 0.01
 x4 = torch.tensor([1.0, 2.0, 3.0, 4.0])
 y4 = 2 * x4
 
@@ -163,9 +151,9 @@ def require_number(name, value):
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_sec1", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 1. Data, tensors and the linear model (7 points: 4 auto-graded, 3 by hand)
 #
-# **Why.** A table of examples becomes two tensors: the inputs $X$, one row per example
-# and one column per input feature, and the targets $Y$, one row per example and one
-# column per target. Linear regression predicts each target as a weighted sum of the
+# **Why.** A table of examples becomes two tensors, one row per example: the inputs $X$,
+# one column per input feature, and the targets $Y$, one column per target. Linear
+# regression predicts each target as a weighted sum of the
 # inputs plus a constant:
 #
 # $$\hat y_{ik} = \sum_{j=1}^{d} w_{kj}\, x_{ij} + b_k, \qquad
@@ -183,8 +171,8 @@ def require_number(name, value):
 # - **Q2.** What are input and target variables in a dataset? Give an example.
 # - **Q3.** What are weights and biases in a linear regression model?
 #
-# Answer all three in the cell below, a few sentences each (the crop data or your own
-# example). 1 point per question.
+# Answer all three below, a few sentences each (the crop data or your own example);
+# 1 point per question.
 
 # %% [markdown] nbgrader={"grade": true, "grade_id": "rv_q1_q3", "locked": false, "points": 3, "schema_version": 3, "solution": true, "task": false}
 # ### BEGIN SOLUTION
@@ -220,9 +208,9 @@ def require_number(name, value):
 #
 # | Part | Full credit needs | Common answers and what they earn |
 # |---|---|---|
-# | Q1 (1) | ½: prediction = weighted sum of the inputs + bias (formula or words), parameters fitted by minimising a loss on known examples. ½: a concrete example naming its inputs and targets. | "A relation between inputs and targets" with nothing linear: 0 for the first ½. The source's "we weigh the inputs based on their importance by calculating their gradients" mixes up weights and gradients: 0 for the first ½. An example without saying what is input and what is target: 0 for the second ½. |
-# | Q2 (1) | ½: inputs = what the model receives (known at prediction time); targets = what it predicts (known only for training examples, used by the loss). ½: an example. | The source's "Input: the input to the model. Target: truth values." is circular: ½ at most (for the example if one is given). |
-# | Q3 (1) | ½: a weight = change of the prediction per unit change of one input (one per target-input pair). ½: the bias = offset / intercept, the prediction when all inputs are 0. | "Weight = importance of a feature" without saying it depends on the input's scale: 0 for the first ½. The source's "bias: a threshold / cutoff for the targets": 0 for the second ½. |
+# | Q1 (1) | ½: prediction = weighted sum of the inputs + bias (formula or words), parameters fitted by minimising a loss on known examples. ½: a concrete example naming its inputs and targets. | "A relation between inputs and targets" with nothing linear: 0 for the first ½. A common answer, "we weigh the inputs based on their importance by calculating their gradients", mixes up weights and gradients: 0 for the first ½. An example without saying what is input and what is target: 0 for the second ½. |
+# | Q2 (1) | ½: inputs = what the model receives (known at prediction time); targets = what it predicts (known only for training examples, used by the loss). ½: an example. | "Input: the input to the model. Target: truth values." is circular: ½ at most (for the example if one is given). |
+# | Q3 (1) | ½: a weight = change of the prediction per unit change of one input (one per target-input pair). ½: the bias = offset / intercept, the prediction when all inputs are 0. | "Weight = importance of a feature" without saying it depends on the input's scale: 0 for the first ½. "Bias: a threshold / cutoff for the targets": 0 for the second ½. |
 # ### END SOLUTION
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q4", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -230,8 +218,7 @@ def require_number(name, value):
 #
 # - **Q4.** How do you represent tabular data using PyTorch tensors?
 # - **Q5.** Why do we create separate matrices for inputs and targets while training a
-#   linear regression model? (Not graded on its own: think about it while you write the
-#   code; the worked solution answers it.)
+#   linear regression model? (Not graded; the worked solution answers it.)
 #
 # **Task (1 point).** Write `split_table(rows, n_inputs)`: `rows` is a list of $n$ rows
 # of equal length $c$, as in `crop_rows`; return `inputs` of shape `(n, n_inputs)` and
@@ -246,15 +233,15 @@ def split_table(rows, n_inputs):
     rows: a list of n rows (lists) of equal length c.
     """
     ### BEGIN SOLUTION
-    # Q4: a 2-D tensor, one row per example and one column per variable. The
-    # source's answer "torch.tensor" misses the dtype: torch.tensor(rows) of Python
-    # ints is int64, and an integer tensor can neither require gradients nor be
-    # multiplied by float32 weights. Hence dtype=torch.float32.
+    # Q4: a 2-D tensor, one row per example and one column per variable. A bare
+    # torch.tensor(rows) of Python ints is int64: it cannot require gradients, and
+    # int64 @ float32 weights raises a dtype error (`*` would promote to float32,
+    # `@` does not). Hence dtype=torch.float32.
     # Q5: the model receives only the inputs (when we predict, the targets are
     # unknown: they are what we want); the targets are used only by the loss, to
     # score the predictions during training. The two have different shapes, (n, 3)
     # and (n, 2), and different roles in preds = inputs @ w.T + b. ("Because we have
-    # to calculate the loss", the source's answer, is only half of it.)
+    # to calculate the loss" is only half of it.)
     table = torch.tensor(rows, dtype=torch.float32)
     inputs, targets = table[:, :n_inputs], table[:, n_inputs:]
     ### END SOLUTION
@@ -295,8 +282,7 @@ judge.check("q4_split_table", split_table)
 # w has one row per target and one column per input feature, (n_targets,
 # n_features), so that inputs (n, 7) @ w.T (7, 4) gives predictions (n, 4) like the
 # targets. b has one entry per target, shared by all examples: broadcasting adds it
-# to every row. The number of examples, 200, appears in neither. (The source's
-# answer, (number of targets, number of features) and (number of targets), is right.)
+# to every row. The number of examples, 200, appears in neither.
 q6_w_shape = (4, 7)
 q6_b_shape = (4,)
 ### END SOLUTION
@@ -315,18 +301,17 @@ judge.check("q6_shapes", q6_w_shape, q6_b_shape)
 # ### Q7, X5: random initial parameters (1 point)
 #
 # - **Q7.** How do you create randomly initialized weights and biases with a given shape?
-# - **X5** (notebook 001). Its text says to initialise $b$ and $w$ with
-#   `np.random.randn`; its code calls `np.random.rand`, and prints initial gradients
-#   (3.46 and 2.38) that differ from the ones the text quotes (about 2.7 and 1.8). What is
-#   the difference between the two functions, and which numbers are right? (Not graded on
-#   its own; the worked solution answers it.)
+# - **X5**. A numpy script fits $y = 0.5 - 3x$ (100 points, `np.random.seed(42)`).
+#   Its comments say to initialise $b$ and $w$ with `np.random.randn` and quote initial
+#   gradients of about 2.7 and 1.8; its code calls `np.random.rand` and prints 3.46 and
+#   2.38. What is the difference between the two functions, and which numbers are
+#   right? (Not graded; the worked solution answers it.)
 #
 # **Task (1 point).** Write `init_params(n_features, n_targets, seed)`: call
 # `torch.manual_seed(seed)`, then draw `w` and then `b` from the standard normal
-# distribution with `torch.randn`, with the shapes of Q6 and `requires_grad=True`, so
-# that autograd computes their gradients.
+# distribution with `torch.randn`, with the shapes of Q6 and `requires_grad=True`.
 #
-# **Pitfall.** The source's answer to Q7, `torch.randn(size=())`, makes a 0-dim tensor: a
+# **Pitfall.** A common answer to Q7, `torch.randn(size=())`, makes a 0-dim tensor: a
 # single number, whatever the data.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q7_init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -339,10 +324,10 @@ def init_params(n_features, n_targets, seed):
     # X5: rand draws uniformly from [0, 1), all positive; randn draws from the
     # standard normal N(0, 1), either sign. Either is a fine start for linear
     # regression (its loss has a single minimum), but they give different numbers:
-    # after np.random.seed(42) notebook 001's rand start (b 0.375, w 0.951) has
+    # after np.random.seed(42) the rand start (b 0.375, w 0.951) has
     # gradients 3.464 and 2.384, the randn start (b 0.497, w -0.138) has 2.680 and
-    # 1.809. Both sets are right, each for its own start; the text and the code
-    # just used different functions.
+    # 1.809. Both sets are right, each for its own start; the comments and the
+    # code just used different functions.
     torch.manual_seed(seed)
     w = torch.randn(n_targets, n_features, requires_grad=True)
     b = torch.randn(n_targets, requires_grad=True)
@@ -397,8 +382,8 @@ def linear_model(X, w, b):
     # to column k of every row (broadcasting). Example: X = [[1, 2]], w = [[3, 4],
     # [5, 6]], b = [0.5, -1] gives [[1*3 + 2*4 + 0.5, 1*5 + 2*6 - 1]] = [[11.5, 16]].
     # One matrix product handles every example and every target at once, no loops.
-    # Q9: call the model on the inputs, preds = linear_model(inputs, w, b) (the
-    # source's model(inputs) with w, b as globals); for predictions that are not
+    # Q9: call the model on the inputs, preds = linear_model(inputs, w, b) (or
+    # model(inputs) with w, b as globals); for predictions that are not
     # used for training, inside torch.no_grad() (Q45).
     preds = X @ w.T + b
     ### END SOLUTION
@@ -425,8 +410,8 @@ judge.check("q8_linear_model", linear_model)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_random_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The crop data with your functions: a randomly initialised model's predictions next to
-# the targets (Q10 asks why they differ so much).
+# A randomly initialised model's predictions on the crop data, next to the targets
+# (Q10 asks why they differ so much).
 
 # %% nbgrader={"grade": false, "grade_id": "rv_random_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
 inputs, targets = split_table(crop_rows, N_INPUTS)
@@ -474,8 +459,8 @@ print("targets:\n", targets)
 #
 # | Part | Full credit needs | Common answers and what they earn |
 # |---|---|---|
-# | Q10 (1) | ½: random parameters encode nothing about the input-target relation (not fitted). ½: training, i.e. minimising the loss on known examples, is what makes predictions approach the targets. Mentioning noise / a residual error: welcome, not required. | The source's "Because the weights aren't right": ½. |
-# | Q11 (1) | ½: one number measuring the mismatch between predictions and targets (lower is better). ½: it is what training minimises, as a function of the parameters. | The source's "The error in predictions of the model": ½. "The difference preds - targets" (a tensor, not one number): ½ at most. |
+# | Q10 (1) | ½: random parameters encode nothing about the input-target relation (not fitted). ½: training, i.e. minimising the loss on known examples, is what makes predictions approach the targets. Mentioning noise / a residual error: welcome, not required. | "Because the weights aren't right": ½. |
+# | Q11 (1) | ½: one number measuring the mismatch between predictions and targets (lower is better). ½: it is what training minimises, as a function of the parameters. | "The error in predictions of the model": ½. "The difference preds - targets" (a tensor, not one number): ½ at most. |
 # ### END SOLUTION
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q12", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -494,9 +479,9 @@ print("targets:\n", targets)
 # MSE = the mean of the squared differences over ALL n * m entries:
 #   MSE = 1 / (n m) * sum_i sum_k (preds_ik - targets_ik)^2
 # Differences 1, 0, 0, -2, -2, 0; squares 1, 0, 0, 4, 4, 0; sum 9; 9 / 6 = 1.5.
-# The source's "error^2 / num_of_inputs" divides by the number of examples (3),
-# giving 3.0: right only with a single target. In code ((preds - targets) ** 2).mean(),
-# or torch.sum(diff * diff) / diff.numel() as notebook 002 writes it.
+# A common "error^2 / num_of_inputs" divides by the number of examples (3), giving
+# 3.0: right only with a single target. In code ((preds - targets) ** 2).mean(), or
+# torch.sum(diff * diff) / diff.numel().
 q12_mse = 1.5
 ### END SOLUTION
 
@@ -551,18 +536,16 @@ judge.check("q13_mse", mse)
 # ### Q39: the built-in MSE (1 point)
 #
 # **Q39.** How do you compute mean squared error loss using a PyTorch built-in function?
-# `F.mse_loss(preds, targets)` (`torch.nn.functional`), or the module
-# `nn.MSELoss()(preds, targets)`; both average over all entries by default
-# (`reduction="mean"`). But look at the shapes. A model with one output gives `preds` of
-# shape `(5, 1)`, and the targets were stored with shape `(5,)`. What does
-# `F.mse_loss(preds, targets)` return?
+# `F.mse_loss(preds, targets)`, or `nn.MSELoss()(preds, targets)`; both average over
+# all entries. Mind the shapes: a model with one output gives `preds` of shape `(5, 1)`,
+# and the targets were stored as `(5,)`. What does `F.mse_loss(preds, targets)` return?
 #
 # - a) The MSE of the 5 pairs: `(5, 1)` and `(5,)` hold the same five numbers, so all is well.
 # - b) Nothing: it raises a RuntimeError, because the shapes `(5, 1)` and `(5,)` differ.
 # - c) A mean of 25 squared differences, with a warning: the shapes broadcast to `(5, 5)`.
 # - d) The sum of the 5 squared errors instead of their mean, because the shapes differ.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q39 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q39 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q39", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q39 = "a", "b", "c" or "d"
@@ -596,10 +579,9 @@ judge.check("q39", answer_q39)
 # \qquad \frac{\partial L}{\partial b} = \frac{2}{n\,m} \sum_{i=1}^{n} E_{i\cdot}
 # \quad (m,).$$
 #
-# Autograd computes them for us. A tensor created with `requires_grad=True` is a *leaf*;
-# PyTorch records every operation done with it, and `loss.backward()` walks that record
-# backwards, applying the chain rule, and leaves $\partial L / \partial t$ in `t.grad`
-# for each leaf `t`.
+# Autograd computes them: PyTorch records every operation on a tensor created with
+# `requires_grad=True` (a *leaf*), and `loss.backward()` walks that record backwards
+# with the chain rule, leaving $\partial L / \partial t$ in `t.grad` for each leaf `t`.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q14", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Q14: what `backward` does (1 point)
@@ -613,7 +595,7 @@ judge.check("q39", answer_q39)
 # - c) It computes ∂loss/∂w and ∂loss/∂b and stores them in `w.grad` and `b.grad`, replacing old values.
 # - d) It computes ∂loss/∂t for every tensor t involved, `inputs` and `targets` too, into `t.grad`.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q14 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q14 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q14", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q14 = "a", "b", "c" or "d"
@@ -622,8 +604,8 @@ judge.check("q39", answer_q39)
 # into .grad (see Q24: two calls give twice the gradient), it does not replace (not c).
 # inputs and targets were created without requires_grad, so no gradient is computed for
 # them and their .grad stays None (not d). By default backward() also frees the recorded
-# graph, so the loss must be recomputed before the next call. The source's "Calculates
-# gradient" is right but says nothing of where they go or that they add up.
+# graph, so the loss must be recomputed before the next call. "Calculates gradient"
+# is right but says nothing of where the gradients go or that they add up.
 answer_q14 = "a"
 ### END SOLUTION
 
@@ -639,19 +621,19 @@ judge.check("q14", answer_q14)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x7", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X7: a gradient with autograd (1 point)
 #
-# **X7** (notebook 004). Compute a gradient with autograd instead of a hand-derived
+# **X7**. Compute a gradient with autograd instead of a hand-derived
 # formula.
 #
 # **Task (1 point).** Write `autograd_dw(x, y, w0)` for 1-D tensors `x`, `y` and a number
 # `w0`: it returns $\frac{dL}{dw}$ at $w = $ `w0`, as a Python float, for
 # $L(w) = \frac{1}{N}\sum_i (w x_i - y_i)^2$. Create `w` with `requires_grad=True`,
-# compute the loss, call `backward()` and read `w.grad`; no formula for the derivative.
+# compute the loss, call `backward()` and read `w.grad`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_x7_autograd_dw", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def autograd_dw(x, y, w0):
     """dL/dw at w = w0 for L(w) = mean((w * x - y) ** 2), by autograd: x, y (N,) -> float."""
     ### BEGIN SOLUTION
-    # By hand: dL/dw = 2 mean(x (w x - y)); for notebook 004's data at w = 0 that is
+    # By hand: dL/dw = 2 mean(x (w x - y)); for the four-point data at w = 0 that is
     # 2 mean(x (-2x)) = -4 mean(x^2) = -4 * 7.5 = -30. Autograd gives the same number,
     # to float rounding.
     w = torch.tensor(float(w0), dtype=x.dtype, requires_grad=True)
@@ -663,7 +645,7 @@ def autograd_dw(x, y, w0):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_x7_autograd_dw", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check autograd_dw on notebook 004's data at w = 0 and at the minimum w = 2."""
+"""Check autograd_dw on the four-point data at w = 0 and at the minimum w = 2."""
 dw_small = autograd_dw(x4, y4, 0.0)
 print(f"dL/dw at w = 0: {float(dw_small):.4f} (by hand: -4 * mean(x^2) = -30)")
 assert abs(float(dw_small) + 30) < 1e-4, f"got {float(dw_small)}, expected -30"
@@ -698,7 +680,7 @@ judge.check("x7_autograd_dw", autograd_dw)
 # **Q16.** To first order, $L(w_{kj} + \delta) \approx L(w_{kj}) + \frac{\partial L}{\partial
 # w_{kj}}\,\delta$. A small $\delta$ of the opposite sign to the derivative lowers the
 # loss; with $\delta = -\text{lr}\,\partial L/\partial w_{kj}$ the loss drops by about
-# $\text{lr}\,(\partial L/\partial w_{kj})^2$. *Example* (notebook 004, $L(w) =
+# $\text{lr}\,(\partial L/\partial w_{kj})^2$. *Example* (the four-point example, $L(w) =
 # \text{mean}((wx - y)^2)$, $x = 1..4$, $y = 2x$): at $w = 0$, $dL/dw = -30 < 0$, so
 # increase $w$; with lr = 0.01, $w$ becomes 0.3 and the loss falls from 30 to
 # $7.5 \cdot 1.7^2 = 21.675$.
@@ -709,8 +691,8 @@ judge.check("x7_autograd_dw", autograd_dw)
 #
 # | Part | Full credit needs | Common answers and what they earn |
 # |---|---|---|
-# | Q15 (2) | 1: one partial derivative per weight entry, hence the same shape as $W$. 1: an element is the rate of change of the loss with respect to that single weight (sign and size). The formula is optional. | The source's "How much do we have to penalize the weights": 0. "It is a matrix because W is a matrix" with no per-entry derivative: ½ for the first point. |
-# | Q16 (1) | ½: moving a weight a little against the sign of its derivative lowers the loss (first-order reason or equivalent). ½: a correct example (numbers, or signs with the resulting move). | The source's "We have to lower or increase the weight so that it can approach the minimum" says neither which way nor why: 0. |
+# | Q15 (2) | 1: one partial derivative per weight entry, hence the same shape as $W$. 1: an element is the rate of change of the loss with respect to that single weight (sign and size). The formula is optional. | "How much do we have to penalize the weights": 0. "It is a matrix because W is a matrix" with no per-entry derivative: ½ for the first point. |
+# | Q16 (1) | ½: moving a weight a little against the sign of its derivative lowers the loss (first-order reason or equivalent). ½: a correct example (numbers, or signs with the resulting move). | "We have to lower or increase the weight so that it can approach the minimum" says neither which way nor why: 0. |
 # ### END SOLUTION
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q17_q18", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -725,16 +707,15 @@ judge.check("x7_autograd_dw", autograd_dw)
 # - c) Neither: the sign of the derivative only tells whether we are at a minimum.
 # - d) Decrease it if the derivative is positive, and increase it if the derivative is negative.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q17_q18 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q17_q18 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q17_q18", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q17_q18 = "a", "b", "c" or "d"
 ### BEGIN SOLUTION
 # d. To first order L(w + delta) = L(w) + (dL/dw) * delta: the loss falls when delta has
 # the opposite sign to dL/dw. Positive derivative: the loss rises with w, so decrease w;
-# negative: increase w. That is why the update is w -= lr * w.grad. (The source answered
-# both correctly: "Decrease", "Increase".) At a minimum the derivative is 0, not of
-# some sign (c).
+# negative: increase w. That is why the update is w -= lr * w.grad. At a minimum the
+# derivative is 0, not of some sign (c).
 answer_q17_q18 = "d"
 ### END SOLUTION
 
@@ -750,9 +731,9 @@ judge.check("q17_q18", answer_q17_q18)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x4", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X4: what a gradient's value means (1 point)
 #
-# **X4** (notebook 001). The notebook reads its gradients like this: "for a tiny increase
-# in the value of the parameter $b$, the loss will increase roughly 2.7 times as much".
-# Use the same reading on notebook 004's example: at $w = 0$, $dL/dw = -30$ (your
+# **X4**. Gradients are often read like this: "for a tiny increase in the value of the
+# parameter $b$, the loss will increase roughly 2.7 times as much". Use the same reading
+# on the four-point example: at $w = 0$, $dL/dw = -30$ (your
 # `autograd_dw(x4, y4, 0.0)`). If $w$ goes from 0 to 0.01, by about how much does the
 # loss change? Set `x4_change` to the change, new loss minus old loss, with its sign.
 
@@ -762,8 +743,7 @@ judge.check("q17_q18", answer_q17_q18)
 # Change of the loss = (dL/dw) * (change of w) = -30 * 0.01 = -0.3 to first order.
 # Exactly: L(w) = 7.5 (w - 2)^2, L(0.01) - L(0) = 7.5 * 1.99^2 - 30 = -0.29925; the
 # difference is the second-order term (1/2) L'' dw^2 = 0.5 * 15 * 1e-4 = 7.5e-4.
-# Notebook 001's reading is right; its numbers 2.7 and 1.8 belong to a randn start,
-# while its code (rand) prints 3.46 and 2.38 (see X5).
+# The reading is right (the 2.7 belongs to a randn start, see X5).
 x4_change = -0.3
 ### END SOLUTION
 
@@ -779,8 +759,8 @@ judge.check("x4_change", x4_change)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x8", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X8: is backpropagation less exact? (2 points, graded by hand)
 #
-# **X8** (notebook 004). The notebook trains $\hat y = w x$ on its four points twice, with
-# lr = 0.01 from $w = 0$: first in numpy with a hand-written gradient,
+# **X8**. Code like this is common: it trains $\hat y = w x$ on the four points twice,
+# with lr = 0.01 from $w = 0$, first in numpy with a hand-written gradient,
 #
 # ```python
 # def gradient(x, y, y_predicted):
@@ -788,8 +768,8 @@ judge.check("x4_change", x4_change)
 # ```
 #
 # then with autograd. After the first epoch numpy has $w = 1.200$, autograd $w = 0.300$;
-# numpy shows $w = 2.000$ after about 10 epochs, autograd after about 50. The notebook
-# concludes: *"The difference between the two examples comes from the backpropagation
+# numpy shows $w = 2.000$ after about 10 epochs, autograd after about 50. The usual
+# conclusion: *"The difference between the two examples comes from the backpropagation
 # which is not as exact as the numerical gradient computation, so we need more
 # iterations."* Is that right? Explain the 1.200 and the 0.300, and say which gradient is
 # correct.
@@ -817,7 +797,7 @@ judge.check("x4_change", x4_change)
 #
 # | Part | Full credit needs | Common answers and what they earn |
 # |---|---|---|
-# | Verdict (1) | "No": autograd is exact up to rounding; it agrees with the correct derivative (or with finite differences). | Agreeing with the notebook ("backprop is less exact / approximate"): 0 for the whole item, whatever else is written. |
+# | Verdict (1) | "No": autograd is exact up to rounding; it agrees with the correct derivative (or with finite differences). | Agreeing with the claim ("backprop is less exact / approximate"): 0 for the whole item, whatever else is written. |
 # | Cause (1) | The hand gradient sums instead of averaging (`np.dot` sums; `.mean()` of a scalar does nothing), so it is $N = 4$ times too large: $-120$ vs $-30$, $w = 1.2$ vs the correct $0.3$; faster only because it acts like a 4x learning rate. | "The learning rates differ" without finding the factor 4 in the gradient: ½. "Numpy is float64, torch float32": 0. |
 # ### END SOLUTION
 
@@ -832,7 +812,7 @@ judge.check("x4_change", x4_change)
 # - c) It freezes `w` and `b` inside the block, so that the update cannot change them by mistake.
 # - d) It marks the gradients as computed by hand inside the block, so `backward()` is not needed.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q23 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q23 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q23", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q23 = "a", "b", "c" or "d"
@@ -842,8 +822,8 @@ judge.check("x4_change", x4_change)
 # operation". Inside it, nothing is recorded: results computed there have
 # requires_grad=False, and w stays a leaf. It does not zero anything (a; that is
 # w.grad.zero_(), Q24) and does not freeze w (c: the point of the block is to change w).
-# Inference uses it too: predictions need no graph (Q45). The source's "because they are
-# being done in the context explicitly" (d, roughly) does not say what it does.
+# Inference uses it too: predictions need no graph (Q45). "Because they are being
+# done in the context explicitly" does not say what it does.
 answer_q23 = "b"
 ### END SOLUTION
 
@@ -860,7 +840,7 @@ judge.check("q23", answer_q23)
 # ### Q24: why gradients are reset (1 point)
 #
 # **Q24.** Why do you reset gradients to zero after updating weights and biases? Work out
-# what this cell leaves in `w.grad` (run it in a scratch cell if you like):
+# what this cell leaves in `w.grad`:
 #
 # ```python
 # w = torch.tensor(3.0, requires_grad=True)
@@ -879,8 +859,8 @@ judge.check("q23", answer_q23)
 # of a batch too large for memory, sum up). In training, each step needs the
 # gradient at the current parameters only, so reset with w.grad.zero_() after each
 # update (or optimizer.zero_grad() before each backward). Without it, step k uses
-# the sum of the k gradients so far: the steps grow and training goes wrong. The
-# source's "Don't add up" is the right idea; this is why.
+# the sum of the k gradients so far: the steps grow and training goes wrong. "Don't
+# add up" is the right idea; this is why.
 q24_grad = 12.0
 ### END SOLUTION
 
@@ -916,16 +896,15 @@ judge.check("q24_grad", q24_grad)
 # step, then reset their gradients to zero; return nothing. 1 point for the new values
 # (Q19), 1 for the reset gradients (Q24).
 #
-# **Pitfall.** Notebook 003 updates with `w.sub_(w * learning_rate)`: it subtracts a
-# multiple of the *weights*, never looks at the gradient, and never resets it. Q29 shows
-# what that does.
+# **Pitfall.** A common update, `w.sub_(w * learning_rate)`, subtracts a multiple of the
+# *weights* and never looks at the gradient: Q29 shows what that does.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q19_gd_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gd_step(w, b, lr):
     """One in-place gradient-descent step on w and b, then zero their gradients."""
     ### BEGIN SOLUTION
-    # Subtract lr times the GRADIENT (the source's "multiply the weight derivative by
-    # learning rate" forgets the subtraction). In place (-=), so that the caller's
+    # Subtract lr times the GRADIENT ("multiply the weight derivative by learning
+    # rate" forgets the subtraction). In place (-=), so that the caller's
     # tensors change and stay leaves; inside no_grad, so that the update is not
     # recorded (and is allowed on a leaf that requires grad).
     with torch.no_grad():
@@ -999,12 +978,13 @@ judge.check("q24_zero_grad", gd_step)
 # \eta\,\lVert g\rVert^2$ holds only for small $\eta$, because the slope changes as we
 # move (the curvature). The gradient is a slope, loss per unit of parameter, not a
 # distance: its size says nothing about how far away the minimum is. Subtracting the
-# gradient itself means lr = 1, which overshoots whenever $1 > 2/\lambda_{\max}$. For
+# gradient itself means lr = 1: it steps past the minimum (overshoots) whenever
+# $1 > 1/\lambda_{\max}$, and diverges whenever $1 > 2/\lambda_{\max}$. For
 # the crop data the entries of `w.grad` are about $10^4$, so $w$ would jump by $10^4$
 # and the loss would explode (there lr must stay below about $1.1 \cdot 10^{-4}$); on
-# notebook 004's example lr = 1 is above $2/15$ and diverges too. A small factor lr keeps
+# the four-point example lr = 1 is above $2/15$ and diverges too. A small factor lr keeps
 # each step where the linear approximation holds; below $2/\lambda_{\max}$ every step
-# lowers the loss. The source's answer, "Learning rate.", names the factor but not the
+# lowers the loss. The answer "Learning rate." names the factor but not the
 # reason.
 #
 # ---
@@ -1013,31 +993,32 @@ judge.check("q24_zero_grad", gd_step)
 #
 # | Part | Full credit needs | Common answers and what they earn |
 # |---|---|---|
-# | Q20 (1) | ½: the iterative update $\theta \leftarrow \theta - \text{lr}\,\nabla L$ repeated until the loss stops decreasing. ½: the name: $-\nabla L$ is the direction of steepest decrease, so the steps go downhill. | The source's "We are descending towards local minimum": ½ (name only). Saying "local minimum" is not penalised, but "global for linear regression" is the precise statement. |
-# | Q21 (2) | 1: the gradient is only a local (first-order) description, a slope and not a step length, so the full gradient overshoots. 1: the consequence, with a reason or number: too large a step raises the loss or diverges (the $2/\lambda_{\max}$ bound, the size of the crop gradients, or an example). | The source's "Learning rate.": 0. "To avoid overshooting the minimum" without why: 1. "To converge slowly and carefully" with nothing more: ½. |
+# | Q20 (1) | ½: the iterative update $\theta \leftarrow \theta - \text{lr}\,\nabla L$ repeated until the loss stops decreasing. ½: the name: $-\nabla L$ is the direction of steepest decrease, so the steps go downhill. | "We are descending towards local minimum": ½ (name only). Saying "local minimum" is not penalised, but "global for linear regression" is the precise statement. |
+# | Q21 (2) | 1: the gradient is only a local (first-order) description, a slope and not a step length, so the full gradient overshoots. 1: the consequence, with a reason or number: too large a step raises the loss or diverges (the $2/\lambda_{\max}$ bound, the size of the crop gradients, or an example). | "Learning rate.": 0. "To avoid overshooting the minimum" without why: 1. "To converge slowly and carefully" with nothing more: ½. |
 # ### END SOLUTION
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q22", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Q22, X2: the learning rate (1 point)
 #
 # - **Q22.** What is learning rate? Why is it important?
-# - **X2** (notebook 000). How does the learning rate affect the speed of convergence and
+# - **X2**. How does the learning rate affect the speed of convergence and
 #   the final result? What happens if it is set too high or too low?
 #
-# The worked solution answers both in words; the graded part is a number. On notebook
-# 004's example, $L(w) = \frac{1}{4}\sum_i (w x_i - y_i)^2$ with $x = 1, 2, 3, 4$, one
-# step multiplies the distance to the minimum $w^\star = 2$ by $1 - \text{lr}\,L''$
-# (the loss is a parabola, $L''$ its constant second derivative): gradient descent
-# converges iff $|1 - \text{lr}\,L''| < 1$.
+# Only a number is graded (the worked solution answers both in words). On the four-point
+# example, $L(w) = \frac{1}{4}\sum_i (w x_i - y_i)^2$ is a parabola with a
+# constant second derivative $L''$, and each step multiplies the distance to the minimum
+# $w^\star = 2$ by $1 - \text{lr}\,L''$.
 #
-# **Task (1 point).** Set `q22_lr_max` to the largest learning rate for which gradient
-# descent converges on this example, a number (3 significant digits are enough).
+# **Task (1 point).** Set `q22_lr_max` to the bound on the learning rate here: gradient
+# descent converges for every lr between 0 and it, for none at or above it. A number
+# (3 significant digits are enough).
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q22_lr_max", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: q22_lr_max = a number
 ### BEGIN SOLUTION
 # L(w) = mean((w x - 2x)^2) = (w - 2)^2 mean(x^2) = 7.5 (w - 2)^2, so
-# L'' = 2 mean(x^2) = 15, and |1 - lr * 15| < 1 iff 0 < lr < 2/15 = 0.1333.
+# L'' = 2 mean(x^2) = 15, and |1 - lr * 15| < 1 iff 0 < lr < 2/15 = 0.1333;
+# at lr = 2/15 itself w - 2 only flips its sign: no convergence.
 # Q22: the learning rate is the factor lr in w -= lr * w.grad: it turns a slope
 # into a step length. It is important because it decides whether and how fast
 # training converges. X2: below 1/L'' (= 1/15 here) the steps approach the minimum
@@ -1060,11 +1041,11 @@ judge.check("q22_lr_max", q22_lr_max)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_lr_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Gradient descent on notebook 004's example from $w = 0$, with four learning rates:
+# Gradient descent on the four-point example from $w = 0$, with four learning rates:
 
 # %% nbgrader={"grade": false, "grade_id": "rv_lr_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
-def losses_004(lr, num_epochs=30):
-    # Gradient descent on notebook 004's example; the loss before each step.
+def losses_4pt(lr, num_epochs=30):
+    # Gradient descent on the four-point example; the loss before each step.
     w, losses = 0.0, []
     for _ in range(num_epochs):
         losses.append(float(((w * x4 - y4) ** 2).mean()))
@@ -1074,11 +1055,11 @@ def losses_004(lr, num_epochs=30):
 
 fig, ax = plt.subplots(figsize=(6, 4))
 for lr in (0.01, 0.05, 0.13, 0.14):
-    ax.semilogy(losses_004(lr), marker=".", label=f"lr = {lr}")
+    ax.semilogy(losses_4pt(lr), marker=".", label=f"lr = {lr}")
 ax.set(
     xlabel="epoch",
     ylabel="loss (log scale)",
-    title="Notebook 004's example, four learning rates",
+    title="The four-point example, four learning rates",
 )
 ax.legend();
 
@@ -1086,8 +1067,8 @@ ax.legend();
 # ### Q25: the steps of training (1 point)
 #
 # **Q25.** What are the steps involved in training a linear regression model using
-# gradient descent? After initialising `w` and `b` (once, before the loop), every epoch of
-# the loop runs these five steps:
+# gradient descent? After `w` and `b` are initialised (once, before the loop), each
+# epoch runs these five steps:
 #
 # - a) `loss.backward()`
 # - b) `with torch.no_grad(): w -= lr * w.grad; b -= lr * b.grad`
@@ -1095,8 +1076,8 @@ ax.legend();
 # - d) `w.grad = None; b.grad = None` (reset the gradients, as `optimizer.zero_grad()` does)
 # - e) `loss = mse(preds, targets)`
 #
-# **Task (1 point).** Set `q25_order` to a string of the five letters in an order that
-# works, e.g. `"abcde"` if that were the order. (More than one order works.)
+# **Task (1 point).** Set `q25_order` to the five letters in an order that works,
+# as a string like `"abcde"` (more than one order works).
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q25_order", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: q25_order = a string of the five letters, e.g. "abcde"
@@ -1106,9 +1087,8 @@ ax.legend();
 # "ceabd", or "dceab" (reset at the start of the epoch, the usual place for
 # optimizer.zero_grad()), "cdeab", "cedab". (With w.grad.zero_() instead of
 # w.grad = None, only "ceabd" works: before the first backward() w.grad is None.)
-# The source's list "Predictions, Loss, Gradients, Update weights" forgets the
-# reset (without it the gradients add up, Q24) and the initialisation before the
-# loop.
+# The usual list "Predictions, Loss, Gradients, Update weights" forgets the reset
+# (without it the gradients add up, Q24) and the initialisation before the loop.
 q25_order = "ceabd"
 ### END SOLUTION
 
@@ -1138,10 +1118,10 @@ judge.check("q25_order", q25_order)
 # Your answer: q26_updates = a whole number (int)
 ### BEGIN SOLUTION
 # An epoch is one full pass over the training data: every example is used once.
-# With full-batch gradient descent (notebooks 000-004) an epoch is one update; with
+# With full-batch gradient descent (as in the earlier labs) an epoch is one update; with
 # mini-batches it is one update per batch. 100 examples in batches of 32 make
 # ceil(100 / 32) = 4 batches (32, 32, 32, 4), so 4 updates per epoch and 40 in 10
-# epochs. (The source's answer "Cycle." says nothing of what is cycled through.)
+# epochs. ("Cycle." says nothing of what is cycled through.)
 q26_updates = 40
 ### END SOLUTION
 
@@ -1164,7 +1144,7 @@ judge.check("q26_updates", q26_updates)
 # - c) One epoch moves the parameters only a little; further passes keep lowering the loss.
 # - d) It lets gradient descent reach a local minimum, the best that linear regression can do.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q27 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q27 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q27", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q27 = "a", "b", "c" or "d"
@@ -1172,8 +1152,8 @@ judge.check("q26_updates", q26_updates)
 # c. With a stable lr each step lowers the loss by only a little, so many steps, and so
 # many epochs, are needed. An epoch reuses the same examples (not a). The fit approaches the least-squares fit of the
 # data, not the true parameters: the noise keeps them apart (not b, see X3). The MSE of
-# a linear model is convex with one minimum, so "local minimum" (d, the source's
-# answer) undersells it. More epochs help until the loss levels off; for models that
+# a linear model is convex with one minimum, so "local minimum" (d) undersells
+# it. More epochs help until the loss levels off; for models that
 # can overfit, watch the validation loss (X6) to know when to stop.
 answer_q27 = "c"
 ### END SOLUTION
@@ -1190,9 +1170,9 @@ judge.check("q27", answer_q27)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q29", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Q29: a loss that does not decrease (1 point)
 #
-# **Q29.** What should you do if your model's loss doesn't decrease while training? The
-# source's answer is "lower the learning rate". Look at its own run, on the crop data:
-# the loss goes 44361.8, 44360.1, 44358.5, ..., 44198.8 after 100 epochs, about 1.65 less
+# **Q29.** What should you do if your model's loss doesn't decrease while training? A
+# common answer is "lower the learning rate". Look at a run on the crop data whose loss
+# goes 44361.8, 44360.1, 44358.5, ..., 44198.8 after 100 epochs, about 1.65 less
 # per epoch. Its update is
 #
 # ```python
@@ -1208,7 +1188,7 @@ judge.check("q27", answer_q27)
 # - c) The gradients are never reset to zero, so they grow from epoch to epoch and swamp the update.
 # - d) Nothing is wrong: 100 epochs are too few, and with 100,000 the same loop reaches the minimum.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q29 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q29 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q29", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q29 = "a", "b", "c" or "d"
@@ -1237,7 +1217,7 @@ judge.check("q29", answer_q29)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_bug_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Notebook 003's update next to the gradient-descent update, same start and same
+# The update `t.sub_(t * lr)` next to the gradient-descent update, same start and same
 # learning rate (3e-5), on the crop data:
 
 # %% nbgrader={"grade": false, "grade_id": "rv_bug_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1245,7 +1225,7 @@ crop64 = torch.tensor(crop_rows, dtype=torch.float64)
 crop_x, crop_y = crop64[:, :N_INPUTS], crop64[:, N_INPUTS:]
 
 
-def losses_003(update, lr=3e-5, num_epochs=100):
+def crop_losses(update, lr=3e-5, num_epochs=100):
     # Train the crop model from a seeded start; `update(t, lr)` changes t in place.
     gen = torch.Generator().manual_seed(42)
     w = torch.randn(2, 3, generator=gen, dtype=torch.float64).requires_grad_()
@@ -1265,11 +1245,11 @@ def losses_003(update, lr=3e-5, num_epochs=100):
 
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.semilogy(
-    losses_003(lambda t, lr: t.sub_(lr * t.grad)),
+    crop_losses(lambda t, lr: t.sub_(lr * t.grad)),
     label="t.sub_(lr * t.grad): gradient descent",
 )
 ax.semilogy(
-    losses_003(lambda t, lr: t.sub_(t * lr)), label="t.sub_(t * lr): notebook 003"
+    crop_losses(lambda t, lr: t.sub_(t * lr)), label="t.sub_(t * lr): no gradient"
 )
 ax.set(
     xlabel="epoch",
@@ -1281,7 +1261,7 @@ ax.legend();
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x1", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X1: initial values (1 point)
 #
-# **X1** (notebook 000). How do different initial values of $w$ and $b$ affect the number
+# **X1**. How do different initial values of $w$ and $b$ affect the number
 # of iterations needed for convergence?
 #
 # - a) Only how many iterations: every start ends at the same w and b, far ones taking longer.
@@ -1289,7 +1269,7 @@ ax.legend();
 # - c) A start far from the true values makes gradient descent diverge, whatever the lr.
 # - d) Starting at w = b = 0 fails, because all the gradients are zero there and nothing moves.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_x1 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_x1 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_x1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_x1 = "a", "b", "c" or "d"
@@ -1315,16 +1295,16 @@ judge.check("x1", answer_x1)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x3", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X3: noise (1 point)
 #
-# **X3** (notebooks 000, 001). How does the model perform if you increase the amount of
-# noise in the data (same inputs, same seed)? And why does gradient descent never recover
-# the true $b = 0.5$, $w = -3$ of notebook 001 exactly?
+# **X3**. How does the model perform if you increase the amount of noise in the data
+# (same inputs, same seed)? And why does gradient descent never recover the true
+# parameters exactly (such as $b = 0.5$, $w = -3$ in X5)?
 #
 # - a) With enough epochs it still recovers the true w and b exactly; noise only slows training.
 # - b) Gradient descent diverges once the noise is large, unless the learning rate is lowered.
 # - c) A smaller learning rate is needed, because the noise makes the loss surface steeper.
 # - d) It converges as before, to the least-squares fit of the noisy data, off the true line.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_x3 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_x3 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_x3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_x3 = "a", "b", "c" or "d"
@@ -1334,8 +1314,7 @@ judge.check("x1", answer_x1)
 # the minimum: GD converges to the least-squares fit of the data it sees, which differs
 # from the true parameters by an amount proportional to the noise; so never exactly
 # (not a). The loss at the fit is the mean squared residual, about sigma^2 (slightly
-# less: the fit absorbs part of the noise). Notebook 001's "never a perfect match because
-# of the noise" is right.
+# less: the fit absorbs part of the noise).
 answer_x3 = "d"
 ### END SOLUTION
 
@@ -1370,8 +1349,8 @@ def make_dataset(inputs, targets):
     # TensorDataset wraps tensors with the same first dimension: len(ds) == n and
     # ds[i] == (inputs[i], targets[i]); slices work too, ds[0:3]. It keeps each input
     # row with its target row, so a DataLoader can batch and shuffle pairs. It does
-    # not split data into train and test sets, nor make batches (the source's
-    # "Convert to train test batch"): that is random_split and DataLoader.
+    # not split data into train and test sets, nor make batches ("Convert to train
+    # test batch" is a common mix-up): that is random_split and DataLoader.
     # Example: ds = TensorDataset(inputs, targets); ds[0] -> (tensor([73., 67.,
     # 43.]), tensor([56., 70.])).
     dataset = TensorDataset(inputs, targets)
@@ -1410,8 +1389,8 @@ def make_loader(dataset, batch_size):
     # A DataLoader iterates over a dataset in batches: it picks the indices of a
     # batch (in order, or shuffled with shuffle=True), fetches the elements and
     # stacks them into batch tensors (xb: (batch_size, d), yb: (batch_size, m)).
-    # Options: batch_size, shuffle, drop_last, num_workers. The source's "For
-    # batching of data" is right but says nothing of how. Example:
+    # Options: batch_size, shuffle, drop_last, num_workers. "For batching of
+    # data" is right but says nothing of how. Example:
     # loader = DataLoader(TensorDataset(inputs, targets), batch_size=5, shuffle=True).
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
     ### END SOLUTION
@@ -1447,8 +1426,7 @@ judge.check("q32_make_loader", make_loader)
 # Iterate: `for xb, yb in loader:` gives one batch per iteration, an epoch is one
 # full loop over the loader (or batch = next(iter(loader)) for one batch). 15 = 3 * 4 + 3:
 # three full batches, then the rest. Shuffling changes WHICH examples go in each
-# batch, not the sizes; drop_last=True would drop the 3. (The source's "Updating of
-# model with batches" does not say how to retrieve them.)
+# batch, not the sizes; drop_last=True would drop the 3.
 q33_batch_sizes = (4, 4, 4, 3)
 ### END SOLUTION
 
@@ -1472,15 +1450,15 @@ judge.check("q33_batch_sizes", q33_batch_sizes)
 # - c) Each epoch it draws a new random order of the examples, each input kept with its own target.
 # - d) It shuffles the columns (the features) of each example, so no feature order is learned.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q34 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q34 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q34", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q34 = "a", "b", "c" or "d"
 ### BEGIN SOLUTION
 # c. The loader's RandomSampler draws a new permutation of the indices each time it is
 # iterated, i.e. every epoch (not b); it permutes whole examples, so each input stays
-# with its own target (not a, the source's "Randomize the targets variable": that would
-# destroy the data; nor d). If the file were sorted by yield, unshuffled batches would
+# with its own target (not a, "Randomize the targets variable": that would destroy
+# the data; nor d). If the file were sorted by yield, unshuffled batches would
 # show the model only small yields, then only large ones, and each step would pull the
 # parameters towards a different part of the data. A random batch's gradient is, on
 # average, the full-data gradient, and different batches every epoch avoid repeating
@@ -1514,8 +1492,8 @@ judge.check("q34", answer_q34)
 # large data sets much of the full gradient is redundant. In non-convex models the noise
 # also helps to leave flat regions and saddle points. The price: the steps are noisy, the
 # loss jitters from batch to batch, and with a fixed lr the parameters keep wandering
-# near the minimum instead of settling (lower lr at the end, or average). (The source's
-# "To learn the weights sequentially" names no benefit.)
+# near the minimum instead of settling (lower lr at the end, or average). ("To learn
+# the weights sequentially" names no benefit.)
 #
 # ---
 #
@@ -1523,15 +1501,15 @@ judge.check("q34", answer_q34)
 #
 # | Part | Full credit needs | Common answers and what they earn |
 # |---|---|---|
-# | Cost (1) | Cheaper steps: memory and time per update depend on $B$, not $N$; so data larger than memory, and many more updates per epoch / per second. | "Faster" with no reason: ½. The source's "To learn the weights sequentially": 0. |
+# | Cost (1) | Cheaper steps: memory and time per update depend on $B$, not $N$; so data larger than memory, and many more updates per epoch / per second. | "Faster" with no reason: ½. "To learn the weights sequentially": 0. |
 # | Estimate (1) | The batch gradient is a (noisy, unbiased when batches are random) estimate of the full gradient: accuracy per step is traded for speed; the price is noisy steps / a jittery loss (or: the noise can help escape flat regions). | "Less overfitting" alone: ½. "Batches give the exact gradient": 0. |
 # ### END SOLUTION
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x6", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X6: train and validation sets (1 point)
 #
-# **X6** (notebook 001). The notebook shuffles the indices of its 100 points before it
-# takes the first 80 for training and the other 20 for validation. Why shuffle first, and
+# **X6**. A common recipe shuffles the indices of 100 points, then takes the first 80
+# for training and the other 20 for validation. Why shuffle first, and
 # why keep a validation set at all?
 #
 # - a) Shuffling makes gradient descent converge faster; the validation set joins training at the end.
@@ -1539,7 +1517,7 @@ judge.check("q34", answer_q34)
 # - c) Shuffling the indices changes the values of x and y, like extra noise against overfitting.
 # - d) The validation set is used to compute the gradients, and the training set to report the loss.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_x6 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_x6 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_x6", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_x6 = "a", "b", "c" or "d"
@@ -1568,7 +1546,6 @@ judge.check("x6", answer_x6)
 #
 # **Why.** PyTorch packages what you wrote by hand: `nn.Linear` is the model with its own
 # `weight` and `bias`, `F.mse_loss` the loss, `torch.optim.SGD` the update and the reset.
-# The training loop keeps the same five steps.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q36", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Q36: `nn.Linear` (1 point)
@@ -1587,7 +1564,7 @@ judge.check("x6", answer_x6)
 # uniformly in +-1/sqrt(in_features), and registers them, so model.parameters()
 # hands them to an optimizer. Example: model = nn.Linear(3, 2) for the crop data;
 # preds = model(inputs) has shape (5, 2). nn.Linear(5, 3): weight (3, 5), bias (3,),
-# 15 + 3 = 18 numbers. (The source's "Linear module" only repeats the name.)
+# 15 + 3 = 18 numbers.
 q36_weight_shape = (3, 5)
 q36_num_params = 18
 ### END SOLUTION
@@ -1616,7 +1593,7 @@ judge.check("q36_linear", q36_weight_shape, q36_num_params)
 # - c) `torch.nn` and `torch.nn.functional` are the same module; `F` is only a shorter name for it.
 # - d) `nn` holds layers as Modules that own their parameters; `F` holds the same operations as functions.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q30_q38 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q30_q38 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q30_q38", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q30_q38 = "a", "b", "c" or "d"
@@ -1625,10 +1602,10 @@ judge.check("q36_linear", q36_weight_shape, q36_num_params)
 # models), layers (nn.Linear), losses (nn.MSELoss), containers (nn.Sequential) and
 # parameter initialisation (nn.init). Q37: model.weight (2, 3) and model.bias (2,), both
 # nn.Parameter; also list(model.parameters()), model.named_parameters() or
-# model.state_dict() (the source's "model.weight, model.bias" is right). Q38:
+# model.state_dict(). Q38:
 # torch.nn.functional holds stateless functions: F.linear(x, w, b), activations
 # (F.relu), losses (F.mse_loss, F.cross_entropy), convolutions; you pass every tensor
-# yourself. It is more than loss functions (not a, the source's answer); nn.Linear's
+# yourself. It is more than loss functions (not a); nn.Linear's
 # attributes are weight and bias, of shapes (2, 3) and (2,) (not b); nn is the package
 # of Modules, F its functional twin (not c).
 answer_q30_q38 = "d"
@@ -1657,15 +1634,15 @@ judge.check("q30_q38", answer_q30_q38)
 # - c) SGD stands for "standard gradient descent"; an optimizer takes the loss function and the data.
 # - d) An optimizer finds the best learning rate by itself, which is why training gets quicker with one.
 #
-# In the cell below, replace `raise NotImplementedError()` with `answer_q40_q42 = "a"`, `"b"`, `"c"` or `"d"`.
+# Answer below: `answer_q40_q42 = "a"`, `"b"`, `"c"` or `"d"`.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q40_q42", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: answer_q40_q42 = "a", "b", "c" or "d"
 ### BEGIN SOLUTION
 # a. Q40: an object from torch.optim that holds references to the parameters and
 # implements an update rule in step(), using the .grad that backward() left there, and
-# resets them in zero_grad() (by default to None). The source's "helps achieve gradient
-# descent quicker" is not what it is: plain SGD does exactly the manual update. Q41:
+# resets them in zero_grad() (by default to None). "Helps achieve gradient descent
+# quicker" is not what it is: plain SGD does exactly the manual update. Q41:
 # torch.optim.SGD is stochastic gradient descent, p -= lr * p.grad (plus optional
 # momentum, weight decay); "stochastic" because each step normally uses a random
 # mini-batch; on the full data set it is plain gradient descent. Q42: the parameters
@@ -1697,7 +1674,7 @@ judge.check("q40_q42", answer_q40_q42)
 def make_optimizer(model, lr):
     """Plain SGD over model.parameters() with learning rate lr."""
     ### BEGIN SOLUTION
-    # As in the source: torch.optim.SGD(model.parameters(), lr=1e-5) for the raw crop
+    # For example torch.optim.SGD(model.parameters(), lr=1e-5) for the raw crop
     # data (its gradients are ~1e4, so lr must stay below ~1e-4, Q21).
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     ### END SOLUTION
@@ -1795,8 +1772,8 @@ def predict(model, inputs):
     # features in the same order and units, normalised with the TRAINING set's
     # statistics if the training inputs were, and a 2-D batch (k, d) even for one
     # example (x.unsqueeze(0)). For models with dropout or batch norm, call
-    # model.eval() first. The source's "model(unseen_input)" is the call, without
-    # these conditions.
+    # model.eval() first. "model(unseen_input)" is the call, without these
+    # conditions.
     with torch.no_grad():
         preds = model(inputs)
     ### END SOLUTION
@@ -1854,37 +1831,26 @@ ax.legend();
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary
 #
-# - A table becomes float tensors: inputs $(n, d)$, targets $(n, m)$; the model
-#   `inputs @ w.T + b` has `w` of shape $(m, d)$ and `b` of shape $(m,)$, whatever $n$.
-# - The MSE averages the squared differences over all $n \cdot m$ entries. Its gradient
-#   with respect to a parameter tensor has that tensor's shape; each entry is the rate
-#   at which the loss changes with that one parameter.
-# - `backward()` *adds* $\partial L/\partial t$ to `t.grad` for every leaf `t`; reset
-#   the gradients after each update. The update runs in place inside `torch.no_grad()`
-#   and subtracts lr times the *gradient*, never the weights.
-# - The learning rate turns a slope into a step; above $2/\lambda_{\max}$ training
-#   diverges, far below it training crawls. For linear regression every start and
-#   every stable learning rate end at the same least-squares fit, which noise keeps off
-#   the true parameters.
-# - `TensorDataset` pairs rows, `DataLoader` batches and reshuffles every epoch;
-#   mini-batches trade an exact gradient for many cheap, noisy steps; a validation set,
-#   split after shuffling, estimates the error on unseen data.
-# - `nn.Linear`, `F.mse_loss` and `torch.optim.SGD` are the same model, loss and update;
-#   autograd is exact to rounding. A hand-written gradient that disagrees with it is
-#   the one to check.
+# - A table becomes float tensors, inputs $(n, d)$ and targets $(n, m)$; in
+#   `inputs @ w.T + b`, `w` is $(m, d)$ and `b` is $(m,)$, whatever $n$.
+# - `backward()` *adds* $\partial L/\partial t$ to `t.grad` for every leaf `t`; the
+#   update subtracts lr times the *gradient*, in place inside `torch.no_grad()`, and the
+#   gradients are then reset.
+# - Above $1/\lambda_{\max}$ the steps overshoot, from $2/\lambda_{\max}$ on they
+#   diverge. Every start and every stable lr end at the same least-squares fit, which
+#   noise keeps off the true parameters.
+# - `DataLoader` batches and reshuffles every epoch; mini-batches trade an exact gradient
+#   for many cheap, noisy steps; a validation set estimates the error on unseen data.
+# - Autograd is exact to rounding: a hand-written gradient that disagrees with it is the
+#   one to check.
 #
 # ## Exercises (not graded)
 #
-# 1. Standardise the crop inputs (subtract the column means, divide by the standard
-#    deviations, computed on the training rows). How large can lr be now, and how many
-#    epochs does the loss need to fall below 10?
-# 2. Check `autograd_dw` against a central finite difference
-#    $(L(w + h) - L(w - h)) / 2h$ in float32 and in float64 for $h = 10^{-2}, \dots,
-#    10^{-8}$. Where is each most accurate, and why does float32 get worse for small $h$?
-# 3. Repeat notebook 004's numpy run with the fixed gradient and lr = 0.04. Does it
-#    match the buggy run step for step? Explain.
-# 4. Train the crop model with `batch_size=5` (full batch) and `batch_size=1`, the same
-#    number of epochs and lr. Plot the epoch-end loss of both. Which reaches a low loss
-#    with fewer epochs, and which with fewer gradient evaluations?
-# 5. Put a `(5, 1)` prediction and a `(5,)` target into `F.mse_loss` and into your `mse`.
-#    Do they agree? Make `mse` raise a clear error for mismatched shapes.
+# 1. Standardise the crop inputs (column means and standard deviations of the training
+#    rows). How large can lr be now, and how many epochs does the loss need to fall
+#    below 10?
+# 2. Check `autograd_dw` against the central difference $(L(w + h) - L(w - h)) / 2h$ in
+#    float32 and float64 for $h = 10^{-2}, \dots, 10^{-8}$. Where is each most accurate,
+#    and why does float32 get worse for small $h$?
+# 3. Repeat X8's numpy run with the fixed gradient and lr = 0.04. Does it match the
+#    buggy run step for step? Explain.

@@ -290,7 +290,7 @@ def check_x4_change(value: object, p: LabParams = DEFAULT) -> None:
         (ref.loss4(x, y, w + delta), "That is the new loss; the question asks for the "
          "change, new loss minus old loss."),
         (len(x) * first, f"That is {len(x)}x the change: did you use a gradient summed "
-         "over the examples (like notebook 004's np.dot) instead of their mean?"),
+         "over the examples (like np.dot(2*x, y_pred - y)) instead of their mean?"),
         (grad / delta, "Multiply the derivative by the change of w, do not divide."),
     ]  # fmt: skip
     raise _wrong_number(
@@ -317,7 +317,7 @@ def check_q24_grad(value: object, p: LabParams = DEFAULT) -> None:
 
 @validate.quiet
 def check_q22_lr_max(value: object, p: LabParams = DEFAULT) -> None:
-    """Q22: the largest stable learning rate 2 / L'' for notebook 004's example."""
+    """Q22: the bound 2 / L'' on stable learning rates for the four-point example."""
     __tracebackhide__ = True  # noqa: F841
     got = require_real("q22_lr_max", value)
     expected = ref.lr_max4(p)
@@ -333,7 +333,7 @@ def check_q22_lr_max(value: object, p: LabParams = DEFAULT) -> None:
          "(L is a mean)?"),
     ]  # fmt: skip
     raise _wrong_number(
-        "q22_lr_max", got, "the largest stable learning rate", candidates
+        "q22_lr_max", got, "the bound on stable learning rates", candidates
     )
 
 
@@ -774,7 +774,7 @@ def check_gd_step(gd_step: Callable, p: LabParams = DEFAULT) -> None:
             raise AssertionError(f"{text} left {name} unchanged: {hint}")
         candidates = [
             ((start - lr * start).ravel().tolist(), f"Did you subtract lr * {name} "
-             f"(the weights) instead of lr * {name}.grad, like notebook 003's "
+             f"(the weights) instead of lr * {name}.grad, as in "
              f"{name}.sub_({name} * lr)? That only shrinks {name} towards zero."),
             ((start + lr * grad).ravel().tolist(), f"{name} moved uphill: did you add "
              f"lr * {name}.grad instead of subtracting it?"),

@@ -16,7 +16,7 @@ import torch
 
 from grader_tests.core import linear
 
-# The crop-yield table of the source notebooks 002 and 003: one row per region,
+# The crop-yield table: one row per region,
 # temperature, rainfall, humidity | yield of apples, yield of oranges.
 CROP_ROWS = (
     (73, 67, 43, 56, 70),
@@ -33,7 +33,7 @@ class LabParams:
 
     crop_rows: tuple[tuple[int, ...], ...] = CROP_ROWS
     n_inputs: int = 3  # the first 3 columns of a crop row are inputs
-    # Notebook 004: y = 2x on x = 1..4, model y_hat = w * x, lr 0.01, start w = 0.
+    # The four-point example: y = 2x on x = 1..4, model y_hat = w * x, lr 0.01, start w = 0.
     x4: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0)
     slope4: float = 2.0
     w4_start: float = 0.0
@@ -116,7 +116,7 @@ def q12_mse(p: LabParams = DEFAULT) -> float:
     return mse(np.array(p.q12_preds), np.array(p.q12_targets))
 
 
-# ---- notebook 004's one-parameter example ----
+# ---- the four-point, one-parameter example ----
 
 
 def data4(p: LabParams = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +146,7 @@ def x4_change(p: LabParams = DEFAULT) -> tuple[float, float]:
 
 
 def first_update(p: LabParams = DEFAULT) -> float:
-    """w after one gradient step from w4_start with lr4: 0.3 for notebook 004."""
+    """w after one gradient step from w4_start with lr4: 0.3 for the four-point example."""
     x, y = data4(p)
     return p.w4_start - p.lr4 * dw4(x, y, p.w4_start)
 
