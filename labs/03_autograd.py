@@ -18,35 +18,30 @@
 # # Lab 03: Autograd (11 points)
 #
 # You will fit the simplest model there is, $f(x) = w\,x$, to four points on the line
-# $y = 2x$, twice: first in numpy with a gradient you derive by hand, then in PyTorch
-# with autograd computing it for you. On the way you check the hand-written gradient
-# numerically, watch autograd record a graph, see why `.grad` must be zeroed and why
-# the update runs inside `torch.no_grad()`, and finally hand the loss, the update and
-# the model over to `nn.MSELoss`, `optim.SGD` and `nn.Linear`, getting the same numbers
-# at every stage.
+# $y = 2x$: first in numpy with a gradient you derive by hand, then with autograd, then
+# with `nn.MSELoss`, `optim.SGD` and `nn.Linear`, getting the same numbers at every
+# stage.
 #
 # **Learning objectives.** After this lab you can
 #
 # - derive $dL/dw$ of the mean squared error and write it in numpy, averaging (not
 #   summing) over the examples;
-# - check any gradient with central finite differences, in float64, and say why
-#   float64;
-# - use `requires_grad`, `backward()` and `.grad`, and say what graph autograd records;
-# - explain why `.grad` accumulates and must be zeroed every step, why the update runs
-#   inside `torch.no_grad()`, why `w = w - lr * w.grad` breaks training, and what
-#   `detach()` is for;
+# - check any gradient with central finite differences, and say why in float64;
+# - use `requires_grad`, `backward()`, `.grad` and `detach()`, and say what graph
+#   autograd records;
+# - explain why `.grad` must be zeroed every step and why the update runs in place
+#   inside `torch.no_grad()`;
 # - write the training loop with autograd, then with `nn.MSELoss`, `optim.SGD` and
 #   `nn.Linear`, and show that every version gives the same result.
 #
 # **How this lab is graded.** Each task is a function (or a one-letter answer) in a
-# cell marked `# YOUR CODE HERE`: replace the line `raise NotImplementedError()` with
-# your code. The cell after it is a test cell. Run it: its *visible* check is quick,
-# runs on a tiny example, and tells you what looks wrong. When the lab is graded, the
-# same test cells also run *hidden* checks (the lab's data, other data, the common
-# mistakes), so passing a visible check is necessary, not sufficient. Points are in
-# the headings. Keep the function names and arguments, don't delete, copy or split the
-# answer and test cells, and make sure the notebook runs top to bottom
-# (*Kernel → Restart Kernel and Run All Cells*); it takes a few seconds.
+# cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with your code.
+# The test cell after it runs a quick *visible* check that tells you what looks wrong;
+# when the lab is graded, it also runs *hidden* checks (the lab's data, other data, the
+# common mistakes), so passing the visible check is necessary, not sufficient. Keep the
+# function names and arguments, don't delete, copy or split the answer and test cells,
+# and make sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run All
+# Cells*); it takes a few seconds.
 #
 # | Section | Points |
 # |---|---|
@@ -57,32 +52,17 @@
 # | 8. Questions | 3 |
 # | **Total** | **11** |
 #
-# Sections 3, 4 and 6 have no task: run them and read them, the later tasks and
-# questions build on them.
+# Sections 3, 4 and 6 have no task, but the later tasks build on them.
 #
-# **A corrected document.** This lab follows a short tutorial whose code and
-# conclusion had mistakes. They are fixed here, and flagged as **Pitfall** where they
-# matter:
-#
-# 1. its gradient `np.dot(2*x, y_pred - y).mean()` is a sum, $N = 4$ times too large
-#    (Section 1);
-# 2. it concluded that backpropagation "is not as exact as the numerical gradient
-#    computation": false, the two agree to rounding (Sections 4 and 5);
-# 3. it announced a "numerical computation of the gradients" but never made one
-#    (Section 2 does);
-# 4. its comment `# f = w * b` should read `f = w * x`: the model has no $b$;
-# 5. it stopped before its own steps 3 and 4, the loss and optimizer classes and the
-#    model class (Section 7 does them).
-#
-# The source's names map to ours as follows: `y_pred` → `y_hat`, `learning_rate` →
-# `LR` (`lr` as an argument), `n_iters` → `NUM_EPOCHS` (`num_epochs`), `l` → `loss`.
+# Short autograd examples often contain two mistakes that this lab corrects: a
+# gradient that sums instead of averaging, and the claim that backpropagation is less
+# exact than a hand-written formula. Both are marked **Pitfall** where they come up.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
 #
-# The constants below are the lab's data and settings, as in the source; the hidden
-# checks use the same values, so leave them as they are (experiment in new cells
-# instead). The data are exact: $y = 2x$ with no noise, so the best $w$ is exactly 2
+# The constants below are the lab's data and settings; the hidden checks use the same
+# values, so leave them as they are (experiment in new cells instead). The data are exact: $y = 2x$ with no noise, so the best $w$ is exactly 2
 # and the loss can reach 0.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -91,13 +71,13 @@ import numpy as np
 import torch
 from torch import nn
 
-X_NP = np.array([1, 2, 3, 4], dtype=np.float32)  # inputs, as in the source
+X_NP = np.array([1, 2, 3, 4], dtype=np.float32)  # inputs
 Y_NP = np.array([2, 4, 6, 8], dtype=np.float32)  # targets: y = 2x exactly
 X = torch.tensor(X_NP)  # the same data as float32 torch tensors, shape (4,)
 Y = torch.tensor(Y_NP)
 W0 = 0.0  # initial w
 LR = 0.01  # learning rate
-NUM_EPOCHS = 20  # gradient descent steps (the source's n_iters)
+NUM_EPOCHS = 20  # gradient descent steps
 SEED = 42  # seed of nn.Linear's random initial weight (Section 7)
 
 
@@ -117,12 +97,10 @@ SEED = 42  # seed of nn.Linear's random initial weight (Section 7)
 # $$\frac{dL}{dw} = \frac{2}{N}\sum_{i=1}^{N} x_i\,(\hat y_i - y_i)
 #   = \text{mean}\big(2\,x\,(\hat y - y)\big).$$
 #
-# - The **2** comes from the square.
-# - The **1/N** comes from the mean in the loss.
-# - The **sign**: $\hat y_i - y_i$ is prediction minus target. With $y_i - \hat y_i$
-#   the gradient points uphill.
-# - The **shape**: $w$ is one number, so $dL/dw$ is one number. `2 * x * (y_hat - y)`
-#   has one entry per example; its mean is the gradient.
+# The **2** comes from the square, the **1/N** from the mean in the loss. The **sign**:
+# $\hat y_i - y_i$ is prediction minus target (with $y_i - \hat y_i$ the gradient points
+# uphill). The **shape**: $w$ is one number, so $dL/dw$ is one number; the mean of the
+# per-example terms `2 * x * (y_hat - y)`.
 #
 # In code $dL/dw$ is `dw`. The model and the loss are given (they work on numpy arrays
 # and on torch tensors alike):
@@ -139,23 +117,22 @@ def mse(y_hat, y):
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Pitfall.** The source computed the gradient as
+# **Pitfall.** Code like this is common:
 #
 # ```python
 # def gradient(x, y, y_predicted):
+#     # dl/dw = 1/N 2x (w*x - y)
 #     return np.dot(2*x, y_predicted - y).mean()
 # ```
 #
 # `np.dot` of two vectors multiplies them entry by entry *and adds the products*: it is
-# already the sum $\sum_i 2 x_i (\hat y_i - y_i)$, a single number. The `.mean()` of a
-# single number is that number, so the $1/N$ never happens: the code returns $N = 4$
-# times the gradient that its own comment (`dl/dw = 1/N 2x (w*x - y)`) states. At
-# $w = 0$ it gives $-120$ instead of $-30$, and its first step lands at $w = 1.2$
-# instead of $0.3$.
+# already the sum $\sum_i 2 x_i (\hat y_i - y_i)$, a single number, and the `.mean()` of
+# a single number is that number. The $1/N$ of its own comment never happens: it returns
+# $N = 4$ times the gradient, $-120$ instead of $-30$ at $w = 0$, and its first step
+# lands at $w = 1.2$ instead of $0.3$.
 #
 # **Task (2 points).** Write `gradient(x, y, y_hat)` with numpy (no autograd), returning
-# $dL/dw$ as one number. The hidden checks compare it, on the lab's data and on other
-# data, with autograd's gradient in float64.
+# $dL/dw$ as one number. The hidden checks compare it with autograd's gradient in float64.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gradient(x, y, y_hat):
@@ -178,7 +155,7 @@ assert np.size(dw_small) == 1, (
 print(f"dw = {float(dw_small):.4f} (should be mean([2 * 1 * 1, 2 * 2 * 2]) = 5)")
 assert abs(float(dw_small) - 5.0) < 1e-6, (
     f"got {float(dw_small):.4f}, expected 5: 10 means a sum over the 2 examples "
-    "instead of a mean (the source's bug), 2.5 a missing factor 2, -5 the wrong sign"
+    "instead of a mean (np.dot is a sum), 2.5 a missing factor 2, -5 the wrong sign"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -187,33 +164,34 @@ judge.check("gradient", gradient)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# At the start, $w = 0$, your gradient and the source's:
+# At the start, $w = 0$, your gradient and the `np.dot(...).mean()` one:
 
 # %% nbgrader={"grade": false, "grade_id": "ag_gradient_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
 y_hat_start = forward(X_NP, W0)
-print("gradient(X, Y, y_hat) at w = 0:", gradient(X_NP, Y_NP, y_hat_start))
-print("the source's formula at w = 0: ", np.dot(2 * X_NP, y_hat_start - Y_NP).mean())
+dot_start = np.dot(2 * X_NP, y_hat_start - Y_NP).mean()
+print("gradient(X, Y, y_hat) at w = 0:       ", gradient(X_NP, Y_NP, y_hat_start))
+print("np.dot(2x, y_hat - y).mean() at w = 0:", dot_start)
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numerical", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. A numerical gradient (1 point)
 #
-# **Why.** A gradient derived by hand can be wrong, as the source's was, and nothing
-# in a training loop says so: the loop just trains differently. A finite difference
-# checks a gradient with nothing but the loss itself. The *central* difference
+# **Why.** A gradient derived by hand can be wrong, and nothing in a training loop says
+# so: the loop just trains differently. A finite difference checks a gradient with
+# nothing but the loss itself. The *central* difference
 #
 # $$\frac{dL}{dw} \approx \frac{L(w + h) - L(w - h)}{2h}$$
 #
-# is off by about $\frac{h^2}{6} L'''(w)$ (in the Taylor expansions of $L(w \pm h)$
-# the $h^2$ terms cancel), where the one-sided $\frac{L(w+h) - L(w)}{h}$ is off by
-# about $\frac{h}{2} L''(w)$. A smaller $h$ is not always better: each value of $L$
-# carries a rounding error of about $\varepsilon\,|L|$, and dividing by $2h$ magnifies
-# it to about $\varepsilon\,|L| / h$. In float64 ($\varepsilon \approx 1.1 \times
-# 10^{-16}$) with $h = 10^{-6}$ both errors are tiny, and a right gradient agrees with
-# the difference to about $10^{-9}$ relative. In float32 ($\varepsilon \approx 6
-# \times 10^{-8}$) the same $h$ gives an error of about $6 \times 10^{-8} \cdot 22.5
-# / 10^{-6} \approx 1$ on the lab's gradient of $-22.5$ at $w = 0.5$: **check
-# gradients in float64**.
+# is off by about $\frac{h^2}{6} L'''(w)$ (the $h^2$ terms of the Taylor expansions
+# cancel); the one-sided $\frac{L(w+h) - L(w)}{h}$ is off by about
+# $\frac{h}{2} L''(w)$. But each value of the *loss* carries a rounding error of about
+# $\varepsilon\,|L|$, which the division by $2h$ turns into an error of about
+# $\varepsilon\,|L| / h$ in the slope. In float64 ($\varepsilon \approx 1.1 \times
+# 10^{-16}$) with $h = 10^{-6}$ both errors are tiny: a right gradient agrees to about
+# $10^{-9}$ relative. In float32 ($\varepsilon \approx 6 \times 10^{-8}$), at $w = 0.5$
+# where the lab's loss is $L = 16.875$, the same $h$ gives an error of about
+# $6 \times 10^{-8} \cdot 16.875 / 10^{-6} \approx 1$ on a gradient of $-22.5$:
+# **check gradients in float64**.
 #
 # **Task (1 point).** Write `numerical_gradient(f, w, h=1e-6)`, the central difference
 # of a function `f` (a float in, a float out) at `w`.
@@ -244,8 +222,8 @@ judge.check("numerical_gradient", numerical_gradient)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_check_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Now check your `gradient` with it, in float64, at three values of $w$. The relative
-# error $|a - b| / (|a| + |b|)$ should be about $10^{-9}$ or less. For the source's
-# formula it is $0.6 = |4g - g| / (|4g| + |g|)$: the signature of a factor 4.
+# error $|a - b| / (|a| + |b|)$ should be about $10^{-9}$ or less. For the
+# `np.dot(...).mean()` formula it is $0.6 = |4g - g| / (|4g| + |g|)$: a factor 4.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_check_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
 x64, y64 = X_NP.astype(np.float64), Y_NP.astype(np.float64)
@@ -263,21 +241,22 @@ def loss_at(w):
 
 for w_check in (0.0, 0.5, 1.9):
     manual = gradient(x64, y64, forward(x64, w_check))
-    source = np.dot(2 * x64, forward(x64, w_check) - y64).mean()
+    dotted = np.dot(2 * x64, forward(x64, w_check) - y64).mean()
     numeric = numerical_gradient(loss_at, w_check)
     print(
         f"w = {w_check}: numerical {numeric:9.4f}, yours {float(manual):9.4f} "
-        f"(relative error {relative_error(manual, numeric):.0e}), the source's "
-        f"{source:9.4f} (relative error {relative_error(source, numeric):.1f})"
+        f"(relative error {relative_error(manual, numeric):.0e}), np.dot's "
+        f"{dotted:9.4f} (relative error {relative_error(dotted, numeric):.1f})"
     )
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_gd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. Gradient descent in numpy
 #
-# The source's numpy loop, as a function that takes the gradient function as an
-# argument, so it can run with yours and with the source's. It records the loss
-# *before* each update (as the source prints it) and the $w$ after each update.
+# The numpy loop, as a function that takes the gradient function as an argument, so it
+# can run with yours and with the `np.dot(...).mean()` one of Section 1
+# (`dot_gradient`). It records the loss *before* each update and the $w$ after each
+# update.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_numpy_gd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def train_numpy(x, y, w0, lr, num_epochs, grad):
@@ -294,32 +273,30 @@ def train_numpy(x, y, w0, lr, num_epochs, grad):
     return ws, losses
 
 
-def source_gradient(x, y, y_hat):
-    """The source's gradient, kept to compare: a sum, N times the mean."""
+def dot_gradient(x, y, y_hat):
+    """np.dot(2 * x, y_hat - y).mean(), kept to compare: a sum, N times the mean."""
     return np.dot(2 * x, y_hat - y).mean()
 
 
 ws_manual, losses_manual = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, gradient)
-ws_source, losses_source = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, source_gradient)
+ws_dot, losses_dot = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, dot_gradient)
 print(
-    f"after 1 step:   your gradient w = {ws_manual[1]:.3f}, the source's {ws_source[1]:.3f}"
+    f"after 1 step:   your gradient w = {ws_manual[1]:.3f}, dot_gradient's {ws_dot[1]:.3f}"
 )
 print(
-    f"after {NUM_EPOCHS} steps: your gradient w = {ws_manual[-1]:.3f}, the source's {ws_source[-1]:.3f}"
+    f"after {NUM_EPOCHS} steps: your gradient w = {ws_manual[-1]:.3f}, dot_gradient's {ws_dot[-1]:.3f}"
 )
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_gd_why", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# With your gradient, $w$ moves to 0.3 and then creeps towards 2; with the source's it
-# jumps to 1.2 and is at 2.000 after a few steps. The source's loop is faster only
-# because each of its steps is 4 times longer, exactly as if the learning rate were
-# $4 \times 0.01 = 0.04$. Here that happens to be harmless. The loss is a parabola in
-# $w$ with curvature $L'' = 2\,\overline{x^2} = 15$, so every step multiplies the
-# distance to the minimum by $1 - \text{lr} \cdot 15$: $0.85$ for lr = 0.01, giving
-# $w_k = 2 - 2 \cdot 0.85^k$ ($1.922$ after 20 steps); $0.4$ for lr = 0.04.
-# Gradient descent converges as long as $|1 - \text{lr} \cdot 15| < 1$, i.e.
-# lr $< 2/15 \approx 0.133$. With $N = 100$ examples the same bug would make every
-# step 100 times too long: for data like these $1 - 100 \cdot 0.01 \cdot L''$ is far
-# below $-1$, and training diverges (Exercise 1).
+# With your gradient, $w$ moves to 0.3 and then creeps towards 2; with `dot_gradient` it
+# jumps to 1.2 and is at 2.000 after a few steps, only because each of its steps is 4
+# times longer, as if the learning rate were $0.04$. The loss is a parabola in $w$ with
+# curvature $L'' = 2\,\overline{x^2} = 15$, so every step multiplies the distance to the
+# minimum by $1 - \text{lr} \cdot 15$: $0.85$ for lr = 0.01, giving
+# $w_k = 2 - 2 \cdot 0.85^k$ ($1.922$ after 20 steps), and $0.4$ for lr = 0.04. Gradient
+# descent converges while $|1 - \text{lr} \cdot 15| < 1$, i.e. lr $< 2/15 \approx
+# 0.133$: with $N = 100$ examples the same bug makes every step 100 times too long, and
+# training diverges (Exercise 1).
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_autograd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. Autograd, step by step
@@ -348,10 +325,9 @@ print("a.grad =", a.grad, "(by hand: 2 * 3 = 6)")
 #
 # Call `backward()` again, on a new graph of the same computation: `a.grad` does not
 # become 6 again, it becomes 12. `backward()` **adds** the new gradient to what is
-# already in `.grad`. (That is deliberate: when a tensor is used in several places, or
-# when gradients of several batches are to be summed, the contributions must add up.)
-# To start afresh, zero it: `a.grad.zero_()` (the trailing underscore marks an
-# in-place operation).
+# already in `.grad` (deliberately: when a tensor is used in several places, the
+# contributions must add up). To start afresh, zero it: `a.grad.zero_()` (the trailing
+# underscore marks an in-place operation).
 
 # %% nbgrader={"grade": false, "grade_id": "ag_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
 (a**2).backward()
@@ -362,9 +338,9 @@ print("after a.grad.zero_():    a.grad =", a.grad)
 print("after a third backward:  a.grad =", a.grad)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_autograd_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# In a training loop every epoch builds a new graph and calls `backward()` once. If
-# `.grad` is never zeroed, the gradient used at epoch $k$ is the sum of the gradients
-# of epochs $0, 1, \dots, k$ (Section 6 shows what that does to training).
+# In a training loop every epoch builds a new graph and calls `backward()` once: if
+# `.grad` is never zeroed, epoch $k$ uses the sum of the gradients of epochs
+# $0, \dots, k$ (Section 6).
 #
 # ### 4.3 The lab's gradient by autograd
 #
@@ -391,17 +367,16 @@ print(
 # ### 4.4 Three ways, one number
 #
 # Autograd, your formula and the central difference, in float64, at $w = 0.5$.
-# Autograd is not an approximation: it applies the chain rule to the exact derivative
+# Autograd applies the chain rule to the exact derivative
 # of every operation, so it and a right formula agree to rounding ($10^{-16}$); the
 # central difference agrees to about $10^{-10}$.
 #
-# **Pitfall.** The source ran its numpy loop and its autograd loop for 20 steps, got
-# $w = 2.000$ and $w = 1.909$, and concluded that "the backpropagation … is not as
-# exact as the numerical gradient computation, so we need more iterations". That is
-# false. Its numpy loop was not numerical at all (it used the hand formula),
-# and the two gradients are the same number up to rounding *when the formula is
-# right*. The loops differed because the source's formula was $N = 4$ times too large:
-# the autograd loop was the correct one.
+# **Pitfall.** A common claim: after 20 steps a numpy loop with a hand-written gradient
+# is at $w = 2.000$ and the same loop with autograd at $w = 1.922$, so "the
+# backpropagation … is not as exact as the numerical gradient computation, so we need
+# more iterations". False: a hand-written formula is not numerical at all, and a right
+# one agrees with autograd to rounding. The loops differ because that formula was
+# `dot_gradient`, $N = 4$ times too large: the autograd loop is the correct one.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
 w64 = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
@@ -418,9 +393,8 @@ print(f"numerical  {numeric:.15f}  relative error {relative_error(numeric, auto)
 #
 # The update $w \leftarrow w - \text{lr}\cdot dL/dw$ must change `w` itself, and must
 # not be recorded: it is not part of the model. Written plainly, `w -= LR * w.grad`
-# fails: `w` is a leaf that requires grad, and autograd forbids changing such a tensor
-# in place while it records (the change would have to enter the graph, and `w` would
-# no longer be a leaf whose gradient is wanted):
+# fails: autograd forbids changing a leaf that requires grad in place while it records
+# (the change would enter the graph, and `w` would no longer be a leaf):
 
 # %% nbgrader={"grade": false, "grade_id": "ag_no_grad_error", "locked": true, "schema_version": 3, "solution": false, "task": false}
 try:
@@ -447,26 +421,19 @@ w_rebound = w - LR * w.grad
 print("is_leaf:", w_rebound.is_leaf, " grad_fn:", w_rebound.grad_fn)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_rebind_why", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# `backward()` fills `.grad` only for leaves, so the new `w.grad` is `None` (PyTorch
-# warns when you read it: "The .grad attribute of a Tensor that is not a leaf Tensor
-# is being accessed"). The `w.grad.zero_()` right after the update fails with
-# `AttributeError: 'NoneType' object has no attribute 'zero_'`; and without it, the
-# next epoch's `backward()` sends the gradient through the new `w` back to the *old*
-# leaf, and `w - lr * w.grad` fails on `None`. Inside `no_grad`, `w = w - lr * w.grad`
-# gives a tensor that does not require grad at all, and the next `backward()` fails
-# with "element 0 of tensors does not require grad". Update in place:
-# `w -= lr * w.grad` inside `no_grad`.
+# `backward()` fills `.grad` only for leaves, so the new `w.grad` is `None`, and the
+# `w.grad.zero_()` after the update fails with `AttributeError: 'NoneType' object has no
+# attribute 'zero_'`. Inside `no_grad`, `w = w - lr * w.grad` gives a tensor that does
+# not require grad at all, and the next `backward()` fails with "element 0 of tensors
+# does not require grad". Update in place: `w -= lr * w.grad` inside `no_grad`.
 #
 # ### 4.6 `detach()`
 #
-# A tensor that requires grad (a leaf like `w`, or anything computed from it) cannot
-# be turned into numpy (nor plotted by matplotlib): that would leave the graph behind
-# silently. `detach()` returns
-# a tensor with the same values, cut from the graph (`requires_grad=False`);
-# `.item()` gives a Python number. Use them to record, print, plot and return results.
-# (The detached tensor shares its memory with the original: changing one in place
-# changes the other.) `float(loss)` gives the number too, but on a tensor that
-# requires grad PyTorch warns about it (once per session, as the last line below
+# A tensor that requires grad (a leaf like `w`, or anything computed from it) cannot be
+# turned into numpy, nor plotted: that would silently leave the graph behind.
+# `detach()` returns a tensor with the same values (sharing their memory), cut from the
+# graph; `.item()` gives a Python number. `float(loss)` gives the number too, but on a
+# tensor that requires grad PyTorch warns (once per session, as the last line below
 # shows): record losses with `loss.item()`.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_detach", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -485,18 +452,17 @@ loss_value = float(loss)  # the same number, with a warning: prefer loss.item()
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. Training with autograd (3 points)
 #
-# The source's autograd loop, as a function of its inputs:
+# The autograd loop, as a function of its inputs. Once:
 #
-# 1. **Initialise**: `w = torch.tensor(w0, requires_grad=True)`, a float32 leaf like
-#    `x`.
-# 2. **Forward**: `loss = mse(forward(x, w), y)`, a new graph every epoch; record
-#    `loss.item()` *before* the update, so that `losses[0]` is the loss at `w0`.
+# 1. **Initialise**: `w = torch.tensor(w0, requires_grad=True)`, a float32 leaf.
+#
+# Then `num_epochs` times (one epoch is one update: every step uses all $N$ examples):
+#
+# 2. **Forward**: `loss = mse(forward(x, w), y)`, a new graph; record `loss.item()`
+#    *before* the update, so that `losses[0]` is the loss at `w0`.
 # 3. **Backward**: `loss.backward()` puts $dL/dw$ in `w.grad`.
 # 4. **Update** in place, inside `with torch.no_grad():`, `w -= lr * w.grad`.
 # 5. **Zero** the gradient: `w.grad.zero_()`.
-#
-# Steps 2 to 5 run `num_epochs` times (one epoch is one update here: every step uses
-# all $N$ examples).
 #
 # **Task (3 points).** Write `train_autograd(x, y, w0, lr, num_epochs)` returning the
 # final `w` (detached) and the list `losses` of `num_epochs` Python floats. 2 points for
@@ -582,21 +548,21 @@ judge.check("train_losses", train_autograd)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Train on the lab's data, and compare with the numpy loops of Section 3. To see the
-# path of $w$, train for $0, 1, \dots, 20$ epochs (a run is cheap here).
+# Train on the lab's data and compare with the numpy loops of Section 3; for the path
+# of $w$, train for $0, 1, \dots, 20$ epochs.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 w_auto, losses_auto = train_autograd(X, Y, W0, LR, NUM_EPOCHS)
 ws_auto = [float(train_autograd(X, Y, W0, LR, k)[0]) for k in range(NUM_EPOCHS + 1)]
 print(f"autograd:                 w = {float(w_auto):.7f}")
 print(f"numpy, your gradient:     w = {ws_manual[-1]:.7f}")
-print(f"numpy, source's gradient: w = {ws_source[-1]:.7f}")
+print(f"numpy, dot_gradient:      w = {ws_dot[-1]:.7f}")
 gap = max(abs(a_k - m_k) for a_k, m_k in zip(ws_auto, ws_manual, strict=True))
 print(f"largest difference autograd vs your gradient along the path: {gap:.1e}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Autograd and your gradient give the same path: here to the last bit, in general
-# up to float32 rounding (about $10^{-7}$ relative). The source's numpy loop is the
+# up to float32 rounding (about $10^{-7}$ relative). The `dot_gradient` loop is the
 # dashed curve: the same algorithm with steps 4 times too long.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -604,29 +570,27 @@ fig, (ax_w, ax_loss) = plt.subplots(1, 2, figsize=(11, 4))
 epochs = range(NUM_EPOCHS + 1)
 ax_w.plot(epochs, ws_auto, "o-", ms=4, label="autograd")
 ax_w.plot(epochs, ws_manual, "x", ms=7, color="k", label="numpy, your gradient")
-ax_w.plot(
-    epochs, ws_source, "--", color="C3", label="numpy, the source's gradient (4x)"
-)
+ax_w.plot(epochs, ws_dot, "--", color="C3", label="numpy, dot_gradient (4x too large)")
 ax_w.axhline(2.0, color="gray", lw=0.8, ls=":")
 ax_w.set(xlabel="epoch", ylabel="w", title="w after each update")
 ax_w.legend()
 ax_loss.semilogy(losses_auto, "o-", ms=4, label="autograd")
 ax_loss.semilogy(losses_manual, "x", ms=7, color="k", label="numpy, your gradient")
-ax_loss.semilogy(losses_source, "--", color="C3", label="numpy, the source's gradient")
-ax_loss.set_ylim(1e-6, 100)  # the source's float32 loss reaches exactly 0 at epoch 18
+ax_loss.semilogy(losses_dot, "--", color="C3", label="numpy, dot_gradient")
+ax_loss.set_ylim(1e-6, 100)  # losses_dot[19] is exactly 0 (float32): off the log axis
 ax_loss.set(
     xlabel="epoch", ylabel="MSE loss (log scale)", title="Loss before each update"
 )
 ax_loss.legend();
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_big_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# And the source's numpy loop *is* the autograd loop with a 4 times larger learning
+# And the `dot_gradient` loop *is* the autograd loop with a 4 times larger learning
 # rate:
 
 # %% nbgrader={"grade": false, "grade_id": "ag_big_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
 w_big_lr, _ = train_autograd(X, Y, W0, 4 * LR, NUM_EPOCHS)
 print(f"autograd with lr = 4 * LR: w = {float(w_big_lr):.7f}")
-print(f"numpy, source's gradient:  w = {ws_source[-1]:.7f}")
+print(f"numpy, dot_gradient:       w = {ws_dot[-1]:.7f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_zero", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 6. What a missing `zero_()` does
@@ -650,9 +614,9 @@ for epoch in range(4):
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_zero_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Each update then carries all the earlier ones with it, like a ball rolling without
-# friction: $w$ shoots past 2, turns back, and oscillates around it forever, instead of
-# settling. `accumulating(gradient)` below reproduces this with your numpy gradient
-# (it returns the running sum), for 60 epochs:
+# friction: $w$ shoots past 2, turns back, and oscillates around it instead of
+# settling. `accumulating(gradient)` (a running sum of your gradient) shows it over 60
+# epochs:
 
 # %% nbgrader={"grade": false, "grade_id": "ag_no_zero_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def accumulating(grad):
@@ -681,21 +645,20 @@ ax.legend(loc="upper center", ncol=2);
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_nn", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. `nn.MSELoss`, `optim.SGD` and `nn.Linear` (2 points)
 #
-# The source's steps 3 and 4: hand the loss, the update and the model to PyTorch.
+# Now hand the loss, the update and the model to PyTorch.
 #
 # - `nn.MSELoss()` is a module computing $\text{mean}\big((\hat y - y)^2\big)$, our `mse`.
 # - `torch.optim.SGD(params, lr=lr)` holds the tensors to train. `optimizer.step()`
 #   does `p -= lr * p.grad` inside `no_grad` for each of them, and
 #   `optimizer.zero_grad()` resets their `.grad` (to `None`).
 #
-# The order matters. `backward()`, then `step()`, then `zero_grad()` (or `zero_grad()`
-# first in the loop: what matters is that it runs between one `step()` and the next
-# `backward()`). With `zero_grad()` between `backward()` and `step()`, the step finds
-# no gradient and does nothing; with `step()` before `backward()` each step uses the
-# previous epoch's gradient.
+# The order matters: `zero_grad()` must run between one `step()` and the next
+# `backward()`. Between `backward()` and `step()`, it leaves the step no gradient, and
+# the step does nothing; with `step()` before `backward()` each step uses the previous
+# epoch's gradient.
 #
-# Step 3, with `w` still our own tensor, is a few lines; it gives the same numbers as
-# your `train_autograd`:
+# First the loss and the update, with `w` still our own tensor: a few lines, and the
+# same numbers as your `train_autograd`:
 
 # %% nbgrader={"grade": false, "grade_id": "ag_sgd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def train_sgd(x, y, w0, lr, num_epochs):
@@ -718,18 +681,15 @@ print(f"train_sgd:      w = {float(w_sgd):.7f}")
 print(f"train_autograd: w = {float(w_auto):.7f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_linear", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Step 4 replaces `forward` by a model. `nn.Linear(1, 1, bias=False)` computes
-# $\hat y = x\,W^\top$ with a weight $W$ of shape `(1, 1)`: our $w$, registered as the
-# model's only parameter, so `model.parameters()` is what the optimizer trains. (With
-# the default `bias=True` it would also learn an intercept $b$, which our model
-# $f = w\,x$ does not have.) Two details:
+# Then replace `forward` by a model: `nn.Linear(1, 1, bias=False)` computes
+# $\hat y = x\,W^\top$ with a weight $W$ of shape `(1, 1)`, our $w$, registered as the
+# model's only parameter (the default `bias=True` would add an intercept $b$).
 #
-# - `nn.Linear` expects one row per example: `x` of shape `(n, 1)`, so reshape it,
+# - `nn.Linear` expects one row per example: reshape `x` to `(n, 1)` with
 #   `x.reshape(-1, 1)`. The output then has shape `(n, 1)` too.
 # - **Pitfall: shapes.** Reshape `y` to `(n, 1)` as well. A `(n, 1)` prediction minus a
-#   `(n,)` target broadcasts to `(n, n)`: every prediction against every target.
-#   `nn.MSELoss` only warns and returns the mean over those $n^2$ pairs, a different
-#   loss with a different minimum.
+#   `(n,)` target broadcasts to `(n, n)`, every prediction against every target:
+#   `nn.MSELoss` only warns, and returns a different loss with a different minimum.
 # - Its weight starts random; set it to `w0` to start where the manual loop starts:
 #   `with torch.no_grad(): model.weight.fill_(w0)`.
 
@@ -896,14 +856,15 @@ judge.check("answer_zero", answer_zero)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_question_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question 2 (1 point).** The source trained 20 steps in numpy ($w$ = 2.000) and
-# with autograd ($w$ = 1.909), and concluded that backpropagation "is not as exact as
-# the numerical gradient computation". Which is right?
+# **Question 2 (1 point).** After 20 steps, a numpy loop with a hand-written gradient is
+# at $w$ = 2.000 and the same loop with autograd at $w$ = 1.922. A common conclusion:
+# backpropagation "is not as exact as the numerical gradient computation". Which is
+# right?
 #
-# - a) The source is right: autograd approximates derivatives by finite differences, so it
-#   needs more steps.
-# - b) The source is right in float32 only; in float64 both loops reach $w$ = 2.000 after
-#   20 steps.
+# - a) Autograd approximates every derivative with finite differences, so it is less
+#   exact and needs more steps.
+# - b) Autograd is less exact in float32 only; in float64 both loops reach $w$ = 2.000
+#   after 20 steps.
 # - c) Both are exact; the numpy loop was faster only because its gradient, a sum, was
 #   $N = 4$ times too large.
 
@@ -911,12 +872,12 @@ judge.check("answer_zero", answer_zero)
 # Your answer: answer_exact = "a", "b" or "c"
 ### BEGIN SOLUTION
 # c. Autograd applies the chain rule to the exact derivative of every operation, so
-# it and a right formula agree to rounding (Section 4.4). The source's numpy
-# gradient, np.dot(2*x, y_pred - y).mean(), is a sum, N = 4 times too large: like a
-# learning rate of 0.04 instead of 0.01, so its loop reached 2.000 sooner. The
-# autograd loop was the correct one.
-# a is wrong: autograd uses no finite differences (nor did the source's numpy loop:
-# it used the hand formula).
+# it and a right formula agree to rounding (Section 4.4). The numpy loop's gradient,
+# np.dot(2*x, y_pred - y).mean(), is a sum, N = 4 times too large: like a learning
+# rate of 0.04 instead of 0.01, so its loop reached 2.000 sooner. The autograd loop
+# was the correct one.
+# a is wrong: autograd uses no finite differences (nor did the numpy loop: it used
+# the hand-written formula).
 # b is wrong: the loops differ by a factor 4 in the gradient, not by rounding; in
 # float64 they differ just as much.
 answer_exact = "c"
@@ -973,43 +934,29 @@ judge.check("answer_no_grad", answer_no_grad)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary
 #
-# - The gradient of the MSE of $f = w\,x$ is
-#   $\frac{dL}{dw} = \frac{2}{N}\sum_i x_i(\hat y_i - y_i)$: the 2 from the square,
-#   the $1/N$ from the mean, one number. `np.dot(2 * x, y_hat - y)` is a sum; its
-#   `.mean()` changes nothing.
-# - Check a hand-written gradient with the central difference
-#   $\frac{L(w+h) - L(w-h)}{2h}$, in float64 with $h \approx 10^{-6}$.
-# - `requires_grad=True` makes a leaf; operations on it record a graph; `backward()`
-#   applies the chain rule through it and stores the exact derivative in the leaf's
-#   `.grad`. Autograd and a right formula agree to rounding: backpropagation is not
-#   "less exact".
-# - `backward()` adds to `.grad`: zero it every step (`w.grad.zero_()`,
-#   `optimizer.zero_grad()`), or the steps use the sum of all earlier gradients.
-# - Update in place inside `torch.no_grad()`: outside it the in-place update of a leaf
-#   fails, and `w = w - lr * w.grad` replaces the leaf by a tensor whose `.grad` stays
-#   `None`. `detach()` (or `.item()`) takes values out of the graph.
-# - `nn.MSELoss`, `optim.SGD` and `nn.Linear(1, 1, bias=False)` do the loss, the update
-#   and the model; with the same start and `backward()` → `step()` → `zero_grad()`
-#   they give the manual loop's numbers. Mind the shapes: `(n, 1)` for both the
-#   prediction and the target.
+# - The MSE gradient of $f = w\,x$ is
+#   $\frac{dL}{dw} = \frac{2}{N}\sum_i x_i(\hat y_i - y_i)$, one number.
+#   `np.dot(2 * x, y_hat - y)` is already a sum: a `.mean()` after it changes nothing.
+# - Check a hand-written gradient with the central difference, in float64.
+# - `backward()` stores the exact derivative in each leaf's `.grad`, and *adds* it to
+#   what is there: zero `.grad` every step. Autograd and a right formula agree to
+#   rounding.
+# - Update in place inside `torch.no_grad()`; `w = w - lr * w.grad` replaces the leaf.
+#   `detach()` and `.item()` take values out of the graph.
+# - `nn.MSELoss`, `optim.SGD` and `nn.Linear(1, 1, bias=False)` give the manual loop's
+#   numbers, with `(n, 1)` shapes for both the prediction and the target.
 #
 # ## Exercises (not graded)
 #
-# 1. Make the source's bug visible: take $N = 100$ points, `x = np.linspace(0, 4,
-#    100)`, `y = 2 * x`, and run `train_numpy` for 20 epochs with lr = 0.01, once with
-#    your `gradient` and once with `source_gradient`. Explain what you see with the
-#    factor $|1 - \text{lr}\cdot N \cdot L''|$.
-# 2. Plot the relative error of `numerical_gradient(np.exp, 1.0, h)` against the
-#    exact derivative $e$ for $h = 10^{-1}, 10^{-2}, \dots, 10^{-12}$, once in float64
-#    and once with `lambda v: np.exp(np.float32(v))`, on log-log axes. Explain the V
-#    shape (truncation $\sim h^2$, rounding $\sim \varepsilon / h$) and where its
-#    bottom lies in each case. Why does the lab's loss show no truncation error at
-#    all?
-# 3. Add an intercept: fit $f = w\,x + b$ to $y = 2x + 1$ with two leaves `w`, `b`,
-#    then with `nn.Linear(1, 1)` (bias included) started from the same values. Do the
-#    runs agree?
-# 4. Compare the run without `zero_()` with `optim.SGD(..., momentum=0.9)`. Show that
-#    never zeroing the gradient is gradient descent with momentum 1 (no damping), and
-#    explain why it never settles.
+# 1. Take $N = 100$ points, `x = np.linspace(0, 4, 100)`, `y = 2 * x`, and run
+#    `train_numpy` for 20 epochs with lr = 0.01, with your `gradient` and with
+#    `dot_gradient`. Explain the result with the factor $|1 - \text{lr}\cdot N \cdot L''|$.
+# 2. Plot the relative error of `numerical_gradient(np.exp, 1.0, h)` against $e$ for
+#    $h = 10^{-1}, \dots, 10^{-12}$, in float64 and in float32, on log-log axes. Explain
+#    the V shape. Why does the lab's loss show no truncation error at all?
+# 3. Fit $f = w\,x + b$ to $y = 2x + 1$ with two leaves `w`, `b`, then with
+#    `nn.Linear(1, 1)` from the same start. Do the runs agree?
+# 4. Show that never zeroing the gradient is `optim.SGD(..., momentum=1)`, and explain
+#    why it never settles.
 # 5. Replace `loss.backward()` by `(dw,) = torch.autograd.grad(loss, w)`. Does
 #    `w.grad` change? Do you still need `zero_()`?

@@ -118,7 +118,7 @@ def autograd_loop(zero="after", update="in place", no_grad=True, sign=1.0,
                     w = w - sign * step_lr * w.grad
             elif update == "rebind":
                 w = w - sign * step_lr * w.grad
-            elif update == "weights":  # the source's crop-yield bug
+            elif update == "weights":  # the crop-yield lab's bug
                 with torch.no_grad():
                     w -= sign * step_lr * w
             if zero == "after":
@@ -202,13 +202,13 @@ MISTAKES = [
      "raised NotImplementedError. Did you replace `raise NotImplementedError()`"),
     ("check_gradient", "not defined", {"gradient": None},
      "gradient should be a function; got None"),
-    ("check_gradient", "the document's sum-as-mean (seed 004)", {"gradient":
+    ("check_gradient", "np.dot(...).mean(): a sum (seed 004)", {"gradient":
         gradient_of(lambda x, y, a: np.dot(2 * x, a - y).mean())},
      "is wrong: got -90, expected -22.5 (difference 68, up to 0.00023 allowed). dw is "
      "4x the reference (N = 4): np.dot(2 * x, y_hat - y) is already the sum over the "
      "examples, one number, so the .mean() after it changes nothing"),
     ("check_gradient", "sum", {"gradient": gradient_of(lambda x, y, a: np.sum(
-        2 * x * (a - y)))}, "the source document's bug"),
+        2 * x * (a - y)))}, "changes nothing (a common bug)"),
     ("check_gradient", "factor 2 missing", {"gradient": gradient_of(
         lambda x, y, a: np.mean(x * (a - y)))},
      "dw is half the reference: got -11.25, expected -22.5. Did you leave out the "
@@ -300,8 +300,8 @@ MISTAKES = [
     ("check_train_autograd_w", "sum loss (N times too large)", {"train_autograd":
         autograd_loop(reduce=torch.sum)},
      f"got 2, expected 1.922 (difference 0.078, up to 1e-05 allowed). This matches a "
-     f"run whose gradient is N = {N} times too large, as in the source document's "
-     "numpy loop, because the loss is the sum of the squared errors instead of their "
+     f"run whose gradient is N = {N} times too large (like dot_gradient's), because "
+     "the loss is the sum of the squared errors instead of their "
      "mean: did you write .sum() instead of .mean() in the loss?"),
     ("check_train_autograd_losses", "sum loss (N times too large)", {"train_autograd":
         autograd_loop(reduce=torch.sum)}, "is the sum of the squared errors"),

@@ -87,7 +87,7 @@ ANSWER_HINTS = {  # must not give the letter away
     "zero": "Try it: call loss.backward() twice on the same w and print w.grad after "
     "each call.",
     "exact": "Try it: compare gradient(x, y, forward(x, w)) with w.grad from autograd "
-    "in float64, then compare the document's np.dot(2 * x, y_hat - y).mean() with both.",
+    "in float64, then compare np.dot(2 * x, y_hat - y).mean() with both.",
     "no_grad": "Try it: run w -= LR * w.grad on a w with requires_grad=True, once "
     "outside and once inside with torch.no_grad(), and read what happens.",
 }

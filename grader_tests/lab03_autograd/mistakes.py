@@ -32,12 +32,12 @@ AUTOGRAD, NN = "autograd", "nn"  # which training function a candidate is for
 
 
 def gradient(x: np.ndarray, y: np.ndarray, y_hat: np.ndarray, lab_n: int) -> Scalar:
-    """gradient(x, y, y_hat) beyond the ratio table: the document's sum, a fixed N."""
+    """gradient(x, y, y_hat) beyond the ratio table: the np.dot sum, a fixed N."""
     expected, n = reference_gradient(x, y, y_hat), len(x)
     candidates = [
         (n * expected, f"dw is {n}x the reference (N = {n}): np.dot(2 * x, y_hat - y) "
          "is already the sum over the examples, one number, so the .mean() after it "
-         "changes nothing (the source document's bug). Divide by len(x), or write "
+         "changes nothing (a common bug). Divide by len(x), or write "
          "np.mean(2 * x * (y_hat - y))."),
     ]  # fmt: skip
     if n != lab_n:
@@ -109,7 +109,7 @@ def mistaken_train(
     broadcast: the loss compares every prediction with every target, as
     nn.MSELoss does for shapes (n, 1) and (n,); record_after: the loss is
     recorded after the update; shrink: the update uses the weights instead of
-    the gradient, w -= lr * w (the source's crop-yield bug).
+    the gradient, w -= lr * w (the crop-yield lab's bug).
     """
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     w, buffer, previous, losses = float(w0), 0.0, None, []
@@ -156,15 +156,15 @@ def train(x: np.ndarray, y: np.ndarray, run: dict, kind: str) -> list[Run]:
             f"of epochs 0 to k, because backward() adds to {grad_name}. Did you forget "
             f"{zeroing}?"),
         Run(*mistaken_train(*args, gradient_scale=n, loss_scale=n), "This matches a "
-            f"run whose gradient is N = {n} times too large, as in the source "
-            "document's numpy loop, because the loss is the sum of the squared errors "
+            f"run whose gradient is N = {n} times too large (like dot_gradient's), "
+            "because the loss is the sum of the squared errors "
             f"instead of their mean: did you write {sum_loss}?"),
     ]  # fmt: skip
     if kind == AUTOGRAD:
         runs += [
             Run(*mistaken_train(*args, gradient_scale=n), "This matches a run with the "
-                f"source document's gradient, N = {n} times too large "
-                "(np.dot(2 * x, y_hat - y) is already a sum): did you update with it "
+                f"gradient np.dot(2 * x, y_hat - y).mean(), N = {n} times too large "
+                "(np.dot is already a sum): did you update with it "
                 "instead of with w.grad?", losses_only=True),
             Run(*mistaken_train(*args, ascend=True), Diagnosis("This matches "
                 "gradient ascent: did you write w += lr * w.grad instead of "

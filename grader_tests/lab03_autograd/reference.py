@@ -1,7 +1,7 @@
 """Lab 03 references: float64 values of every quantity the autograd lab asks.
 
-Computed from `LabParams` (never stored answers). The data are the source document's
-(seed 004): X = [1, 2, 3, 4], Y = [2, 4, 6, 8], float32 as it writes them, and the model
+Computed from `LabParams` (never stored answers). The data are the lab's
+(seed 004): X = [1, 2, 3, 4], Y = [2, 4, 6, 8], float32 as the notebook writes them, and the model
 f = w * x with no bias. Everything computed from the data is float64 numpy, the
 formulas of the lab; the unit tests compare each with torch autograd in float64, an
 nn.Linear / optim.SGD loop and central finite differences.
@@ -38,7 +38,7 @@ DEFAULT = LabParams()
 
 
 def reference_data(p: LabParams = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
-    """The document's X and Y: float32 numpy arrays of shape (n,)."""
+    """The lab's X and Y: float32 numpy arrays of shape (n,)."""
     return np.array(p.x, dtype=np.float32), np.array(p.y, dtype=np.float32)
 
 
