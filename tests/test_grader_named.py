@@ -72,7 +72,8 @@ def _visible_checks() -> str:
         nb = nbformat.read(layout.notebook("source", lab), as_version=4)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution"):
+            # graded test cells, and the locked cells whose helpers they call
+            if cell.cell_type == "code" and not meta.get("solution"):
                 parts.append(feedback.strip_hidden(cell.source))
     return "\n".join(parts)
 
