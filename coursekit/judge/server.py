@@ -389,9 +389,8 @@ class NotebookJudge:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(str(path))
         os.chmod(path, 0o600)
-        self.bound = os.stat(
-            path
-        ).st_ino  # the next notebook's judge binds this path too
+        # The next notebook's judge binds this path too: close() removes only ours.
+        self.bound = os.stat(path).st_ino
         self.listener.listen(16)
         self.listener.settimeout(0.2)
         self.thread = threading.Thread(target=self._serve, daemon=True)
