@@ -270,7 +270,7 @@ def run(
         print(f"{len(kinds)} submissions over {len(labs)} labs: {mix}", flush=True)
         split = {}
         for kernel in kernels:
-            runs = [(n, False, None) for n in jobs]
+            runs: list[tuple[int, bool, str | None]] = [(n, False, None) for n in jobs]
             runs += [(n, True, db_url) for n in jobs if dask and n > 1]
             runs += [(n, False, db_url) for n in jobs if db_url and n > 1]
             for n, on_dask, url in runs:

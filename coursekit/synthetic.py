@@ -67,7 +67,7 @@ def write_class(
     every_mutant = mutants.load(root / "mutants")
     made = {}
     for index, lab in enumerate(labs):
-        bank = {
+        bank: dict[str, list] = {
             "demo": [s for s in every_demo if s.lab == lab and s.student != "correct"],
             "mutant": [m for m in every_mutant if m.lab == lab],
         }

@@ -268,6 +268,7 @@ class KernelSide:
             return tensor
 
         counter = LineCounter()
+        failure: Exception | None
         with (
             _quiet(),
             warnings.catch_warnings(record=True) as caught,

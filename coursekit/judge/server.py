@@ -18,6 +18,8 @@ failed. Nothing the kernel sends is unpickled, evaluated or imported.
 
 from __future__ import annotations
 
+import builtins
+import functools
 import inspect
 import os
 import socket
@@ -125,7 +127,7 @@ class KernelProxy:
         """The reply's value, or the student's exception raised here."""
         if "raised" in reply:
             raised = reply["raised"] if type(reply["raised"]) is dict else {}
-            mro = raised.get("mro") if type(raised.get("mro")) is list else []
+            mro: list = raised["mro"] if type(raised.get("mro")) is list else []
             raise self.remote.remote_error(
                 str(raised.get("type", "Exception"))[:100],
                 tuple(str(m)[:200] for m in mro[:64]),
@@ -182,7 +184,7 @@ class KernelProxy:
             raise WireError("a length that is not an integer")
         return value
 
-    def list(self, handle: int) -> list:
+    def list(self, handle: int) -> builtins.list:
         value = self._ask("list", [self.handles[handle]])
         if type(value) is not list:
             raise WireError("items that are not a list")
@@ -194,7 +196,7 @@ class KernelProxy:
     def seed(self, seed: int | None = None, numpy_state: Any = None) -> None:
         self._ask("seed", [seed, numpy_state])
 
-    def _serve(self, header: dict, blobs: list[bytes]) -> wire.Message:
+    def _serve(self, header: dict, blobs: builtins.list[bytes]) -> wire.Message:
         """A kernel's request while the judge waits: a callback of a judge function."""
         if header.get("op") != "callback":
             return wire.error_reply("the judge answers only callbacks")
@@ -226,7 +228,7 @@ def _take_state(mine: Any, theirs: Any) -> None:
         if mine.is_leaf and mine.requires_grad != theirs.requires_grad:
             mine.requires_grad_(theirs.requires_grad)
         mine.grad = theirs.grad
-        mine._kernel = getattr(theirs, "_kernel", None)
+        mine._kernel = getattr(theirs, "_kernel", None)  # type: ignore[attr-defined]
     elif isinstance(mine, numpy.ndarray) and isinstance(theirs, numpy.ndarray):
         if mine.shape == theirs.shape and mine.dtype == theirs.dtype:
             mine[...] = theirs
@@ -418,9 +420,13 @@ class NotebookJudge:
                 "called run past the cell's time limit, or stop the kernel?")))  # fmt: skip
         return cell.record
 
-    def _start(self, cell: Cell, name: str) -> bool:
+    def _start(self, cell: Cell | None, name: str) -> bool:
         with self.lock:
-            if self.cell is not cell or cell.tried[name] >= cell.expects.count(name):
+            if (
+                cell is None
+                or self.cell is not cell
+                or cell.tried[name] >= cell.expects.count(name)
+            ):
                 return False
             cell.tried[name] += 1
             cell.running = name
@@ -446,18 +452,22 @@ class NotebookJudge:
                         _refuse(conn, "no graded cell is running")
                     continue
                 try:
-                    run_check(conn, self.checks, self.context,
-                              lambda name, c=cell: self._start(c, name),
-                              lambda verdict, c=cell: self._record(c, verdict))  # fmt: skip
+                    run_check(
+                        conn,
+                        self.checks,
+                        self.context,
+                        functools.partial(self._start, cell),
+                        functools.partial(self._record, cell),
+                    )
                 except (OSError, WireError):  # the kernel hung up: next connection
                     pass
                 with self.lock:
                     if self.active is conn:
                         self.active = None
 
-    def _record(self, cell: Cell, verdict: Verdict) -> None:
+    def _record(self, cell: Cell | None, verdict: Verdict) -> None:
         with self.lock:
-            if self.cell is cell:
+            if cell is not None and self.cell is cell:
                 cell.record.append(verdict)
                 cell.running = None
 

@@ -121,7 +121,8 @@ class Service:
             request = protocol.receive(conn)
         except (OSError, ValueError):
             return
-        kind = (request or {}).get("kind")
+        request = request or {}
+        kind = request.get("kind")
         if kind == "ping":
             protocol.send(conn, {"pong": os.getpid(), "children": len(self.children)})
             return

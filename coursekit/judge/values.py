@@ -144,7 +144,11 @@ class Encoder:
             return text
         if isinstance(value, (list, tuple)):
             tag = "L" if isinstance(value, list) else "T"
-            items = list.__iter__(value) if tag == "L" else tuple.__iter__(value)
+            items = (
+                list.__iter__(value)  # type: ignore[arg-type]  # list's own, not an override
+                if tag == "L"
+                else tuple.__iter__(value)  # type: ignore[arg-type]
+            )
             return {tag: [self.encode(v, depth + 1) for v in items]}
         if isinstance(value, dict):
             pairs = dict.items(value)

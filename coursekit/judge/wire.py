@@ -34,7 +34,9 @@ class Closed(ConnectionError):
     """The other side closed the channel."""
 
 
-def send(sock: socket.socket, header: dict, blobs: list[bytes] = ()) -> None:
+def send(
+    sock: socket.socket, header: dict, blobs: list[bytes] | tuple[()] = ()
+) -> None:
     """Send one message: its header (a JSON object) and its blobs."""
     blobs = list(blobs)
     if len(blobs) > MAX_BLOBS or sum(map(len, blobs)) > MAX_BYTES:
@@ -51,22 +53,31 @@ def send(sock: socket.socket, header: dict, blobs: list[bytes] = ()) -> None:
         sock.sendall(blob)
 
 
-def _read(sock: socket.socket, size: int, first: bool = False) -> bytes | None:
+def _read_or_none(sock: socket.socket, size: int) -> bytes | None:
+    """`size` bytes, or None if the other side closed before sending any."""
     buffer = bytearray(size)
     view, got = memoryview(buffer), 0
     while got < size:
         n = sock.recv_into(view[got:])
         if n == 0:
-            if first and got == 0:
+            if got == 0:
                 return None
             raise Closed("the connection closed in the middle of a message")
         got += n
     return bytes(buffer)
 
 
+def _read(sock: socket.socket, size: int) -> bytes:
+    """`size` bytes of a message already begun."""
+    data = _read_or_none(sock, size)
+    if data is None:
+        raise Closed("the connection closed in the middle of a message")
+    return data
+
+
 def receive(sock: socket.socket) -> Message | None:
     """The next message, or None if the other side closed before sending one."""
-    head = _read(sock, LENGTH.size, first=True)
+    head = _read_or_none(sock, LENGTH.size)
     if head is None:
         return None
     (size,) = LENGTH.unpack(head)
@@ -96,7 +107,7 @@ class Channel:
     ):
         self.sock, self.serve, self.depth = sock, serve, 0
 
-    def request(self, header: dict, blobs: list[bytes] = ()) -> Message:
+    def request(self, header: dict, blobs: list[bytes] | tuple[()] = ()) -> Message:
         """Send a request and return its reply, answering requests meanwhile."""
         send(self.sock, {**header, "kind": "request"}, blobs)
         while True:
@@ -118,7 +129,7 @@ class Channel:
                 self.depth -= 1
             self.reply(reply, reply_blobs)
 
-    def reply(self, header: dict, blobs: list[bytes] = ()) -> None:
+    def reply(self, header: dict, blobs: list[bytes] | tuple[()] = ()) -> None:
         send(self.sock, {**header, "kind": "reply"}, blobs)
 
 

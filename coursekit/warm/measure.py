@@ -104,7 +104,12 @@ def batch(lab: str, students: int, jobs: int) -> int:
             _class(root, lab, students)
         nbgrader = Path(sys.executable).parent / "nbgrader"
         t0 = time.monotonic()
-        command = [nbgrader, "autograde", lab, "--Execute.kernel_name=course-sandbox"]
+        command = [
+            str(nbgrader),
+            "autograde",
+            lab,
+            "--Execute.kernel_name=course-sandbox",
+        ]
         env = {**os.environ, "COURSEKIT_COURSE": str(stock)}
         done = subprocess.run(command, cwd=stock, env=env, capture_output=True)
         stock_s = time.monotonic() - t0

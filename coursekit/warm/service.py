@@ -135,7 +135,8 @@ def _kernel(conn: socket.socket, request: dict) -> None:
     finally:
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             try:
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
             except Exception:
                 pass
         os._exit(code)
@@ -224,7 +225,8 @@ class Service:
         except (OSError, ValueError):
             return
         try:
-            kind = (request or {}).get("kind")
+            request = request or {}
+            kind = request.get("kind")
             if kind == "ping":
                 state = {"pong": os.getpid(), "rss_kb": _rss_kb(),
                          "children": len(self.children), "forks": self.forks}  # fmt: skip

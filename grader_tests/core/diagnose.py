@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from grader_tests.core import messages
-from grader_tests.core.named import Diagnosis, mistake_of
+from grader_tests.core.named import Diagnosis
 
 # A mistaken formula evaluated in float32 lands within ~1e-6 relative of its candidate;
 # the table's factors differ by 2x or more, so 1e-3 matches one without confusing two.
@@ -22,7 +22,7 @@ Candidate = tuple[
 ]  # (a wrong answer's values, the question to ask)
 
 
-def gradient_signatures(n: int) -> list[tuple[float, str]]:
+def gradient_signatures(n: int) -> list[tuple[float, Diagnosis]]:
     """(factor, message) pairs for the gradient of a mean over n examples.
 
     got = factor * expected. Messages are templates with {name}, {got}, {expected},
@@ -52,7 +52,7 @@ def gradient_signatures(n: int) -> list[tuple[float, str]]:
         (0.0, "{name} is 0, but should be {expected}: did you forget to compute "
               "{name} (returned zeros or an untouched initial value)?", "GradientNotComputed"),
     ]  # fmt: skip
-    kept: list[tuple[float, str]] = []
+    kept: list[tuple[float, Diagnosis]] = []
     for factor, message, mistake in table:
         if factor != 1 and all(factor != f for f, _ in kept):
             kept.append((float(factor), Diagnosis(message, mistake)))
@@ -92,7 +92,7 @@ def diagnose_scalar(name: str, got: float, expected: float, n: int) -> str | Non
     candidates = [
         (
             [factor * expected],
-            Diagnosis(template.format(**fields), mistake_of(template)),
+            Diagnosis(template.format(**fields), template.mistake),
         )
         for factor, template in gradient_signatures(n)
     ]

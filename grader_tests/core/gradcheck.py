@@ -23,7 +23,9 @@ TorchLoss = Callable[[torch.Tensor], torch.Tensor]  # float64 params (k,) -> 0-d
 Formula = Callable[[np.ndarray], np.ndarray]  # float64 params (k,) -> gradient (k,)
 
 
-def relative_error(a: Sequence[float], b: Sequence[float]) -> float:
+def relative_error(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray
+) -> float:
     """Largest |a - b| / (|a| + |b|) over the entries; 0 where both are 0."""
     a64, b64 = np.asarray(a, np.float64), np.asarray(b, np.float64)
     scale = np.maximum(np.abs(a64) + np.abs(b64), np.finfo(np.float64).tiny)

@@ -61,7 +61,8 @@ def fmt_type(value: object) -> str:
     if isinstance(value, remote.Remote):
         return f"a {remote.type_name(value).removeprefix('builtins.')}"
     if hasattr(value, "why") and type(value).__name__ == "Opaque":
-        return f"a {value.type.removeprefix('builtins.')} ({value.why})"
+        kind = str(getattr(value, "type", "")).removeprefix("builtins.")
+        return f"a {kind} ({value.why})"
     cls = type(value)
     module = "" if cls.__module__ == "builtins" else f"{cls.__module__}."
     return f"a {module}{cls.__qualname__}"
