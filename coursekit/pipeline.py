@@ -1,0 +1,191 @@
+"""The grading pipeline, in the order a term runs it: release, collect, grade,
+feedback, report.
+
+Each stage is one function over a course folder; `make demo` and `make grade`
+(through `python -m coursekit`) call them in this order, and so does any other
+front end (a JupyterHub's collect step, a test's scratch course). Nothing here
+parses arguments or decides how to print: the stages return what happened, and
+`run` strings them together and prints progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import (
+    classreport,
+    cluster,
+    copies,
+    demo,
+    grading,
+    integrity,
+    layout,
+    pairs,
+    release,
+    report,
+)
+
+
+def release_labs(root: Path = layout.ROOT, lab: str | None = None) -> None:
+    """Stage 1: sync each lab's notebook with labs/<lab>.py, then regenerate
+    release/ and solutions/ (one lab, or all with progress)."""
+    for line in pairs.sync(root):
+        print(line, flush=True)
+    if lab:
+        release.release(lab, root)
+    else:
+        release.release_all(root)
+
+
+def collect_demo(root: Path = layout.ROOT, lab: str | None = None) -> list[str]:
+    """Stage 2 for the demo class: copy demo/submitted/ into submitted/, never
+    over a different file. (A course collects with nbgrader's exchange or by
+    hand into submitted/<student>/<lab>/ instead.)"""
+    return demo.collect(root, labs={lab} if lab else None)
+
+
+def grade(
+    root: Path = layout.ROOT,
+    force: bool = False,
+    jobs: int = 1,
+    dask: str | None = None,
+    kernel: str | None = None,
+) -> list[grading.Outcome]:
+    """Stage 3: autograde every submission that is new or out of date.
+
+    The gradebook is backed up first. `dask` grades on a Dask cluster: "local"
+    for a LocalCluster of `jobs` workers, or a scheduler's address. `kernel`
+    replaces nbgrader_config.py's kernelspec.
+    """
+    backup = grading.backup_gradebook(root)
+    if backup:
+        print(f"gradebook backed up to {backup}", flush=True)
+    if dask:
+        address = None if dask == "local" else dask
+        return cluster.autograde(
+            root, address, workers=jobs, force=force, kernel=kernel
+        )
+    return grading.autograde_all(root, force=force, jobs=jobs, kernel=kernel)
+
+
+def feedback(root: Path = layout.ROOT) -> list[str]:
+    """Stage 4: feedback for every graded lab, grades.csv and the class report.
+    Returns the problems found (an empty list when all went well)."""
+    problems = grading.feedback_and_export(root)
+    for path in classreport.write_all(root):
+        print(f"wrote {path.relative_to(root)}", flush=True)
+    return problems
+
+
+@dataclass
+class Report:
+    """Stage 5's result: the grades table and what needs an instructor's eye."""
+
+    table: str
+    rows: list[report.Row]
+    failed: list[grading.Outcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    mismatched: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """1 if the run went wrong (a problem, a demo score off), else 0.
+
+        A student's broken submission is reported, not a failure of the run."""
+        return 1 if (self.problems or self.mismatched) else 0
+
+    def text(self, graded: int) -> str:
+        lines = ["", self.table]
+        lines += [f"scored 0: {o.lab} {o.student}: {o.message}" for o in self.failed]
+        lines += [f"PROBLEM {p}" for p in self.problems]
+        lines += self.notes
+        lines.append(
+            f"\n{graded} submissions, {len(self.failed)} could not be graded "
+            "(scored 0); feedback in feedback/, grades in grades.csv and "
+            "grades-by-question.csv, class report in report/index.html"
+        )
+        return "\n".join(lines)
+
+
+def expected_scores(root: Path = layout.ROOT) -> dict[tuple[str, str], float]:
+    """Expected score of each demo submission: its lab's auto-graded points minus
+    those of the cells it must lose (answers graded by hand are not counted)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = {}
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        for sub in demo.load(root / "demo"):
+            try:
+                cells = report.cell_scores(gb, sub.lab, sub.student)
+            except MissingEntry:
+                continue
+            out[(sub.student, sub.lab)] = sum(
+                top
+                for name, (_, top) in cells.items()
+                if name not in sub.loses
+                and name not in report.hand_graded(root, sub.lab)
+            )
+    return out
+
+
+def summarize(
+    root: Path,
+    outcomes: list[grading.Outcome],
+    problems: list[str],
+    with_expected: bool = False,
+) -> Report:
+    """Stage 5: the grades table (with the demo class's expected scores when
+    asked), the submissions scored 0, and the signals left for a TA."""
+    rows = report.rows(root)
+    expected = expected_scores(root) if with_expected else None
+    notes = [
+        f"copy signal: {copies.describe(signal)} (score unchanged)"
+        for signal in copies.signals(root)
+    ]
+    notes += [
+        f"for a TA: {found.lab} {found.student}: {'; '.join(found.findings)} "
+        "(score unchanged)"
+        for found in integrity.signals(root)
+    ]
+    mismatched = any(
+        abs(expected[(r.student, r.lab)] - r.score) > 1e-9
+        for r in rows
+        if expected and (r.student, r.lab) in expected
+    )
+    return Report(
+        table=report.format_table(rows, expected),
+        rows=rows,
+        failed=[o for o in outcomes if o.status in ("failed", "failed before")],
+        problems=problems,
+        notes=notes,
+        mismatched=mismatched,
+    )
+
+
+def run(
+    root: Path = layout.ROOT,
+    *,
+    demo_class: bool = False,
+    lab: str | None = None,
+    force: bool = False,
+    jobs: int = 1,
+    dask: str | None = None,
+    kernel: str | None = None,
+) -> int:
+    """The whole pipeline; returns the exit code.
+
+    `demo_class` releases, collects the demo submissions (of `lab`, or all) and
+    checks each score against its expected one, as `make demo`; without it only
+    grade, feedback and report run, over what is in submitted/, as `make grade`.
+    """
+    if demo_class:
+        release_labs(root, lab)
+        for line in collect_demo(root, lab):
+            print(line, flush=True)
+    outcomes = grade(root, force=force, jobs=jobs, dask=dask, kernel=kernel)
+    problems = feedback(root)
+    result = summarize(root, outcomes, problems, with_expected=demo_class)
+    print(result.text(len(outcomes)), flush=True)
+    return result.exit_code
