@@ -17,9 +17,15 @@ from nbgrader.preprocessors import (
 )
 
 import coursekit
-from coursekit.feedback import HideHiddenTests
-from coursekit.preprocessors import JudgedExecute, JudgeVerdict, StderrCostsNothing
-from coursekit.variants import InsertLabKey, NoteWorkingId, RecordWorkingId
+from coursekit.preprocessors import (
+    HideHiddenTests,
+    InsertLabKey,
+    JudgedExecute,
+    JudgeVerdict,
+    NoteWorkingId,
+    RecordWorkingId,
+    StderrCostsNothing,
+)
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -94,7 +100,7 @@ c.Autograde.autograde_preprocessors = [
 # Released notebooks ask students to replace this line.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
-# Per-student data (coursekit/variants.py): releasing writes each lab's key, made
+# Per-student data (coursekit/labkeys.py): releasing writes each lab's key, made
 # from the course secret, into its LAB_KEY line; autograde first notes which id the
 # student worked with (before nbgrader clears the outputs that show it), and the
 # feedback says so when it is not the submission's.

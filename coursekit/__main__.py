@@ -19,13 +19,13 @@ from . import (
     bench,
     demo,
     jupyterlab,
+    labkeys,
     layout,
     lint,
     mutants,
     newlab,
     pipeline,
     report,
-    variants,
 )
 
 
@@ -72,12 +72,12 @@ def _table(args: argparse.Namespace, root: Path) -> int:
 
 
 def _variant(args: argparse.Namespace, root: Path) -> int:
-    print(variants.show(args.lab, args.student, root))
+    print(labkeys.show(args.lab, args.student, root))
     return 0
 
 
 def _secret(args: argparse.Namespace, root: Path) -> int:
-    path = variants.make_secret(root)
+    path = labkeys.make_secret(root)
     print(
         f"wrote {path}: keep it out of git and back it up; `make release` now "
         "gives every student new data (release before the term starts)"

@@ -8,7 +8,7 @@ another student's are a copy signal, listed in the class report with both ids.
 The score is left as the checks gave it. Each notebook's LAB_KEY line, restored
 by autograde from the gradebook, gives the key it was graded with.
 
-The ids the students worked with (coursekit.variants.RecordWorkingId) are read
+The ids the students worked with (coursekit.preprocessors.RecordWorkingId) are read
 from the same notebooks, so the report also lists who worked with another id.
 """
 
@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from . import layout
-from .variants import META, PER_STUDENT, cell_output_text, cell_source, key_in
+from .labkeys import META, PER_STUDENT, cell_output_text, cell_source, key_in
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import layout, variants
+from . import labkeys, layout
 
 DEMO = layout.ROOT / "demo"
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -100,8 +100,8 @@ def build(sub: DemoSubmission, root: Path = layout.ROOT) -> nbformat.NotebookNod
         )
     worked_as = sub.student if sub.worked_as is None else sub.worked_as
     for cell in released.cells:
-        if cell.cell_type == "code" and variants.ID_CELL.search(cell.source):
-            cell.source = variants.ID_CELL.sub(
+        if cell.cell_type == "code" and labkeys.ID_CELL.search(cell.source):
+            cell.source = labkeys.ID_CELL.sub(
                 f"STUDENT_ID = {json.dumps(worked_as)}", cell.source, count=1
             )
     return released
@@ -109,10 +109,10 @@ def build(sub: DemoSubmission, root: Path = layout.ROOT) -> nbformat.NotebookNod
 
 def pasted(lab: str, student: str, root: Path = layout.ROOT) -> dict[str, str]:
     """A lab's numeric answer cells with `student`'s numbers typed in."""
-    if lab not in variants.PER_STUDENT:
+    if lab not in labkeys.PER_STUDENT:
         raise ValueError(f"{lab} has no per-student data to copy numbers from")
-    ref = variants.PER_STUDENT[lab]
-    key = variants.released_key(lab, root)
+    ref = labkeys.PER_STUDENT[lab]
+    key = labkeys.released_key(lab, root)
     return ref.pasted_cells(ref.student_params(key, student))
 
 

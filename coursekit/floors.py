@@ -26,7 +26,7 @@ from traitlets.config import Config
 import coursekit
 
 from . import layout
-from .feedback import strip_hidden
+from .preprocessors import strip_hidden
 
 KERNELSPECS = Path(coursekit.__file__).parent / "jupyter"
 HEAVY_IMPORTS = ("torch", "numpy", "matplotlib.pyplot")

@@ -1,14 +1,42 @@
-"""nbgrader preprocessors the course adds to autograding, listed in nbgrader_config.py."""
+"""Every nbgrader preprocessor the course adds, by the stage that runs it.
+
+nbgrader_config.py imports them from here and lists them:
+
+- release (`generate_assignment`): `InsertLabKey` writes the lab's key;
+- autograde: `JudgedExecute` runs the notebook with the judge beside the
+  kernel, `JudgeVerdict` scores each judged cell by the judge's record,
+  `StderrCostsNothing` keeps stderr as ordinary output, `RecordWorkingId`
+  keeps the id a student worked with;
+- feedback (`generate_feedback`): `HideHiddenTests` removes the hidden tests
+  and redacts reference values, `NoteWorkingId` says when a notebook was worked
+  with another student's id.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
+import nbformat
+from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade
+from traitlets import Bool
+
+from . import layout
+from .labkeys import (
+    KEY_LINE,
+    META,
+    course_secret,
+    key_in,
+    lab_key,
+    mismatch_note,
+    worked_as,
+)
+from .redact import redact_references
 
 
 class StderrCostsNothing(NbGraderPreprocessor):
@@ -128,7 +156,6 @@ def judge_plan(info: dict) -> tuple[dict[str, list[str]], str | None]:
     from nbgrader.api import Gradebook
 
     from coursekit.judge.cells import judged_checks
-    from coursekit.variants import key_in
 
     with Gradebook(info["db_url"]) as gb:
         notebook = gb.find_notebook(info["notebook"], info["assignment"])
@@ -204,3 +231,103 @@ def _error(ename: str, message: str) -> NotebookNode:
     ename = ename if ename.isidentifier() else "AssertionError"
     return NotebookNode(output_type="error", ename=ename, evalue=message,
                         traceback=[f"{ename}: {message}"])  # fmt: skip
+
+
+# ---- release ----
+
+
+class _Enabled(Preprocessor):
+    """A preprocessor that runs once listed (nbconvert skips disabled ones)."""
+
+    enabled = Bool(True).tag(config=True)
+
+
+class InsertLabKey(_Enabled):
+    """At release, write the lab's key (from the course secret) into its LAB_KEY line."""
+
+    def preprocess(self, nb, resources):
+        if not any(key_in(c.source) is not None for c in nb.cells):
+            return nb, resources
+        lab = resources["nbgrader"]["assignment"]
+        # nbgrader_config.py names the course folder nbgrader runs in.
+        root = Path(os.environ.get("COURSEKIT_COURSE") or layout.ROOT)
+        key = lab_key(lab, course_secret(root)[0])
+        for cell in nb.cells:
+            if cell.cell_type == "code" and key_in(cell.source) is not None:
+                cell.source = KEY_LINE.sub(f'LAB_KEY = "{key}"', cell.source)
+        return nb, resources
+
+
+# ---- autograde: the id a student worked with ----
+
+
+class RecordWorkingId(_Enabled):
+    """At autograde, before outputs are cleared: keep the id the student worked with.
+
+    Stored in the notebook's metadata (`coursekit.worked_as`), where the feedback
+    (NoteWorkingId) and the class report find it after grading.
+    """
+
+    def preprocess(self, nb, resources):
+        found = worked_as(nb)
+        if found is not None:
+            nb.metadata[META] = {"worked_as": found[0], "seen_in": found[1]}
+        return nb, resources
+
+
+# ---- feedback ----
+
+HIDDEN = re.compile(
+    r"^[ \t]*#+ BEGIN HIDDEN TESTS.*?^[ \t]*#+ END HIDDEN TESTS[^\n]*\n?", re.M | re.S
+)
+NOTE = "# (hidden tests ran here)\n"
+
+
+def strip_hidden(source: str) -> str:
+    """Return `source` with each hidden-test region replaced by a one-line note."""
+    return HIDDEN.sub(NOTE, source)
+
+
+def _is_test_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+class HideHiddenTests(Preprocessor):
+    """Strip hidden tests and grader tracebacks from test cells before export.
+
+    nbgrader copies hidden tests into the feedback it generates (nbgrader issue
+    917): this removes the hidden region from every test cell and shortens each
+    error in a test cell to its last line, the check's own message. In cells with
+    hidden tests it also replaces the reference values the checks quote in their
+    errors by "…" (coursekit/redact.py; the checks never print, so errors are all
+    there is to redact).
+    """
+
+    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
+        config=True
+    )
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and _is_test_cell(cell):
+            hidden = bool(HIDDEN.search(cell.source))
+            cell.source = strip_hidden(cell.source)
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    message = output.get("evalue", "")
+                    if hidden:
+                        message = output["evalue"] = redact_references(message)
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {message}"]
+        return cell, resources
+
+
+class NoteWorkingId(_Enabled):
+    """In feedback: say at the top when the id worked with is not the submission's."""
+
+    def preprocess(self, nb, resources):
+        record = nb.metadata.get(META, {})
+        graded = resources.get("nbgrader", {}).get("student")
+        if "worked_as" in record and graded and record["worked_as"] != graded:
+            note = mismatch_note(record["worked_as"], record["seen_in"], graded)
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
+        return nb, resources

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import layout, nbgrader_app, variants
+from . import labkeys, layout, nbgrader_app
 
 
 class ReleaseError(RuntimeError):
@@ -27,7 +27,7 @@ def release_all(root: Path = layout.ROOT) -> list[str]:
     the failures and raises ReleaseError if there was one.
     """
     found, failed = layout.labs(root), []
-    print(variants.secret_notice(root), flush=True)
+    print(labkeys.secret_notice(root), flush=True)
     start = time.monotonic()
     for i, lab in enumerate(found, 1):
         t0 = time.monotonic()

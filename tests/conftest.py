@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import layout, variants
+from coursekit import labkeys, layout
 
 REPO = layout.ROOT
 # The committed release/ carries the keys of the demo secret; an instructor's own
 # secret (.course-secret, or this variable in their shell) must not change what the
 # tests release and compare. Tests of the secret set their own.
-os.environ[variants.SECRET_ENV] = variants.DEMO_SECRET
+os.environ[labkeys.SECRET_ENV] = labkeys.DEMO_SECRET
 # nbgrader runs `alembic` when it creates a gradebook: the venv's bin/ must be on PATH.
 os.environ["PATH"] = (
     f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"

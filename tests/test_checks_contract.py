@@ -39,10 +39,10 @@ import torch
 
 import grader_tests
 from coursekit import layout
-from coursekit.feedback import strip_hidden
 from coursekit.judge import client
 from coursekit.judge.cells import judged_checks
 from coursekit.judge.server import Context, Verdict, redacted, run_check
+from coursekit.preprocessors import strip_hidden
 
 from .conftest import REPO
 

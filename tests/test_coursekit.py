@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursekit import redact, report
-from coursekit.feedback import NOTE, strip_hidden
+from coursekit.preprocessors import NOTE, strip_hidden
 
 
 def test_strip_hidden_removes_region_and_keeps_visible_part():

@@ -65,7 +65,7 @@ def _visible_checks() -> str:
     """The visible part of every test cell of every lab, one text."""
     import nbformat
 
-    from coursekit import feedback, layout
+    from coursekit import layout, preprocessors
 
     parts = []
     for lab in layout.labs():
@@ -74,7 +74,7 @@ def _visible_checks() -> str:
             meta = cell.metadata.get("nbgrader", {})
             # graded test cells, and the locked cells whose helpers they call
             if cell.cell_type == "code" and not meta.get("solution"):
-                parts.append(feedback.strip_hidden(cell.source))
+                parts.append(preprocessors.strip_hidden(cell.source))
     return "\n".join(parts)
 
 

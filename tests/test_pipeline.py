@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit import classreport, copies, demo, grading, layout, report, variants
+from coursekit import classreport, copies, demo, grading, labkeys, layout, report
 from grader_tests.core import named
 
 from .conftest import REPO, make_course
@@ -119,7 +119,7 @@ def test_feedback_quotes_no_reference_values(graded):
 
     import nbformat
 
-    from coursekit import feedback, redact
+    from coursekit import preprocessors, redact
 
     root, _ = graded
     quoted = 0
@@ -131,9 +131,9 @@ def test_feedback_quotes_no_reference_values(graded):
         text = html.unescape(page.read_text())
         nb = nbformat.read(autograded, as_version=4)
         for cell in nb.cells:
-            if not feedback.HIDDEN.search(cell.source):
+            if not preprocessors.HIDDEN.search(cell.source):
                 continue
-            visible = feedback.strip_hidden(cell.source)
+            visible = preprocessors.strip_hidden(cell.source)
             for output in cell.get("outputs", []):
                 message = output.get("evalue", "")
                 for match in redact.REFERENCE.finditer(message):
@@ -308,7 +308,7 @@ def test_demo_class_has_own_data_and_a_flagged_copy(graded):
             continue
         path = layout.notebook("autograded", lab, sub.student, root)
         for cell in nbformat.read(path, as_version=4).cells:
-            if variants.key_in(cell.source) is not None:
+            if labkeys.key_in(cell.source) is not None:
                 printed[sub.student] = "".join(o.get("text", "") for o in cell.outputs)
     assert len(printed) >= 8
     assert all(f"student {s!r}" in text for s, text in printed.items())

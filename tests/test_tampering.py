@@ -26,7 +26,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from coursekit import grading, layout, release, report, variants
+from coursekit import grading, labkeys, layout, release, report
 
 from .conftest import REPO, make_course
 
@@ -257,8 +257,8 @@ def _notebook(cells: dict[str, str], student: str = "correct") -> nbformat.Noteb
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in cells:
             cell.source = cells[gid]
-        elif cell.cell_type == "code" and variants.ID_CELL.search(cell.source):
-            cell.source = variants.ID_CELL.sub(
+        elif cell.cell_type == "code" and labkeys.ID_CELL.search(cell.source):
+            cell.source = labkeys.ID_CELL.sub(
                 f"STUDENT_ID = {json.dumps(student)}", cell.source, count=1
             )
     return nb

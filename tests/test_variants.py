@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import torch
 
-from coursekit import copies, demo, layout, report, variants
+from coursekit import copies, demo, labkeys, layout, preprocessors, report
 from coursekit.judge.server import Context
 from grader_tests.lab01_gd_from_scratch import checks as lab
 from grader_tests.lab01_gd_from_scratch import reference as ref
@@ -27,13 +27,13 @@ from .conftest import REPO
 from .judging import judged
 
 LAB = "01_gd_from_scratch"
-KEY = variants.lab_key(LAB, variants.DEMO_SECRET)
+KEY = labkeys.lab_key(LAB, labkeys.DEMO_SECRET)
 
 
 def your_data_source(folder: str = "source") -> str:
     """The source of lab 01's "Your data" cell (the one with LAB_KEY)."""
     nb = nbformat.read(layout.notebook(folder, LAB, root=REPO), as_version=4)
-    [cell] = [c for c in nb.cells if variants.key_in(c.source) is not None]
+    [cell] = [c for c in nb.cells if labkeys.key_in(c.source) is not None]
     return cell.source
 
 
@@ -92,7 +92,7 @@ def test_ids_give_different_data_in_the_lab_ranges():
 
 def test_another_lab_key_gives_other_data():
     """A new secret (next term) gives every student new data."""
-    other = variants.lab_key(LAB, "next term's secret")
+    other = labkeys.lab_key(LAB, "next term's secret")
     assert other != KEY
     assert ref.student_params(other, "alice") != ref.student_params(KEY, "alice")
 
@@ -133,7 +133,7 @@ def test_id_comes_from_grading_then_hub_then_cell(monkeypatch, tmp_path):
 
 
 def test_lab_keys_differ_per_lab_and_secret():
-    keys = {variants.lab_key(lab_id, s) for lab_id in ("a", "b") for s in ("x", "y")}
+    keys = {labkeys.lab_key(lab_id, s) for lab_id in ("a", "b") for s in ("x", "y")}
     assert len(keys) == 4
     assert all(re.fullmatch(r"[0-9a-f]{32}", k) for k in keys)
 
@@ -141,27 +141,27 @@ def test_lab_keys_differ_per_lab_and_secret():
 @pytest.mark.parametrize("folder", ["source", "release", "solutions"])
 def test_committed_notebooks_carry_the_demo_key(folder):
     """The committed course is released with the demo secret (the tests' too)."""
-    assert variants.key_in(your_data_source(folder)) == KEY
+    assert labkeys.key_in(your_data_source(folder)) == KEY
 
 
 def test_secret_from_env_then_file_then_demo(monkeypatch, tmp_path):
-    monkeypatch.delenv(variants.SECRET_ENV)
-    assert variants.course_secret(tmp_path) == (variants.DEMO_SECRET, "the demo secret")
-    assert "demo secret" in variants.secret_notice(tmp_path)
-    path = variants.make_secret(tmp_path)
+    monkeypatch.delenv(labkeys.SECRET_ENV)
+    assert labkeys.course_secret(tmp_path) == (labkeys.DEMO_SECRET, "the demo secret")
+    assert "demo secret" in labkeys.secret_notice(tmp_path)
+    path = labkeys.make_secret(tmp_path)
     secret = path.read_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", secret)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert variants.course_secret(tmp_path) == (secret, str(path))
-    monkeypatch.setenv(variants.SECRET_ENV, "from the environment")
-    assert variants.course_secret(tmp_path)[0] == "from the environment"
+    assert labkeys.course_secret(tmp_path) == (secret, str(path))
+    monkeypatch.setenv(labkeys.SECRET_ENV, "from the environment")
+    assert labkeys.course_secret(tmp_path)[0] == "from the environment"
 
 
 def test_make_secret_never_replaces_one(monkeypatch, tmp_path):
-    path = tmp_path / variants.SECRET_FILE
+    path = tmp_path / labkeys.SECRET_FILE
     path.write_text("the term's secret\n")
     with pytest.raises(FileExistsError, match="new data"):
-        variants.make_secret(tmp_path)
+        labkeys.make_secret(tmp_path)
     assert path.read_text() == "the term's secret\n"
 
 
@@ -266,17 +266,17 @@ def key_cell(printed: str | None) -> nbformat.NotebookNode:
     ],
 )
 def test_worked_as_reads_output_then_id_cell(cells, expected):
-    assert variants.worked_as(notebook(cells)) == expected
+    assert labkeys.worked_as(notebook(cells)) == expected
 
 
 def test_feedback_notes_only_a_different_id():
     nb = notebook([nbformat.v4.new_code_cell("x = 1")])
-    nb.metadata[variants.META] = {"worked_as": "bob", "seen_in": "its STUDENT_ID cell"}
+    nb.metadata[labkeys.META] = {"worked_as": "bob", "seen_in": "its STUDENT_ID cell"}
     resources = {"nbgrader": {"student": "bob"}}
-    same, _ = variants.NoteWorkingId().preprocess(nb, resources)
+    same, _ = preprocessors.NoteWorkingId().preprocess(nb, resources)
     assert len(same.cells) == 1
     resources["nbgrader"]["student"] = "carol"
-    other, _ = variants.NoteWorkingId().preprocess(nb, resources)
+    other, _ = preprocessors.NoteWorkingId().preprocess(nb, resources)
     assert other.cells[0].cell_type == "markdown"
     assert "worked with the id 'bob'" in other.cells[0].source
     assert "graded with the data of 'carol'" in other.cells[0].source
@@ -315,8 +315,8 @@ def test_demo_build_sets_the_id_and_pastes_numbers():
     """The demo class: its own id in STUDENT_ID, or none, or another's numbers."""
     subs = {s.student: s for s in demo.load(REPO / "demo") if s.lab == LAB}
     correct = demo.build(subs["correct"], REPO)
-    assert variants.worked_as(correct) == ("correct", "its STUDENT_ID cell")
-    assert variants.worked_as(demo.build(subs["forgot_id"], REPO))[0] == ""
+    assert labkeys.worked_as(correct) == ("correct", "its STUDENT_ID cell")
+    assert labkeys.worked_as(demo.build(subs["forgot_id"], REPO))[0] == ""
     pasted = demo.build(subs["pastes_numbers"], REPO)
     [run] = [c for c in pasted.cells if demo._grade_id(c) == "train_run"]
     numbers = ref.run_answers(ref.student_params(KEY, "correct"))
@@ -334,11 +334,11 @@ def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
 
     from .conftest import make_course
 
-    monkeypatch.setenv(variants.SECRET_ENV, "spring term secret")
+    monkeypatch.setenv(labkeys.SECRET_ENV, "spring term secret")
     root = make_course(tmp_path)
     release.release(LAB, root)
-    key = variants.released_key(LAB, root)
-    assert key == variants.lab_key(LAB, "spring term secret") != KEY
+    key = labkeys.released_key(LAB, root)
+    assert key == labkeys.lab_key(LAB, "spring term secret") != KEY
     subs = {s.student: s for s in demo.load(root / "demo") if s.lab == LAB}
     for student in ("ann", "ben", "cat", "dee"):
         nb = demo.build(subs["correct"], root)
@@ -347,7 +347,7 @@ def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
             nb = demo.build(sub, root)
         if student == "dee":  # edits the key to the demo one
             for cell in nb.cells:
-                if variants.key_in(cell.source):
+                if labkeys.key_in(cell.source):
                     cell.source = cell.source.replace(key, KEY)
         path = layout.notebook("submitted", LAB, student, root)
         path.parent.mkdir(parents=True)
@@ -359,11 +359,11 @@ def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
     seen = {}
     for student in ("ann", "ben", "dee"):
         nb = json.loads(layout.notebook("autograded", LAB, student, root).read_text())
-        [cell] = [c for c in nb["cells"] if variants.key_in("".join(c["source"]))]
-        assert variants.key_in("".join(cell["source"])) == key  # restored
+        [cell] = [c for c in nb["cells"] if labkeys.key_in("".join(c["source"]))]
+        assert labkeys.key_in("".join(cell["source"])) == key  # restored
         seen[student] = "".join("".join(o["text"]) for o in cell["outputs"])
         p = ref.student_params(key, student)
         assert f"seed {p.seed}" in seen[student]
     assert seen["ann"] != seen["ben"]
     assert [(s.student, s.fits) for s in copies.signals(root)] == [("cat", "ann")]
-    assert os.environ[variants.SECRET_ENV] == "spring term secret"
+    assert os.environ[labkeys.SECRET_ENV] == "spring term secret"

@@ -1,7 +1,7 @@
 """Per-student data: the bytes a student's data come from.
 
 A lab whose data differ per student carries `LAB_KEY`, 16 bytes in hex that the
-course derives from its secret when it releases the lab (coursekit.variants).
+course derives from its secret when it releases the lab (coursekit.labkeys).
 HMAC-SHA256(LAB_KEY, student id) gives 32 bytes; the lab's reference module turns
 them into the student's data settings (e.g. lab01_gd_from_scratch.reference.student_params). The
 released notebook repeats this in its "Your data" cell with the standard library

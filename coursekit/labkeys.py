@@ -1,7 +1,7 @@
 """Per-student data, the instructor's side: the course secret and each lab's key.
 
 A lab with per-student data has a line `LAB_KEY = "<32 hex digits>"` in a locked
-cell. Releasing the lab (`InsertLabKey`, in nbgrader_config.py) writes there
+cell. Releasing the lab (`coursekit.preprocessors.InsertLabKey`) writes there
 HMAC-SHA256(course secret, "lab key:" + lab), cut to 16 bytes. Students get the
 lab's key, never the secret: from it nobody can work out another lab's key or
 next term's, and a term with a new secret gets new data throughout. Within a
@@ -25,10 +25,6 @@ import re
 import secrets
 from pathlib import Path
 from types import ModuleType
-
-import nbformat
-from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
 
 from grader_tests.lab01_gd_from_scratch import reference as lab01_reference
 
@@ -87,12 +83,6 @@ def make_secret(root: Path = layout.ROOT) -> Path:
     return path
 
 
-class _Enabled(Preprocessor):
-    """A preprocessor that runs once listed (nbconvert skips disabled ones)."""
-
-    enabled = Bool(True).tag(config=True)
-
-
 def _joined(text: str | list[str]) -> str:
     """A notebook's multi-line string: saved notebooks may hold it as a list."""
     return "".join(text) if isinstance(text, list) else text
@@ -112,22 +102,6 @@ def key_in(source: str) -> str | None:
     """The LAB_KEY a cell's source sets, or None."""
     match = KEY_LINE.search(source)
     return match.group(1) if match else None
-
-
-class InsertLabKey(_Enabled):
-    """At release, write the lab's key (from the course secret) into its LAB_KEY line."""
-
-    def preprocess(self, nb, resources):
-        if not any(key_in(c.source) is not None for c in nb.cells):
-            return nb, resources
-        lab = resources["nbgrader"]["assignment"]
-        # nbgrader_config.py names the course folder nbgrader runs in.
-        root = Path(os.environ.get("COURSEKIT_COURSE") or layout.ROOT)
-        key = lab_key(lab, course_secret(root)[0])
-        for cell in nb.cells:
-            if cell.cell_type == "code" and key_in(cell.source) is not None:
-                cell.source = KEY_LINE.sub(f'LAB_KEY = "{key}"', cell.source)
-        return nb, resources
 
 
 def released_key(lab: str, root: Path = layout.ROOT) -> str | None:
@@ -186,20 +160,6 @@ def worked_as(nb) -> tuple[str, str] | None:
     return None
 
 
-class RecordWorkingId(_Enabled):
-    """At autograde, before outputs are cleared: keep the id the student worked with.
-
-    Stored in the notebook's metadata (`coursekit.worked_as`), where the feedback
-    (NoteWorkingId) and the class report find it after grading.
-    """
-
-    def preprocess(self, nb, resources):
-        found = worked_as(nb)
-        if found is not None:
-            nb.metadata[META] = {"worked_as": found[0], "seen_in": found[1]}
-        return nb, resources
-
-
 def _name(student: str) -> str:
     return f"the id {student!r}" if student else "no id (the example data)"
 
@@ -213,15 +173,3 @@ def mismatch_note(worked: str, seen_in: str, graded: str) -> str:
         "that came from other data lose their points. Set your id in the lab's "
         "STUDENT_ID cell (or work on the course's JupyterHub) next time."
     )
-
-
-class NoteWorkingId(_Enabled):
-    """In feedback: say at the top when the id worked with is not the submission's."""
-
-    def preprocess(self, nb, resources):
-        record = nb.metadata.get(META, {})
-        graded = resources.get("nbgrader", {}).get("student")
-        if "worked_as" in record and graded and record["worked_as"] != graded:
-            note = mismatch_note(record["worked_as"], record["seen_in"], graded)
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
-        return nb, resources
