@@ -15,9 +15,13 @@ SYSTEM_PACKAGES := chromium=/usr/bin/chromium
 # a real PostgreSQL server for the gradebook tests (tests/postgres.py)
 SYSTEM_PACKAGES += postgresql=/usr/lib/postgresql/*/bin/postgres
 
-.PHONY: install system-packages release demo-build demo grade table secret variant mutants lab formgrader test lint format clean new-lab bench bench-warm
+.PHONY: help install system-packages release demo-build demo grade table secret variant mutants lab formgrader test test-quick lint format clean new-lab bench bench-warm
+.DEFAULT_GOAL := help
 
-install: $(VENV)/.installed
+help:  ## list the commands (this text)
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
+
+install: $(VENV)/.installed  ## create .venv/ with the pinned packages (every command does this first)
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +49,7 @@ new-lab: install  ## create a lab from the template: make new-lab NAME=07_someth
 	@test -n "$(NAME)" || { echo "usage: make new-lab NAME=07_something"; exit 2; }
 	$(PY) -m coursekit new-lab $(NAME)
 
-table: install
+table: install  ## print the grades table from the gradebook
 	$(PY) -m coursekit table
 
 secret: install  ## write the course secret that per-student data derive from (.course-secret; once per term, before make release)
@@ -74,12 +78,15 @@ bench-warm: install  ## warm kernels against normal ones: per notebook, and a ba
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions
 
+test-quick: install  ## the unit tests alone: no nbgrader runs, kernels or browser (tests marked slow)
+	$(PY) -m pytest -q -m "not slow" tests
+
 lint: install  ## ruff, then the course's own rules (coursekit/lint.py)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m coursekit lint-course
 
-format: install
+format: install  ## ruff format every Python file and source/ notebook
 	$(PY) -m ruff format .
 
 clean:  ## remove grading output (submissions in submitted/ are kept)

@@ -22,6 +22,9 @@ from coursekit import demo, grading, layout, release, report
 
 from .conftest import REPO, make_course
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 LAB = "01_gd_from_scratch"
 CORRECT = REPO / "demo" / "submitted" / "correct" / LAB / f"{LAB}.ipynb"
 FULL = 17

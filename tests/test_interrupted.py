@@ -9,11 +9,15 @@ import subprocess
 import sys
 import time
 
+import pytest
 from nbgrader.api import Gradebook
 
 from coursekit import demo, layout, release, report
 
 from .conftest import make_course
+
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
 
 LAB = "01_gd_from_scratch"
 STUDENTS = {"blank", "correct", "sum_not_mean", "true_line"}

@@ -23,6 +23,9 @@ from coursekit import jupyterlab, layout, report
 
 from .conftest import REPO
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps trying hosts this machine cannot reach.
 CHROMIUM_FLAGS = [

@@ -10,6 +10,9 @@ from coursekit import mutants
 
 from .conftest import REPO
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 CATALOGUE = mutants.load(REPO / "mutants")
 SAMPLE_EVERY = 8  # CI grades every 8th mutant; `make mutants` grades them all
 

@@ -22,6 +22,9 @@ from coursekit.__main__ import main
 
 from .conftest import REPO, make_course
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 LAB = "07_something"
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 
 import nbformat
+import pytest
 
 from coursekit import __main__ as cli
 from coursekit import layout, pairs
 
 from .conftest import REPO, make_course
+
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
 
 
 def test_every_lab_is_in_sync_with_its_pair():

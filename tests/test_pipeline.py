@@ -20,6 +20,9 @@ from grader_tests.core import named
 
 from .conftest import REPO, make_course
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 SUBMISSIONS = demo.load(REPO / "demo")
 
 

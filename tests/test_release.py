@@ -10,6 +10,9 @@ from coursekit import demo, layout
 
 from .conftest import REPO
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 LABS = layout.labs(REPO)
 
 

@@ -12,6 +12,9 @@ from coursekit import sandbox
 FORKS = """
 import os, sys, time
 from coursekit import sandbox
+
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
 problem = sandbox.limit_processes({cap})
 assert problem is None, problem
 started = 0

@@ -21,6 +21,9 @@ from coursekit import cluster, demo, grading, layout, release, report, sandbox
 from . import postgres
 from .conftest import make_course
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 LAB = "01_gd_from_scratch"
 STUDENTS = {"correct", "sum_not_mean", "crashes"}
 

@@ -132,6 +132,9 @@ socket.socket.connect = _cut
 """
 FLOOD = """import glob, json, os, socket, threading
 from ipykernel.connect import get_connection_file
+
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
 _path = os.path.join(os.path.dirname(json.load(open(get_connection_file()))["ip"]), "judge.sock")
 def _flood():
     for _ in range(5000):

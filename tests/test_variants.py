@@ -326,6 +326,7 @@ def test_demo_build_sets_the_id_and_pastes_numbers():
 # ---- through the real autograde, with a term's own secret ----
 
 
+@pytest.mark.slow
 def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
     """Released with a secret of its own, two students get different data and full
     marks; one's numbers pasted into another's lose the run's point and are flagged;

@@ -225,6 +225,9 @@ def test_code_handed_in_beside_the_notebook_cannot_replace_the_grader(course, se
 
 RANDOM_STATE = """
 import random, numpy, torch
+
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
 print(random.random(), numpy.random.rand(), torch.initial_seed(), torch.rand(1).item())
 """
 
