@@ -72,8 +72,8 @@ bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b", DAS
 	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k)) $(if $(DASK),--dask) $(if $(COURSEKIT_DB_URL),--db-url $(COURSEKIT_DB_URL))
 
 bench-warm: install  ## warm kernels against normal ones: per notebook, and a batch of STUDENTS=100 vs stock serial nbgrader autograde (LAB=, JOBS=)
-	$(PY) -m coursekit.warm.measure notebook --lab $(or $(LAB),01_gd_from_scratch)
-	$(PY) -m coursekit.warm.measure batch --lab $(or $(LAB),01_gd_from_scratch) --students $(or $(STUDENTS),100) --jobs $(JOBS)
+	$(PY) -m coursekit bench notebook --lab $(or $(LAB),01_gd_from_scratch)
+	$(PY) -m coursekit bench batch --lab $(or $(LAB),01_gd_from_scratch) --students $(or $(STUDENTS),100) --jobs $(JOBS)
 
 test: install system-packages  ## the repository's test suite, the solution notebooks under nbval included
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests solutions

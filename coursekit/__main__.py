@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from . import (
-    bench,
     demo,
     jupyterlab,
     labkeys,
@@ -126,7 +125,15 @@ def _formgrader(args: argparse.Namespace, root: Path) -> int:
 
 
 def _bench(args: argparse.Namespace, root: Path) -> int:
-    bench.run(
+    from .bench import classbench, warm
+
+    lab = args.lab or layout.labs(root)[0]
+    if args.what == "notebook":
+        warm.notebook(lab, args.runs)
+        return 0
+    if args.what == "batch":
+        return warm.batch(lab, args.students, max(args.jobs))
+    classbench.run(
         args.labs or layout.labs(root),
         args.per_lab,
         args.jobs,
@@ -209,12 +216,29 @@ COMMANDS: dict[str, Command] = {
         [PORT],
     ),
     "bench": Command(
-        "grade a synthetic class serially and in parallel; time it",
+        "time grading: a synthetic class (class, the default), or warm kernels "
+        "against normal ones per notebook (notebook) and a batch against stock "
+        "serial nbgrader autograde (batch)",
         _bench,
         [
+            arg(
+                "what",
+                nargs="?",
+                default="class",
+                choices=["class", "notebook", "batch"],
+            ),
+            arg("--lab", help="notebook, batch: the lab (default: the first)"),
+            arg("--runs", type=int, default=5, help="notebook: runs per kernel"),
+            arg("--students", type=int, default=100, help="batch: submissions"),
             arg("--per-lab", type=int, default=2, help="submissions per lab"),
             arg("--labs", nargs="+", help="these labs only (default: all)"),
-            arg("--jobs", type=int, nargs="+", default=[1, 2], help="worker counts"),
+            arg(
+                "--jobs",
+                type=int,
+                nargs="+",
+                default=[1, 2],
+                help="worker counts (batch: the largest)",
+            ),
             arg(
                 "--kernel",
                 action="append",

@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from coursekit import bench, layout, preflight, synthetic
+from coursekit import layout, preflight
+from coursekit.bench import classbench as bench
+from coursekit.bench import synthetic
 
 from .conftest import REPO
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import demo, layout, mutants
+from .. import demo, layout, mutants
 
 # One submission in ten is broken, three are correct, three come from the demo
 # class, three from the mutants: most students hand in work that runs.

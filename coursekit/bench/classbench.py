@@ -21,7 +21,8 @@ from pathlib import Path
 
 import psutil
 
-from . import cluster, demo, floors, grading, layout, release, synthetic
+from .. import cluster, demo, grading, layout, release
+from . import floors, synthetic
 
 MiB = 1024**2
 

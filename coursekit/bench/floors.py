@@ -25,8 +25,8 @@ from traitlets.config import Config
 
 import coursekit
 
-from . import layout
-from .preprocessors import strip_hidden
+from .. import layout
+from ..preprocessors import strip_hidden
 
 KERNELSPECS = Path(coursekit.__file__).parent / "jupyter"
 HEAVY_IMPORTS = ("torch", "numpy", "matplotlib.pyplot")

@@ -1,7 +1,7 @@
 """Measure warm kernels against the normal sandbox kernel, in one run.
 
-    python -m coursekit.warm.measure notebook [--lab LAB] [--runs N]
-    python -m coursekit.warm.measure batch [--lab LAB] [--students N] [--jobs J]
+    python -m coursekit bench notebook [--lab LAB] [--runs N]
+    python -m coursekit bench batch [--lab LAB] [--students N] [--jobs J]
 
 `notebook`: run a lab's instructor notebook (its solution and hidden tests,
 what grading a correct submission runs) N times with each kernel,
@@ -16,7 +16,6 @@ workers); prints both wall times and checks that every cell's score agrees.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -33,7 +32,9 @@ def _course(tmp: Path) -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     root = layout.copy_course(tmp)
     os.environ["COURSEKIT_COURSE"] = str(root)
-    os.environ["JUPYTER_PATH"] = str(Path(__file__).parent.parent / "jupyter")
+    os.environ["JUPYTER_PATH"] = str(
+        Path(__file__).parent.parent / "jupyter"
+    )  # coursekit/jupyter
     os.environ["PATH"] = (
         f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     )
@@ -65,7 +66,7 @@ def run_notebook(root: Path, lab: str, kernel: str) -> float:
 
 
 def notebook(lab: str, runs: int) -> None:
-    from . import lifecycle
+    from ..warm import lifecycle
 
     with tempfile.TemporaryDirectory() as tmp, lifecycle.running():
         root = _course(Path(tmp))
@@ -136,21 +137,3 @@ def _cells(root: Path, lab: str, student: str) -> dict:
 
     with Gradebook(layout.gradebook_url(root)) as gb:
         return report.cell_scores(gb, lab, student)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.warm.measure")
-    parser.add_argument("what", choices=["notebook", "batch"])
-    parser.add_argument("--lab", default="01_gd_from_scratch")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--students", type=int, default=100)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    args = parser.parse_args(argv)
-    if args.what == "notebook":
-        notebook(args.lab, args.runs)
-        return 0
-    return batch(args.lab, args.students, args.jobs)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
