@@ -1,29 +1,10 @@
-"""Shared helpers: a throwaway copy of the course in which the real nbgrader runs."""
+"""Fixtures shared by the test modules; their helpers live in tests/course.py."""
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
-
 import pytest
 
-from coursekit import labkeys, layout
-
-REPO = layout.ROOT
-# The committed release/ carries the keys of the demo secret; an instructor's own
-# secret (.course-secret, or this variable in their shell) must not change what the
-# tests release and compare. Tests of the secret set their own.
-os.environ[labkeys.SECRET_ENV] = labkeys.DEMO_SECRET
-# nbgrader runs `alembic` when it creates a gradebook: the venv's bin/ must be on PATH.
-os.environ["PATH"] = (
-    f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-)
-
-
-def make_course(dest: Path) -> Path:
-    """A copy of this repository's course (config, labs, demo class) in `dest`."""
-    return layout.copy_course(dest, REPO)
+from .course import make_course
 
 
 @pytest.fixture(scope="session")

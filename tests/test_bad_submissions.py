@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 
 from coursekit import demo, grading, layout, release, report
 
-from .conftest import REPO, make_course
+from .course import REPO, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from coursekit import layout, preflight
 from coursekit.bench import classbench as bench
 from coursekit.bench import synthetic
 
-from .conftest import REPO
+from .course import REPO
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

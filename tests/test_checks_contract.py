@@ -44,7 +44,7 @@ from coursekit.judge.cells import judged_checks
 from coursekit.judge.server import Context, Verdict, redacted, run_check
 from coursekit.preprocessors import strip_hidden
 
-from .conftest import REPO
+from .course import REPO
 
 matplotlib.use("Agg")
 

@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 
 from coursekit import demo, layout, release, report
 
-from .conftest import make_course
+from .course import make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from coursekit import choices, layout, lint
 
-from .conftest import REPO, make_course
+from .course import REPO, make_course
 
 ANSWER = '''def mse(y_hat, y):
     """Mean squared error."""

@@ -8,7 +8,7 @@ import pytest
 
 from coursekit import mutants
 
-from .conftest import REPO
+from .course import REPO
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

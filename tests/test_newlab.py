@@ -20,7 +20,7 @@ import pytest
 from coursekit import demo, grading, layout, mutants, newlab, release, report
 from coursekit.__main__ import main
 
-from .conftest import REPO, make_course
+from .course import REPO, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

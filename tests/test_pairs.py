@@ -14,7 +14,7 @@ import pytest
 from coursekit import __main__ as cli
 from coursekit import layout, pairs
 
-from .conftest import REPO, make_course
+from .course import REPO, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

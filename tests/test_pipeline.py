@@ -18,7 +18,7 @@ import pytest
 from coursekit import classreport, copies, demo, grading, labkeys, layout, report
 from grader_tests.core import named
 
-from .conftest import REPO, make_course
+from .course import REPO, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

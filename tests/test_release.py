@@ -8,7 +8,7 @@ from nbgrader.validator import Validator
 
 from coursekit import demo, layout
 
-from .conftest import REPO
+from .course import REPO
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 from coursekit import cluster, demo, grading, layout, release, report, sandbox
 
 from . import postgres
-from .conftest import make_course
+from .course import make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from .conftest import REPO
+from .course import REPO
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:

@@ -28,7 +28,7 @@ from nbgrader.api import Gradebook
 
 from coursekit import grading, labkeys, layout, release, report
 
-from .conftest import REPO, make_course
+from .course import REPO, make_course
 
 LAB = "01_gd_from_scratch"
 BASELINE, HONEST = "aa_wrong", "zz_honest"  # graded first and last

@@ -23,7 +23,7 @@ from coursekit.judge.server import Context
 from grader_tests.lab01_gd_from_scratch import checks as lab
 from grader_tests.lab01_gd_from_scratch import reference as ref
 
-from .conftest import REPO
+from .course import REPO
 from .judging import judged
 
 LAB = "01_gd_from_scratch"
@@ -333,7 +333,7 @@ def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
     a submission that edits its LAB_KEY is graded with the released key anyway."""
     from coursekit import grading, release
 
-    from .conftest import make_course
+    from .course import make_course
 
     monkeypatch.setenv(labkeys.SECRET_ENV, "spring term secret")
     root = make_course(tmp_path)

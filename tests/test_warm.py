@@ -28,7 +28,7 @@ import coursekit
 from coursekit import demo, layout, nbgrader_app, release, report, sandbox
 from coursekit.warm import lifecycle, protocol
 
-from .conftest import make_course
+from .course import make_course
 
 STUDENT, OTHER, LAB = "alice", "bob", "01_lab"
 

@@ -1,0 +1,26 @@
+"""Test helpers: the repository, and throwaway copies of the course in which
+the real nbgrader runs. Importing this module sets the environment those
+runs need (conftest.py imports it first, so every test gets it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from coursekit import labkeys, layout
+
+REPO = layout.ROOT
+# The committed release/ carries the keys of the demo secret; an instructor's own
+# secret (.course-secret, or this variable in their shell) must not change what the
+# tests release and compare. Tests of the secret set their own.
+os.environ[labkeys.SECRET_ENV] = labkeys.DEMO_SECRET
+# nbgrader runs `alembic` when it creates a gradebook: the venv's bin/ must be on PATH.
+os.environ["PATH"] = (
+    f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+)
+
+
+def make_course(dest: Path) -> Path:
+    """A copy of this repository's course (config, labs, demo class) in `dest`."""
+    return layout.copy_course(dest, REPO)
