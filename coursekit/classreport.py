@@ -88,11 +88,39 @@ def scores(root: Path) -> dict[tuple[str, str], dict[str, float | None]]:
     return out
 
 
-def write_question_csv(root: Path) -> Path:
+@dataclass
+class ClassRecord:
+    """Everything the class report shows, read once: each lab's graded cells
+    (from its release), every score (from the gradebook) and the autograded
+    notebooks (their error outputs and the ids worked with)."""
+
+    labs: list[str]
+    questions: dict[str, list[Question]]
+    scores: dict[tuple[str, str], dict[str, float | None]]
+    notebooks: list[tuple[str, str, dict]]
+
+    @property
+    def graded_labs(self) -> list[str]:
+        """The labs with at least one graded submission, in course order."""
+        return [lab for lab in self.labs if any(lab == k[1] for k in self.scores)]
+
+
+def read(root: Path = layout.ROOT) -> ClassRecord:
+    """Read the release, the gradebook and the autograded notebooks, once each."""
+    labs = layout.labs(root)
+    return ClassRecord(
+        labs=labs,
+        questions={lab: questions(root, lab) for lab in labs},
+        scores=scores(root),
+        notebooks=list(layout.autograded_notebooks(root)),
+    )
+
+
+def write_question_csv(root: Path, record: ClassRecord | None = None) -> Path:
     """Write grades-by-question.csv next to grades.csv; return its path."""
-    table = scores(root)
-    labs = [lab for lab in layout.labs(root) if any(lab == k[1] for k in table)]
-    columns = [q for lab in labs for q in questions(root, lab)]
+    record = record or read(root)
+    table = record.scores
+    columns = [q for lab in record.graded_labs for q in record.questions[lab]]
     students = sorted({student for student, _ in table})
     path = root / CSV_NAME
     with path.open("w", newline="") as fh:
@@ -107,10 +135,10 @@ def write_question_csv(root: Path) -> Path:
     return path
 
 
-def diagnosed(root: Path) -> list[Found]:
+def diagnosed(notebooks: list[tuple[str, str, dict]]) -> list[Found]:
     """Every named mistake in the test cells' error outputs of autograded notebooks."""
     found = []
-    for lab, student, nb in layout.autograded_notebooks(root):
+    for lab, student, nb in notebooks:
         for cell in nb["cells"]:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if not meta.get("grade") or meta.get("solution"):
@@ -126,16 +154,11 @@ def diagnosed(root: Path) -> list[Found]:
     return found
 
 
-def pass_rates(
-    root: Path, lab: str, table: dict | None = None
-) -> list[tuple[Question, int, int, int]]:
-    """Per question: (question, full marks, submissions scored, waiting for a grader).
-
-    `table` is `scores(root)` when the caller has it already.
-    """
-    table = {k: v for k, v in (table or scores(root)).items() if k[1] == lab}
+def pass_rates(record: ClassRecord, lab: str) -> list[tuple[Question, int, int, int]]:
+    """Per question: (question, full marks, submissions scored, waiting for a grader)."""
+    table = {k: v for k, v in record.scores.items() if k[1] == lab}
     out = []
-    for q in questions(root, lab):
+    for q in record.questions[lab]:
         got = [cells.get(q.grade_id) for cells in table.values()]
         done = [s for s in got if s is not None]
         full = sum(abs(s - q.points) < 1e-9 for s in done)
@@ -214,10 +237,10 @@ def review_section(root: Path) -> list[str]:
     ]
 
 
-def per_student_sections(root: Path) -> list[str]:
+def per_student_sections(root: Path, record: ClassRecord) -> list[str]:
     """Copy signals and ids worked with, for labs with per-student data."""
     parts = ["<h2>Numbers that fit another student's data</h2>"]
-    found = copies.signals(root)
+    found = copies.signals(root, record.notebooks)
     parts.append(
         _table(
             ["lab", "student", "their numbers fit", "off from own data", "off there"],
@@ -239,7 +262,7 @@ def per_student_sections(root: Path) -> list[str]:
         "<p>A signal, not a verdict: the scores are the checks' own. Ask the "
         "student; the autograded notebooks show both.</p>"
     )
-    others = copies.other_ids(root)
+    others = copies.other_ids(root, record.notebooks)
     parts.append("<h2>Worked with another id than the submission's</h2>")
     parts.append(
         _table(
@@ -255,11 +278,12 @@ def per_student_sections(root: Path) -> list[str]:
     return parts
 
 
-def write_html(root: Path) -> Path:
+def write_html(root: Path, record: ClassRecord | None = None) -> Path:
     """Write report/index.html (histograms, pass rates, mistakes); return its path."""
-    table = scores(root)
+    record = record or read(root)
+    table = record.scores
     parts = [f"<h1>Class report: {len({s for s, _ in table})} students</h1>"]
-    rows = mistake_rows(diagnosed(root))
+    rows = mistake_rows(diagnosed(record.notebooks))
     parts.append("<h2>Mistakes the checks diagnosed</h2>")
     parts.append(
         _table(
@@ -269,13 +293,11 @@ def write_html(root: Path) -> Path:
         if rows
         else "<p>No named mistake was diagnosed.</p>"
     )
-    parts += per_student_sections(root)
+    parts += per_student_sections(root, record)
     parts += review_section(root)
-    for lab in layout.labs(root):
+    for lab in record.graded_labs:
         lab_scores = {s: cells for (s, lb), cells in table.items() if lb == lab}
-        if not lab_scores:
-            continue
-        auto = [q for q in questions(root, lab) if not q.by_hand]
+        auto = [q for q in record.questions[lab] if not q.by_hand]
         top = sum(q.points for q in auto)
         totals = [
             sum(cells.get(q.grade_id) or 0.0 for q in auto)
@@ -293,7 +315,7 @@ def write_html(root: Path) -> Path:
                 f"{full} / {done}" + (f" ({100 * full / done:.0f}%)" if done else ""),
                 f"{waiting}" if waiting else "",
             ]
-            for q, full, done, waiting in pass_rates(root, lab, table)
+            for q, full, done, waiting in pass_rates(record, lab)
         ]
         parts.append(
             _table(["question", "points", "full marks", "waiting for a grader"], rates)
@@ -309,5 +331,6 @@ def write_html(root: Path) -> Path:
 
 
 def write_all(root: Path = layout.ROOT) -> list[Path]:
-    """Write the per-question CSV and the HTML report; return their paths."""
-    return [write_question_csv(root), write_html(root)]
+    """Write the per-question CSV and the HTML report, from one read; return their paths."""
+    record = read(root)
+    return [write_question_csv(root, record), write_html(root, record)]

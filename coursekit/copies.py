@@ -75,13 +75,23 @@ class _References:
         return self.cache[(key, student)]
 
 
-def signals(root: Path = layout.ROOT) -> list[CopySignal]:
-    """Every submission whose reported numbers fit another student's data."""
+Notebooks = list[tuple[str, str, dict]]
+
+
+def signals(
+    root: Path = layout.ROOT, notebooks: Notebooks | None = None
+) -> list[CopySignal]:
+    """Every submission whose reported numbers fit another student's data.
+
+    `notebooks` are the autograded notebooks, (lab, student, JSON), when the
+    caller has read them already."""
+    if notebooks is None:
+        notebooks = list(layout.autograded_notebooks(root, list(PER_STUDENT)))
     students = layout.students("autograded", root)
     found = []
     for lab, ref in PER_STUDENT.items():
         reference = _References(ref)
-        for _, student, nb in layout.autograded_notebooks(root, [lab]):
+        for _, student, nb in (n for n in notebooks if n[0] == lab):
             key, got = read_reported(nb, ref)
             if key is None or got is None:
                 continue
@@ -96,10 +106,14 @@ def signals(root: Path = layout.ROOT) -> list[CopySignal]:
     return found
 
 
-def other_ids(root: Path = layout.ROOT) -> list[OtherId]:
+def other_ids(
+    root: Path = layout.ROOT, notebooks: Notebooks | None = None
+) -> list[OtherId]:
     """Every autograded notebook worked with another id than its student's."""
     found = []
-    for lab, student, nb in layout.autograded_notebooks(root):
+    if notebooks is None:
+        notebooks = list(layout.autograded_notebooks(root))
+    for lab, student, nb in notebooks:
         record = nb.get("metadata", {}).get(META, {})
         if "worked_as" in record and record["worked_as"] != student:
             found.append(OtherId(lab, student, record["worked_as"], record["seen_in"]))

@@ -263,7 +263,7 @@ def test_report_names_the_mistakes_the_checks_diagnosed(graded):
     root, _ = graded
     from nbgrader.api import Gradebook
 
-    found = classreport.diagnosed(root)
+    found = classreport.diagnosed(classreport.read(root).notebooks)
     mine = {(f.student, f.lab, f.grade_id): f.mistake for f in found}
     lab01 = "01_gd_from_scratch"
     assert mine[("sum_not_mean", lab01, "test_gradient_w")] == "SummedNotAveraged"
@@ -290,10 +290,11 @@ def test_report_page_has_histograms_pass_rates_and_mistakes(graded):
     labs = layout.labs(REPO)
     assert page.count('src="data:image/png;base64,') == len(labs)
     assert named.MISTAKES["SummedNotAveraged"] in page
-    table = classreport.scores(root)
+    record = classreport.read(root)
+    table = record.scores
     lab = labs[0]
     submitted = [cells for (_, lb), cells in table.items() if lb == lab]
-    for q, full, done, waiting in classreport.pass_rates(root, lab):
+    for q, full, done, waiting in classreport.pass_rates(record, lab):
         assert done + waiting == len(submitted)
         assert full == sum(c[q.grade_id] == q.points for c in submitted)
         assert f"<td>{q.grade_id}</td><td>{q.points:g}" in page
