@@ -1,9 +1,15 @@
 """`make new-lab NAME=07_something`: a new lab from the template, ready to release and grade.
 
-Writes the source notebook, its check module and the check module's unit tests,
-the demo class and the mutant catalogue (see `lab_template`), never overwriting
-a file, then says what to do next. The test suite finds labs by their folders
-in `source/`, so the new lab is tested with no edit anywhere else.
+Writes the lab in the shape every lab of the course has, from the files in
+`coursekit/templates/new_lab/` (their paths and texts hold the placeholders
+{{lab}} (07_x), {{nn}} (07), {{title}}, {{module}} (lab07_x), {{prefix}}
+(lab07)): its paired script `labs/<lab>.py` and the notebook it gives, the
+package of checks `grader_tests/<module>/` (checks, reference, mistakes), their
+unit tests, the demo class and the mutant catalogue. It never overwrites a file,
+then says what to do next. The exercise (the mean squared error, with a
+sum-instead-of-mean diagnosis) is there to be replaced, but it is complete: the
+solution gets full marks, the blank release 0. The test suite finds labs by
+their folders in `source/`, so the new lab is tested with no edit elsewhere.
 """
 
 from __future__ import annotations
@@ -11,10 +17,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
+from . import layout, pairs
 
-from . import lab_template, layout
-
+TEMPLATES = Path(__file__).parent / "templates" / "new_lab"
 NAME = re.compile(r"^(\d{2})_([a-z][a-z0-9]*(?:_[a-z0-9]+)*)$")
 EXAMPLE = "07_logistic_regression"
 
@@ -42,21 +47,25 @@ def template_values(name: str) -> dict[str, str]:
     }
 
 
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace each {{key}} in `text` by its value."""
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
+
+
 def planned_files(name: str, root: Path = layout.ROOT) -> dict[Path, str]:
-    """Every file the new lab consists of, with its text."""
+    """Every file the new lab consists of, with its text, from the templates."""
     values = template_values(name)
-    module = values["module"]
-    notebook = nbformat.writes(lab_template.notebook(values)) + "\n"
-    return {
-        layout.notebook("source", name, root=root): notebook,
-        root / "grader_tests" / module / "__init__.py": lab_template.INIT,
-        root / "grader_tests" / module / "checks.py": lab_template.CHECKS,
-        root / "grader_tests" / module / "reference.py": lab_template.REFERENCE,
-        root / "grader_tests" / module / "mistakes.py": lab_template.MISTAKES,
-        root / "tests" / f"test_grader_{module}.py": lab_template.CHECK_TESTS,
-        root / "demo" / f"{name}.toml": lab_template.DEMO,
-        root / "mutants" / f"{name}.toml": lab_template.MUTANTS,
-    }
+    files = {}
+    for template in sorted(TEMPLATES.rglob("*.tmpl")):
+        relative = fill(str(template.relative_to(TEMPLATES)), values)
+        files[root / relative.removesuffix(".tmpl")] = fill(
+            template.read_text(), values
+        )
+    script = files[pairs.pair_path(name, root)]
+    files[layout.notebook("source", name, root=root)] = pairs.notebook_bytes(script)
+    return files
 
 
 def check_unused(name: str, root: Path = layout.ROOT) -> None:
@@ -87,24 +96,25 @@ def create(name: str, root: Path = layout.ROOT) -> list[Path]:
     files = planned_files(name, root)
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(lab_template.fill(text, template_values(name)))
+        path.write_text(text)
     return list(files)
 
 
 def next_steps(name: str, files: list[Path], root: Path = layout.ROOT) -> str:
     """What to print after creating lab `name`."""
     values = template_values(name)
-    module = values["module"]
+    module, prefix = values["module"], values["prefix"]
     lines = ["created:"] + [f"  {path.relative_to(root)}" for path in files]
     lines += [
         "",
         "next:",
-        f"  1. write the lab: .venv/bin/jupyter lab source/{name}/{name}.ipynb "
-        "(the Create Assignment panel in the right sidebar shows grade ids and points)",
+        f"  1. write the lab in labs/{name}.py, or in JupyterLab: .venv/bin/jupyter "
+        f"lab source/{name}/{name}.ipynb (the Create Assignment panel in the right "
+        "sidebar shows grade ids and points)",
         f"  2. write its checks in grader_tests/{module}/ (checks.py, reference.py, "
         "mistakes.py) and their tests in "
-        f"tests/test_grader_{module}.py;",
-        f"     run them: .venv/bin/python -m pytest tests/test_grader_{module}.py -q",
+        f"tests/test_grader_{prefix}_checks.py and _reference.py;",
+        f"     run them: .venv/bin/python -m pytest tests/test_grader_{prefix}_*.py -q",
         f"  3. describe the demo class in demo/{name}.toml and the mistakes in "
         f"mutants/{name}.toml",
         "  4. make release && make demo-build   (labs/, release/, solutions/, demo/submitted/)",

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit import demo, grading, layout, mutants, newlab, release, report
+from coursekit import demo, grading, layout, mutants, newlab, pairs, release, report
 from coursekit.__main__ import main
 
 from .course import REPO, make_course
@@ -81,6 +81,13 @@ def test_new_lab_files_and_next_steps(course, capsys):
     assert all(path.is_file() for path in files)
     text = newlab.next_steps(LAB, list(files), course)
     assert "  source/07_something/07_something.ipynb" in text
+    assert "  labs/07_something.py" in text
+    # the shape of the course's labs: a package of checks, tests named like theirs
+    for part in ("checks", "reference", "mistakes"):
+        assert (course / "grader_tests" / "lab07_something" / f"{part}.py").is_file()
+    for part in ("checks", "reference"):
+        assert (course / "tests" / f"test_grader_lab07_{part}.py").is_file()
+    assert LAB not in pairs.out_of_sync(course)
     assert "make release && make demo-build" in text
     assert LAB in {m.lab for m in mutants.load(course / "mutants")}
 
@@ -94,7 +101,13 @@ def test_new_lab_passes_the_linters(course):
                           text=True)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     ruff = Path(sys.executable).parent / "ruff"
-    files = [str(p) for p in newlab.planned_files(LAB, course) if p.suffix != ".toml"]
+    # the notebook and Python files; ruff leaves the paired script in labs/ alone
+    # (pyproject.toml), as it does the course's other labs' scripts
+    files = [
+        str(p)
+        for p in newlab.planned_files(LAB, course)
+        if p.suffix in (".py", ".ipynb") and p.parent.name != "labs"
+    ]
     for command in (["check"], ["format", "--check"]):
         config = ["--config", str(REPO / "pyproject.toml")]
         done = subprocess.run([ruff, *command, *config, *files], capture_output=True)
@@ -103,10 +116,13 @@ def test_new_lab_passes_the_linters(course):
 
 def test_new_lab_check_tests_pass(course):
     """Do the unit tests written for the new check module pass?"""
-    test = course / "tests" / "test_grader_lab07_something.py"
+    tests = [
+        course / "tests" / f"test_grader_lab07_{part}.py"
+        for part in ("checks", "reference")
+    ]
     env = {**os.environ, "PYTHONPATH": str(course)}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *map(str, tests)],
         cwd=course, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]
