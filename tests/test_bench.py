@@ -16,9 +16,6 @@ from coursekit.bench import synthetic
 
 from .course import REPO
 
-# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
-pytestmark = pytest.mark.slow
-
 
 def test_a_small_class_still_has_every_kind():
     """With two submissions per lab, do the labs together cover every kind?"""

@@ -9,12 +9,12 @@ import pytest
 
 from coursekit import sandbox
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 FORKS = """
 import os, sys, time
 from coursekit import sandbox
-
-# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
-pytestmark = pytest.mark.slow
 problem = sandbox.limit_processes({cap})
 assert problem is None, problem
 started = 0

@@ -30,6 +30,9 @@ from coursekit import grading, labkeys, layout, release, report
 
 from .course import REPO, make_course
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 LAB = "01_gd_from_scratch"
 BASELINE, HONEST = "aa_wrong", "zz_honest"  # graded first and last
 CORRECT = REPO / "demo" / "submitted" / "correct" / LAB / f"{LAB}.ipynb"
@@ -132,9 +135,6 @@ socket.socket.connect = _cut
 """
 FLOOD = """import glob, json, os, socket, threading
 from ipykernel.connect import get_connection_file
-
-# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
-pytestmark = pytest.mark.slow
 _path = os.path.join(os.path.dirname(json.load(open(get_connection_file()))["ip"]), "judge.sock")
 def _flood():
     for _ in range(5000):
@@ -228,8 +228,10 @@ CATALOGUE = {
     "module_table_by_getattr": ("predict", NEUTER + WRONG_PREDICT),
     "client_says_passed": ("predict", PASS_ALWAYS + WRONG_PREDICT),
     "gc_walk": ("predict", GC_WALK + WRONG_PREDICT),
-    "hex_exec": ("predict", f"exec(bytes.fromhex({NEUTER.encode().hex()!r}).decode())\n"
-                 + WRONG_PREDICT),
+    "hex_exec": (
+        "predict",
+        f"exec(bytes.fromhex({NEUTER.encode().hex()!r}).decode())\n" + WRONG_PREDICT,
+    ),
     "code_swap": ("predict", CODE_SWAP + WRONG_PREDICT),
     "comparisons_patched": ("predict", COMPARISONS + WRONG_PREDICT),
     "key_from_files": ("answer_init", KEY_FROM_FILES),
@@ -250,7 +252,7 @@ CATALOGUE = {
     "loops_in_a_call": ("predict", LOOPS_IN_CALL),
     "link_to_honest": ("answer_init", LINK_TO_HONEST),
     "notebooks_left": ("answer_init", NOTEBOOKS_LEFT),
-}  # fmt: skip
+}
 
 
 def _notebook(cells: dict[str, str], student: str = "correct") -> nbformat.NotebookNode:
@@ -299,8 +301,14 @@ def by_nbgrader(tmp_path_factory) -> tuple[Path, dict[str, float]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEKIT_")}
     env["COURSEKIT_SECRET"] = os.environ.get("COURSEKIT_SECRET", "")
     nbgrader = Path(sys.executable).parent / "nbgrader"
-    done = subprocess.run([str(nbgrader), "autograde", LAB], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=1500)  # fmt: skip
+    done = subprocess.run(
+        [str(nbgrader), "autograde", LAB],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     assert "Traceback" not in done.stdout, done.stdout[-3000:]
     return root, _scores(root)
 

@@ -30,6 +30,9 @@ from coursekit.warm import lifecycle, protocol
 
 from .course import make_course
 
+# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
+pytestmark = pytest.mark.slow
+
 STUDENT, OTHER, LAB = "alice", "bob", "01_lab"
 
 
@@ -79,8 +82,9 @@ class Kernel:
 
     def __init__(self, workdir: Path, **launch) -> None:
         self.sockets = Path(tempfile.mkdtemp(prefix="warm-k-"))
-        self.manager = KernelManager(kernel_name="course-warm", transport="ipc",
-                                     ip=str(self.sockets / "kernel"))  # fmt: skip
+        self.manager = KernelManager(
+            kernel_name="course-warm", transport="ipc", ip=str(self.sockets / "kernel")
+        )
         self.manager.start_kernel(cwd=str(workdir), **launch)
         self.client = self.manager.client()
         self.client.start_channels()
@@ -116,8 +120,10 @@ def kernel(course: Path, student: str = STUDENT, **launch) -> Iterator[Kernel]:
 
 def test_globals_and_monkeypatching_do_not_reach_the_next_kernel(course, service):
     """Does a student's patch of torch, numpy or builtins stay in their own kernel?"""
-    patch = ("import builtins, numpy, torch\nbuiltins.LEAKED = 1\n"
-             "torch.allclose = lambda *a, **k: True\nnumpy.pi = 3\nprint('patched')")  # fmt: skip
+    patch = (
+        "import builtins, numpy, torch\nbuiltins.LEAKED = 1\n"
+        "torch.allclose = lambda *a, **k: True\nnumpy.pi = 3\nprint('patched')"
+    )
     with kernel(course) as k:
         assert k.run(patch) == ("patched\n", None)
     with kernel(course) as k:
@@ -185,8 +191,11 @@ def test_the_kernel_is_sandboxed(course, service):
     own = ["autograded", f"autograded/{STUDENT}", f"autograded/{STUDENT}/{LAB}"]
     assert f"course {['.', *own]}" in lines
     # of the repository, only the Python it runs and coursekit (the judge's client)
-    code = {p.relative_to(layout.ROOT).parts[0] for p in sandbox.code_paths()
-            if layout.ROOT in p.parents}  # fmt: skip
+    code = {
+        p.relative_to(layout.ROOT).parts[0]
+        for p in sandbox.code_paths()
+        if layout.ROOT in p.parents
+    }
     assert "coursekit" in code and f"repository {sorted(code)}" in lines
     assert "checks ModuleNotFoundError" in lines
     assert "public readable" in lines  # the rest of the machine stays readable
@@ -225,9 +234,6 @@ def test_code_handed_in_beside_the_notebook_cannot_replace_the_grader(course, se
 
 RANDOM_STATE = """
 import random, numpy, torch
-
-# Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
-pytestmark = pytest.mark.slow
 print(random.random(), numpy.random.rand(), torch.initial_seed(), torch.rand(1).item())
 """
 
@@ -250,10 +256,14 @@ def test_thread_pools_work_in_a_forked_kernel(course, service):
     # what a fresh interpreter picks (other tests may have changed this process's)
     fresh = subprocess.run(
         [sys.executable, "-c", "import torch; print(torch.get_num_threads())"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    code = ("import numpy, torch\na = torch.rand(1500, 1500)\nb = numpy.random.rand(800, 800)\n"
-            "print(torch.get_num_threads(), (a @ a).shape[0], (b @ b).shape[0])")  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    code = (
+        "import numpy, torch\na = torch.rand(1500, 1500)\nb = numpy.random.rand(800, 800)\n"
+        "print(torch.get_num_threads(), (a @ a).shape[0], (b @ b).shape[0])"
+    )
     with kernel(course) as k:
         assert k.run(code, timeout=30) == (f"{fresh} 1500 800\n", None)
 
@@ -313,8 +323,11 @@ def test_without_a_service_the_launcher_warns_and_runs_a_sandbox_kernel(
     course, tmp_path
 ):
     """With the batch's service gone, does the kernel still run (in the bwrap sandbox) with a warning?"""
-    env = {**os.environ, protocol.ENV_SOCKET: str(tmp_path / "gone.sock"),
-           "COURSEKIT_SANDBOX_DEBUG": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        protocol.ENV_SOCKET: str(tmp_path / "gone.sock"),
+        "COURSEKIT_SANDBOX_DEBUG": "1",
+    }
     with (tmp_path / "stderr").open("w") as stderr:
         with kernel(course, env=env, stderr=stderr) as k:
             assert k.run(
@@ -371,8 +384,11 @@ def test_a_dead_service_falls_back_and_the_next_batch_gets_a_new_one(tmp_path):
             os.environ[protocol.ENV_SOCKET] = outer
     assert not _alive(second)
     assert not path.parent.exists()
-    leftovers = [p for p in Path("/proc").glob("[0-9]*/cmdline")
-                 if str(path).encode() in p.read_bytes()]  # fmt: skip
+    leftovers = [
+        p
+        for p in Path("/proc").glob("[0-9]*/cmdline")
+        if str(path).encode() in p.read_bytes()
+    ]
     assert leftovers == []
 
 
@@ -397,8 +413,15 @@ def test_an_on_demand_service_exits_when_idle(course, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != protocol.ENV_SOCKET}
     env |= {"TMPDIR": str(short), protocol.ENV_IDLE: "1"}
     code = "from coursekit.warm import protocol; print(protocol.default_socket())"
-    path = Path(subprocess.run([sys.executable, "-c", code], env=env, text=True,
-                               capture_output=True, check=True).stdout.strip())  # fmt: skip
+    path = Path(
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
+    )
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
