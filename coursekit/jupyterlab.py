@@ -135,5 +135,8 @@ def serve(root: Path, root_dir: Path, port: int, path: str) -> int:
     print(
         f"JupyterLab on http://127.0.0.1:{port}/{path} (the log below gives the token)"
     )
-    return subprocess.call(command(root_dir, port) + [f"--ServerApp.default_url=/{path}"],
-                           cwd=root, env=environment())  # fmt: skip
+    return subprocess.call(
+        command(root_dir, port) + [f"--ServerApp.default_url=/{path}"],
+        cwd=root,
+        env=environment(),
+    )

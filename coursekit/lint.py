@@ -260,8 +260,11 @@ def _one_judged_check(code: str, checks: set[str] | None) -> str | None:
     call = node.value
     if ast.unparse(call.func) != "judge.check":
         return f"it calls {ast.unparse(call.func)}, not judge.check"
-    if not (call.args and isinstance(call.args[0], ast.Constant)
-            and isinstance(call.args[0].value, str)):  # fmt: skip
+    if not (
+        call.args
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    ):
         return "judge.check's first argument must be the check's name, a string"
     name = call.args[0].value
     if checks is not None and name not in checks:
@@ -292,11 +295,18 @@ def lint_hidden_tests(
         test = is_test_cell(cell) and cell.cell_type == "code"
         if code is None:
             if test:
-                problems.append(Problem("hidden-tests", where, (
-                    "a graded test cell without a judged check: its points would rest "
-                    "on the visible checks, which run in the student's kernel. Add a "
-                    f"hidden block: {HIDDEN[0]}, {JUDGE_IMPORT}, judge.check(...), "
-                    f"{HIDDEN[1]}.")))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "hidden-tests",
+                        where,
+                        (
+                            "a graded test cell without a judged check: its points would rest "
+                            "on the visible checks, which run in the student's kernel. Add a "
+                            f"hidden block: {HIDDEN[0]}, {JUDGE_IMPORT}, judge.check(...), "
+                            f"{HIDDEN[1]}."
+                        ),
+                    )
+                )
             continue
         if not test:
             problems.append(
@@ -468,9 +478,16 @@ def lint_course(root: Path = layout.ROOT) -> list[Problem]:
     problems = lint_grade_ids(notebooks)
     for lab, nb in notebooks.items():
         if not grader_tests.has_checks(lab):
-            problems.append(Problem("hidden-tests", f"source/{lab}", (
-                f"grader_tests has no checks for this lab: add the package "
-                f"grader_tests/{grader_tests.module_name(lab)}/ with its CHECKS.")))  # fmt: skip
+            problems.append(
+                Problem(
+                    "hidden-tests",
+                    f"source/{lab}",
+                    (
+                        f"grader_tests has no checks for this lab: add the package "
+                        f"grader_tests/{grader_tests.module_name(lab)}/ with its CHECKS."
+                    ),
+                )
+            )
             continue
         problems += lint_notebook(lab, nb, set(grader_tests.checks(lab)))
     for folder in sorted(p for p in (root / "source").iterdir() if p.is_dir()):

@@ -221,16 +221,24 @@ def _give_verdict(
     elif record is None:
         error = _error("AssertionError", "no judge ran this notebook's checks")
     else:
-        error = _error("AssertionError", (
-            f"the judge received no check {missing[0]!r} from this cell: was "
-            "`judge.check` replaced, or the connection to it closed?"))  # fmt: skip
+        error = _error(
+            "AssertionError",
+            (
+                f"the judge received no check {missing[0]!r} from this cell: was "
+                "`judge.check` replaced, or the connection to it closed?"
+            ),
+        )
     cell.outputs = [*kept, error]
 
 
 def _error(ename: str, message: str) -> NotebookNode:
     ename = ename if ename.isidentifier() else "AssertionError"
-    return NotebookNode(output_type="error", ename=ename, evalue=message,
-                        traceback=[f"{ename}: {message}"])  # fmt: skip
+    return NotebookNode(
+        output_type="error",
+        ename=ename,
+        evalue=message,
+        traceback=[f"{ename}: {message}"],
+    )
 
 
 # ---- release ----

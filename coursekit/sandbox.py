@@ -163,8 +163,9 @@ def grader_paths() -> list[Path]:
     return [p.resolve() for p in paths]
 
 
-def kernel_view(course: Path, workdir: Path, connection_file: Path,
-                db_url: str = "") -> list[Mount]:  # fmt: skip
+def kernel_view(
+    course: Path, workdir: Path, connection_file: Path, db_url: str = ""
+) -> list[Mount]:
     """The kernel's view of the files, as mounts to apply in order.
 
     Hidden: /tmp (a private one), the course folder, the repository and the
@@ -176,8 +177,11 @@ def kernel_view(course: Path, workdir: Path, connection_file: Path,
     sockets = Path(json.loads(connection_file.read_text())["ip"]).parent
     hides = [Path("/tmp"), course.resolve(), *grader_paths(), *database_sockets(db_url)]
     keeps = [Mount("read", p) for p in code_paths()]
-    keeps += [Mount("read", connection_file), Mount("write", workdir.resolve()),
-              Mount("write", sockets.resolve())]  # fmt: skip
+    keeps += [
+        Mount("read", connection_file),
+        Mount("write", workdir.resolve()),
+        Mount("write", sockets.resolve()),
+    ]
     mounts = [Mount("hide", p) for p in hides if p.exists()] + keeps
     view: list[Mount] = []
     for mount in sorted(mounts, key=lambda m: len(m.path.parts)):

@@ -41,12 +41,31 @@ def server() -> Iterator[tuple[Path, Path]]:
     def run(*command: str) -> None:
         subprocess.run([*as_user, *command], check=True, capture_output=True)
 
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-        "--no-sync", "-E", "UTF8")  # fmt: skip
+    run(
+        str(binaries / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "--no-sync",
+        "-E",
+        "UTF8",
+    )
     # no TCP at all; fsync off: the data is thrown away
     options = f"-k {home} -c listen_addresses='' -F"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options,
-        "-w", "start")  # fmt: skip
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(log),
+        "-o",
+        options,
+        "-w",
+        "start",
+    )
     try:
         yield binaries, home
     finally:

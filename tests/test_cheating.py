@@ -147,9 +147,11 @@ def graded(tmp_path_factory):
     grading.grade_one(root, LAB, "correct")  # the honest student, graded first
     victims = {
         p: _digest(p)
-        for p in [layout.notebook("submitted", LAB, "correct", root),
-                  layout.notebook("autograded", LAB, "correct", root)]
-    }  # fmt: skip
+        for p in [
+            layout.notebook("submitted", LAB, "correct", root),
+            layout.notebook("autograded", LAB, "correct", root),
+        ]
+    }
     outcomes = {}
     for student in CHEATS:
         # the normal sandbox kernel, which grading falls back to without warm kernels
@@ -180,8 +182,13 @@ def graded_by_nbgrader(tmp_path_factory):
     root = _course(tmp_path_factory.mktemp("cheats-nbgrader"), cheats)
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEKIT_")}
     nbgrader = Path(sys.executable).parent / "nbgrader"
-    subprocess.run([str(nbgrader), "autograde", LAB], cwd=root, env=env,
-                   capture_output=True, timeout=1500)  # fmt: skip
+    subprocess.run(
+        [str(nbgrader), "autograde", LAB],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        timeout=1500,
+    )
     with Gradebook(layout.gradebook_url(root)) as gb:
         return {
             s: sum(a for a, _ in report.cell_scores(gb, LAB, s).values())

@@ -131,19 +131,33 @@ def test_the_worked_solution_passes(lab, name):
     assert verdict.passed, verdict.message
 
 
-ODD = [None, "zz", 3, -2.5, True, [], [1.0, 2.0], (None, None), {"w": 1.0},
-       np.array([7.0]), torch.zeros(3), torch.tensor(math.nan), torch.ones(4, 5),
-       object()]  # fmt: skip
+ODD = [
+    None,
+    "zz",
+    3,
+    -2.5,
+    True,
+    [],
+    [1.0, 2.0],
+    (None, None),
+    {"w": 1.0},
+    np.array([7.0]),
+    torch.zeros(3),
+    torch.tensor(math.nan),
+    torch.ones(4, 5),
+    object(),
+]
 
 
 def _wrong(args: tuple, odd: object) -> tuple:
     """The values with the student's part replaced: a function now returns `odd`,
     a value is `odd` itself."""
     return tuple(
-        (lambda *a, **k: odd) if callable(a) and not isinstance(a, torch.nn.Module)
+        (lambda *a, **k: odd)
+        if callable(a) and not isinstance(a, torch.nn.Module)
         else odd
         for a in args
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(("lab", "name"), CASES)
@@ -179,8 +193,13 @@ def test_nothing_on_stderr_and_the_random_state_kept(lab, name, capfd):
 def test_patched_comparisons_change_nothing(lab, name, monkeypatch):
     """With every comparison patched to agree, does a wrong value still fail?"""
     args, ctx = _case(lab, name)
-    for module, attr in ((torch, "allclose"), (torch, "equal"), (np, "allclose"),
-                         (np, "array_equal"), (math, "isclose")):  # fmt: skip
+    for module, attr in (
+        (torch, "allclose"),
+        (torch, "equal"),
+        (np, "allclose"),
+        (np, "array_equal"),
+        (math, "isclose"),
+    ):
         monkeypatch.setattr(module, attr, lambda *a, **k: True)
     assert not _verdict(lab, name, _wrong(args, 3), ctx).passed
 
@@ -224,8 +243,9 @@ def test_the_kernel_hears_no_answer(lab, name):
 
 def _answer_key(lab: str, name: str) -> tuple[str | None, tuple[str, ...]]:
     """The right letter and the letters, if `name` is a multiple-choice item."""
-    module = __import__(f"grader_tests.{grader_tests.module_name(lab)}.checks",
-                        fromlist=["CHOICE"])  # fmt: skip
+    module = __import__(
+        f"grader_tests.{grader_tests.module_name(lab)}.checks", fromlist=["CHOICE"]
+    )
     choice = getattr(module, "CHOICE", None)
     check = grader_tests.checks(lab)[name]
     question = getattr(check, "args", (None,))[0]

@@ -27,8 +27,15 @@ def test_worst_entry():
 def test_require_close_names_a_gradient_signature():
     """Is a ratio-table mistake named before any candidate?"""
     with pytest.raises(AssertionError) as info:
-        compare.require_close("db", 2.38, -2.38, 1e-5, 0.0, gradient=("db", 100),
-                              candidates=[(2.38, "a candidate")])  # fmt: skip
+        compare.require_close(
+            "db",
+            2.38,
+            -2.38,
+            1e-5,
+            0.0,
+            gradient=("db", 100),
+            candidates=[(2.38, "a candidate")],
+        )
     assert str(info.value) == (
         "db has the wrong sign: got 2.38, expected -2.38. Did you write y - y_hat "
         "instead of y_hat - y?"

@@ -11,23 +11,44 @@ N = 100
 EXPECTED = -2.38
 
 CASES = [
-    (N, "dw is 100.0x the reference (N = 100): did you sum over the examples instead "
-        "of averaging? Got -238, expected -2.38."),
-    (0.5, "dw is half the reference: got -1.19, expected -2.38. Did you leave out the "
-          "factor 2"),
-    (-1, "dw has the wrong sign: got 2.38, expected -2.38. Did you write y - y_hat "
-         "instead of y_hat - y?"),
-    (-N, "dw is -100.0x the reference (N = 100): did you sum over the examples "
-         "instead of averaging, and write y - y_hat"),
-    (N / 2, "dw is 50.0x the reference (N = 100): did you sum over the examples "
-            "instead of averaging, and leave out the factor 2?"),
-    (-0.5, "dw is -0.5x the reference: got 1.19, expected -2.38. Did you write "
-           "y - y_hat instead of y_hat - y, and leave out the factor 2?"),
-    (2, "dw is twice the reference: got -4.76, expected -2.38. Did you multiply by 2 "
-        "twice?"),
+    (
+        N,
+        "dw is 100.0x the reference (N = 100): did you sum over the examples instead "
+        "of averaging? Got -238, expected -2.38.",
+    ),
+    (
+        0.5,
+        "dw is half the reference: got -1.19, expected -2.38. Did you leave out the "
+        "factor 2",
+    ),
+    (
+        -1,
+        "dw has the wrong sign: got 2.38, expected -2.38. Did you write y - y_hat "
+        "instead of y_hat - y?",
+    ),
+    (
+        -N,
+        "dw is -100.0x the reference (N = 100): did you sum over the examples "
+        "instead of averaging, and write y - y_hat",
+    ),
+    (
+        N / 2,
+        "dw is 50.0x the reference (N = 100): did you sum over the examples "
+        "instead of averaging, and leave out the factor 2?",
+    ),
+    (
+        -0.5,
+        "dw is -0.5x the reference: got 1.19, expected -2.38. Did you write "
+        "y - y_hat instead of y_hat - y, and leave out the factor 2?",
+    ),
+    (
+        2,
+        "dw is twice the reference: got -4.76, expected -2.38. Did you multiply by 2 "
+        "twice?",
+    ),
     (1 / N, "dw is 0.01x the reference (1/N, N = 100): did you divide by N twice"),
     (0, "dw is 0, but should be -2.38: did you forget to compute dw"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("factor", "message"), CASES)
@@ -92,15 +113,23 @@ def test_nan_matches_nothing():
 @pytest.mark.parametrize(
     ("shape", "per_example", "expected"),
     [
-        ((N, 1), "gradients 2 * x * (y_hat - y)", "Did you forget to average the "
-         "per-example gradients 2 * x * (y_hat - y) over the examples?"),
+        (
+            (N, 1),
+            "gradients 2 * x * (y_hat - y)",
+            "Did you forget to average the "
+            "per-example gradients 2 * x * (y_hat - y) over the examples?",
+        ),
         ((N,), "gradients", "Did you forget to average the per-example gradients"),
         ((N, 1), None, None),
-        ((N, N), None, "100 x 100 values come from broadcasting shape (100,) against "
-         "(100, 1): do all your tensors have shape (100, 1)?"),
+        (
+            (N, N),
+            None,
+            "100 x 100 values come from broadcasting shape (100,) against "
+            "(100, 1): do all your tensors have shape (100, 1)?",
+        ),
         ((2,), "gradients", None),
     ],
-)  # fmt: skip
+)
 def test_shape_diagnosis(shape, per_example, expected):
     """Is a wrong shape explained by its number of elements?"""
     got = diagnose.diagnose_shape(shape, N, per_example)

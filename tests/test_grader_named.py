@@ -88,15 +88,22 @@ def test_visible_phrases_still_occur_in_the_labs():
     ("ename", "evalue", "mistake"),
     [
         ("SummedNotAveraged", "dw is 100.0x the reference", "SummedNotAveraged"),
-        ("AssertionError", "dw is 4 times autograd's value: did you sum over the "
-         "examples instead of averaging (N = 4 here)?", "SummedNotAveraged"),
-        ("AssertionError", "db is 0 times autograd's value: did you forget the "
-         "gradient for b?", "GradientNotComputed"),
+        (
+            "AssertionError",
+            "dw is 4 times autograd's value: did you sum over the "
+            "examples instead of averaging (N = 4 here)?",
+            "SummedNotAveraged",
+        ),
+        (
+            "AssertionError",
+            "db is 0 times autograd's value: did you forget the gradient for b?",
+            "GradientNotComputed",
+        ),
         ("AssertionError", "dw is wrong: got 1, expected 2.", None),
         ("NameError", "name 'gradients' is not defined", None),
         ("TypeError", "did you drop the factor 2", None),
     ],
-)  # fmt: skip
+)
 def test_error_outputs_are_attributed(ename, evalue, mistake):
     """Is a graded cell's error output attributed to its mistake, and only then?"""
     assert named.mistake_in_output(ename, evalue) == mistake

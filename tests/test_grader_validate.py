@@ -98,9 +98,15 @@ def test_unpack():
 
 @pytest.mark.parametrize(
     "value",
-    [torch.tensor(2.5), torch.tensor([[2.5]]), 2.5, np.float32(2.5), np.array([2.5]),
-     torch.tensor(2.5, dtype=torch.float64, requires_grad=True)],
-)  # fmt: skip
+    [
+        torch.tensor(2.5),
+        torch.tensor([[2.5]]),
+        2.5,
+        np.float32(2.5),
+        np.array([2.5]),
+        torch.tensor(2.5, dtype=torch.float64, requires_grad=True),
+    ],
+)
 def test_to_number_accepts_anything_holding_one_number(value):
     """Is one number accepted as a 0-dim or 1-element tensor, float or numpy scalar?"""
     assert validate.to_number(value, "v") == 2.5
@@ -130,14 +136,20 @@ def test_to_number_rejects_with_a_sentence(value, message):
     ("value", "fragment"),
     [
         (np.zeros((3, 2)), "x should be a torch.Tensor; got a numpy.ndarray"),
-        (torch.zeros(3, 2, dtype=torch.int64), "x has the wrong shape: got (3, 2), "
-         "expected (3, 1). Hint"),
-        (torch.zeros(3, 1, dtype=torch.int64), "x has dtype torch.int64; expected a "
-         "floating dtype"),
-        (torch.tensor([[1.0], [float("inf")], [float("nan")]]), "x is inf in 2 of 3 "
-         "entries (first at entry 1): expected finite numbers."),
+        (
+            torch.zeros(3, 2, dtype=torch.int64),
+            "x has the wrong shape: got (3, 2), expected (3, 1). Hint",
+        ),
+        (
+            torch.zeros(3, 1, dtype=torch.int64),
+            "x has dtype torch.int64; expected a floating dtype",
+        ),
+        (
+            torch.tensor([[1.0], [float("inf")], [float("nan")]]),
+            "x is inf in 2 of 3 entries (first at entry 1): expected finite numbers.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_tensor_checks_run_in_order(value, fragment):
     """Type before shape before dtype before finite: is the first problem reported?"""
     with pytest.raises(AssertionError) as info:

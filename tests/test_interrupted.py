@@ -30,8 +30,12 @@ def test_killed_run_completes_with_the_same_grades(tmp_path):
     demo.collect(root, labs={LAB}, students=STUDENTS)
     manifest = root / "autograded" / ".graded.json"
     command = [sys.executable, "-m", "coursekit", "--course", str(root), "grade"]
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           start_new_session=True)  # fmt: skip
+    run = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and run.poll() is None:
         if manifest.exists() and len(json.loads(manifest.read_text() or "{}")) >= 2:

@@ -41,9 +41,19 @@ def roundtrip(value):
 
 @pytest.mark.parametrize(
     "value",
-    [None, True, 0, -(2**62), 1.5, "ünïcode", [1, [2, (3, "x")]], (), {"a": 1, 2: [3.0]},
-     {(1, 2): "tuple key"}],
-)  # fmt: skip
+    [
+        None,
+        True,
+        0,
+        -(2**62),
+        1.5,
+        "ünïcode",
+        [1, [2, (3, "x")]],
+        (),
+        {"a": 1, 2: [3.0]},
+        {(1, 2): "tuple key"},
+    ],
+)
 def test_plain_values_cross_unchanged(value):
     got = roundtrip(value)
     assert got == value and type(got) is type(value)
@@ -55,8 +65,20 @@ def test_special_floats_cross():
     assert math.copysign(1, got[3]) == -1
 
 
-@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int32", "int64",
-                                   "float16", "float32", "float64", "complex64"])  # fmt: skip
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        "bool",
+        "uint8",
+        "int8",
+        "int32",
+        "int64",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+    ],
+)
 def test_arrays_cross_with_dtype_and_shape(dtype):
     array = (np.arange(24).reshape(2, 3, 4) % 3).astype(dtype)
     got = roundtrip(array)
@@ -71,8 +93,17 @@ def test_numpy_scalars_stay_numpy_scalars():
     assert got == [1.5, 2.5, 3, True]
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16,
-                                   torch.int64, torch.bool, torch.complex64])  # fmt: skip
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        torch.float32,
+        torch.float64,
+        torch.bfloat16,
+        torch.int64,
+        torch.bool,
+        torch.complex64,
+    ],
+)
 def test_tensors_cross_with_dtype_shape_and_values(dtype):
     tensor = torch.arange(6).reshape(2, 3).to(dtype)
     got = roundtrip(tensor)
@@ -146,18 +177,29 @@ def _decode(tree, blobs=()):
         ({"Z": 1}, [], "tagged 'Z'"),
         ({"R": 0}, [], "tagged 'R'"),  # a kernel may not name the judge's objects
         ({"C": 0}, [], "tagged 'C'"),
-        ({"A": {"dtype": "float64", "shape": [3], "blob": 0}}, [b"\0" * 8], "do not match"),
+        (
+            {"A": {"dtype": "float64", "shape": [3], "blob": 0}},
+            [b"\0" * 8],
+            "do not match",
+        ),
         ({"A": {"dtype": "float64", "shape": [-1], "blob": 0}}, [b""], "negative"),
         ({"A": {"dtype": "object", "shape": [1], "blob": 0}}, [b"x"], "dtype 'object'"),
         ({"A": {"dtype": "float64", "shape": [1], "blob": 5}}, [], "missing blob"),
-        ({"A": {"dtype": "float64", "shape": [1], "blob": 0, "code": "x"}}, [b"\0" * 8],
-         "malformed A"),
-        ({"X": {"dtype": "float32", "shape": [1], "blob": 0}}, [b"\0" * 4], "malformed X"),
+        (
+            {"A": {"dtype": "float64", "shape": [1], "blob": 0, "code": "x"}},
+            [b"\0" * 8],
+            "malformed A",
+        ),
+        (
+            {"X": {"dtype": "float32", "shape": [1], "blob": 0}},
+            [b"\0" * 4],
+            "malformed X",
+        ),
         (2**80, [], "bits"),
         ("x" * (2 << 20), [], "characters"),
         ({"D": [[{"L": [1]}, 2]]}, [], "dict key of type list"),
     ],
-)  # fmt: skip
+)
 def test_the_judge_rejects_what_breaks_the_rules(tree, blobs, fragment):
     with pytest.raises(
         WireError, match=fragment.replace("(", r"\(").replace(")", r"\)")
@@ -210,7 +252,7 @@ def test_messages_cross_with_their_blobs():
         (struct.pack(">I", 2) + b"[]", "valid list of blobs"),
         (struct.pack(">I", 24) + b'{"blobs": [99999999999]}', "blobs of more than"),
     ],
-)  # fmt: skip
+)
 def test_the_receiver_checks_lengths_before_it_reads(raw, fragment):
     a, b = _pair()
     a.sendall(raw)
@@ -450,10 +492,19 @@ def test_the_judges_message_replaces_whatever_the_kernel_said():
     forged = v4.new_output(
         "error", ename="AssertionError", evalue="all fine", traceback=[]
     )
-    fake_score = v4.new_output("execute_result", data={"text/plain": "1.0"},
-                               execution_count=1)  # fmt: skip
-    record = {"test_a": [{"check": "a", "passed": False, "ename": "WrongSign",
-                          "message": "db has the wrong sign"}]}  # fmt: skip
+    fake_score = v4.new_output(
+        "execute_result", data={"text/plain": "1.0"}, execution_count=1
+    )
+    record = {
+        "test_a": [
+            {
+                "check": "a",
+                "passed": False,
+                "ename": "WrongSign",
+                "message": "db has the wrong sign",
+            }
+        ]
+    }
     assert _verdict(_cell(forged, fake_score), record) == [
         ("error", "WrongSign", "db has the wrong sign")
     ]
@@ -461,9 +512,13 @@ def test_the_judges_message_replaces_whatever_the_kernel_said():
 
 def test_a_check_the_judge_never_ran_fails_the_cell():
     assert _verdict(_cell(), {"test_a": []}) == [
-        ("error", "AssertionError", "the judge received no check 'a' from this cell: "
-         "was `judge.check` replaced, or the connection to it closed?")
-    ]  # fmt: skip
+        (
+            "error",
+            "AssertionError",
+            "the judge received no check 'a' from this cell: "
+            "was `judge.check` replaced, or the connection to it closed?",
+        )
+    ]
     assert _verdict(_cell(), None)[0][2] == "no judge ran this notebook's checks"
 
 

@@ -30,8 +30,14 @@ judge.check("mse", mse)
 
 
 def nbgrader(grade_id, grade=False, solution=False, points=None, locked=True):
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked,
-            "schema_version": 3, "solution": solution, "task": False}  # fmt: skip
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -125,11 +131,17 @@ def test_a_graded_cell_without_points_is_caught(points):
 @pytest.mark.parametrize(
     "heading, fragment",
     [
-        ("# Lab 07: X (3 points)", "the title says 3 points but the graded cells add up to 2"),
-        ("# Lab 07: X", "does not show the lab's total: its graded cells add up to 2 points"),
+        (
+            "# Lab 07: X (3 points)",
+            "the title says 3 points but the graded cells add up to 2",
+        ),
+        (
+            "# Lab 07: X",
+            "does not show the lab's total: its graded cells add up to 2 points",
+        ),
         ("## Lab 07: X (2 points)", "no title heading"),
     ],
-)  # fmt: skip
+)
 def test_the_title_must_show_the_total(heading, fragment):
     """Does the title heading have to show the sum of the cells' points?"""
     text = only(
@@ -141,20 +153,32 @@ def test_the_title_must_show_the_total(heading, fragment):
 @pytest.mark.parametrize(
     "hidden, fragment",
     [
-        ("from coursekit import judge\n\nassert abs(mse(1, 2) - 1) < 1e-9",
-         "its statement is a Assert, not a call"),
-        ("from coursekit import judge\n\nx = 2\njudge.check(\"mse\", mse)",
-         "has 2 statements besides the import, expected one call"),
-        ("import numpy as np\nfrom coursekit import judge\n\njudge.check(\"mse\", mse)",
-         "its imports are 'import numpy as np; from coursekit import judge'"),
-        ("from coursekit import judge\n\nprint(mse(1, 2))",
-         "it calls print, not judge.check"),
-        ("from grader_tests import lab07_x as lab\n\nlab.check_mse(mse)",
-         "expected 'from coursekit import judge' alone"),
-        ("from coursekit import judge\n\njudge.check(NAME, mse)",
-         "judge.check's first argument must be the check's name, a string"),
+        (
+            "from coursekit import judge\n\nassert abs(mse(1, 2) - 1) < 1e-9",
+            "its statement is a Assert, not a call",
+        ),
+        (
+            'from coursekit import judge\n\nx = 2\njudge.check("mse", mse)',
+            "has 2 statements besides the import, expected one call",
+        ),
+        (
+            'import numpy as np\nfrom coursekit import judge\n\njudge.check("mse", mse)',
+            "its imports are 'import numpy as np; from coursekit import judge'",
+        ),
+        (
+            "from coursekit import judge\n\nprint(mse(1, 2))",
+            "it calls print, not judge.check",
+        ),
+        (
+            "from grader_tests import lab07_x as lab\n\nlab.check_mse(mse)",
+            "expected 'from coursekit import judge' alone",
+        ),
+        (
+            "from coursekit import judge\n\njudge.check(NAME, mse)",
+            "judge.check's first argument must be the check's name, a string",
+        ),
     ],
-)  # fmt: skip
+)
 def test_hidden_tests_are_one_judged_check(hidden, fragment):
     """Is hidden logic written in the notebook (not a judged check) caught?"""
     source = f"assert mse is not None\n{lint.HIDDEN[0]}\n{hidden}\n{lint.HIDDEN[1]}"

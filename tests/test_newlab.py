@@ -36,10 +36,13 @@ LAB = "07_something"
         ("07_", "is not a lab name"),
         ("07_a__b", "is not a lab name"),
         ("03_autograd", "source/03_autograd already exists: pick another name."),
-        ("03_other", "lab number 03 is taken by 03_autograd: pick an unused number "
-                     "(the next free one is 07)."),
+        (
+            "03_other",
+            "lab number 03 is taken by 03_autograd: pick an unused number "
+            "(the next free one is 07).",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_or_used_names_are_refused(tmp_path, capsys, name, fragment):
     """Does new-lab refuse a bad or used name with a clear message, writing nothing?"""
     course = make_course(tmp_path)
@@ -96,9 +99,13 @@ def test_new_lab_passes_the_linters(course):
     """Does the template follow the course's rules, and ruff's?"""
     # the course's own grader_tests (with the new lab's checks) first on the path
     env = {**os.environ, "PYTHONPATH": str(course)}
-    done = subprocess.run([sys.executable, "-m", "coursekit", "--course", str(course),
-                           "lint-course"], cwd=course, env=env, capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "coursekit", "--course", str(course), "lint-course"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     ruff = Path(sys.executable).parent / "ruff"
     # the notebook and Python files; ruff leaves the paired script in labs/ alone
@@ -122,9 +129,20 @@ def test_new_lab_check_tests_pass(course):
     ]
     env = {**os.environ, "PYTHONPATH": str(course)}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *map(str, tests)],
-        cwd=course, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *map(str, tests),
+        ],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout[-3000:]
     assert " passed" in done.stdout
 

@@ -53,9 +53,12 @@ def test_editing_a_pair_updates_the_release(tmp_path):
     lab = layout.labs(root)[0]
     pair = pairs.pair_path(lab, root)
     pair.write_text(
-        _edit(pair.read_text(), "# # Lab 01: Gradient descent from scratch",
-              "# # Lab 01: Gradient descent, written from scratch")
-    )  # fmt: skip
+        _edit(
+            pair.read_text(),
+            "# # Lab 01: Gradient descent from scratch",
+            "# # Lab 01: Gradient descent, written from scratch",
+        )
+    )
     assert cli.main(["--course", str(root), "release", "--lab", lab]) == 0
     for step in ("source", "release"):
         text = layout.notebook(step, lab, root=root).read_text()

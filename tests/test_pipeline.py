@@ -213,8 +213,12 @@ def test_nbgrader_cli_gives_the_same_grades(graded, tmp_path):
     lab = layout.labs(REPO)[0]
     cli = make_course(tmp_path)
     nbgrader = Path(sys.executable).parent / "nbgrader"
-    subprocess.run([nbgrader, "generate_assignment", lab, "--force"], cwd=cli, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [nbgrader, "generate_assignment", lab, "--force"],
+        cwd=cli,
+        check=True,
+        capture_output=True,
+    )
     demo.collect(cli, labs={lab})
     subprocess.run(
         [nbgrader, "autograde", lab], cwd=cli, check=True, capture_output=True

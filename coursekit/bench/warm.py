@@ -53,8 +53,9 @@ def run_notebook(root: Path, lab: str, kernel: str) -> float:
     sockets = Path(tempfile.mkdtemp(prefix="bench-k-"))
     manager = KernelManager(kernel_name=kernel, transport="ipc", ip=str(sockets / "k"))
     t0 = time.monotonic()
-    NotebookClient(nb, km=manager, timeout=60,
-                   resources={"metadata": {"path": str(workdir)}}).execute()  # fmt: skip
+    NotebookClient(
+        nb, km=manager, timeout=60, resources={"metadata": {"path": str(workdir)}}
+    ).execute()
     seconds = time.monotonic() - t0
     shutil.rmtree(sockets, ignore_errors=True)
     errors = [
@@ -77,8 +78,10 @@ def notebook(lab: str, runs: int) -> None:
                 times[kernel].append(run_notebook(root, lab, kernel))
     warm, cold = (statistics.median(times[k]) for k in times)
     for kernel, ts in times.items():
-        print(f"{kernel:<15} median {statistics.median(ts):5.2f} s  runs " +
-              " ".join(f"{t:.2f}" for t in ts))  # fmt: skip
+        print(
+            f"{kernel:<15} median {statistics.median(ts):5.2f} s  runs "
+            + " ".join(f"{t:.2f}" for t in ts)
+        )
     print(
         f"per notebook: warm / sandbox = {warm / cold:.2f}x ({lab}, {runs} runs each)"
     )
@@ -125,8 +128,10 @@ def batch(lab: str, students: int, jobs: int) -> int:
         )
     print(f"stock serial nbgrader autograde, course-sandbox: {stock_s:6.1f} s")
     print(f"coursekit grading, course-warm, {jobs} workers:   {warm_s:6.1f} s")
-    print(f"batch of {students} {lab} submissions: warm+parallel / stock serial = "
-          f"{warm_s / stock_s:.2f}x; every cell's score identical: {same}")  # fmt: skip
+    print(
+        f"batch of {students} {lab} submissions: warm+parallel / stock serial = "
+        f"{warm_s / stock_s:.2f}x; every cell's score identical: {same}"
+    )
     return 0 if same else 1
 
 

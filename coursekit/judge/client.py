@@ -112,8 +112,11 @@ def over(sock: socket.socket, name: str, args: tuple, kwargs: dict) -> Verdict:
         reply, _ = side.channel.request(request, blobs)
     if "error" in reply:
         return Verdict(False, "AssertionError", str(reply["error"]))
-    return Verdict(bool(reply.get("passed")), str(reply.get("ename", "AssertionError")),
-                   str(reply.get("message", "")))  # fmt: skip
+    return Verdict(
+        bool(reply.get("passed")),
+        str(reply.get("ename", "AssertionError")),
+        str(reply.get("message", "")),
+    )
 
 
 def _torch():
@@ -179,8 +182,13 @@ class KernelSide:
             text = (plain or object.__repr__(value))[:300]
         except Exception:
             text = ""
-        info = {"id": self.handle_ids[key], "type": qualname(cls), "mro": mro,
-                "callable": callable(value), "text": text}  # fmt: skip
+        info = {
+            "id": self.handle_ids[key],
+            "type": qualname(cls),
+            "mro": mro,
+            "callable": callable(value),
+            "text": text,
+        }
         return {"H": info}
 
     def _ref(self, tensor: Any) -> int:
@@ -195,8 +203,9 @@ class KernelSide:
         return encoder.encode(value), encoder.blobs
 
     def decode(self, tree: Any, blobs: list[bytes]) -> tuple[Any, list]:
-        decoder = Decoder(blobs, reference=self._object,
-                          callback=lambda i: JudgeFunction(self, i))  # fmt: skip
+        decoder = Decoder(
+            blobs, reference=self._object, callback=lambda i: JudgeFunction(self, i)
+        )
         return decoder.decode(tree), decoder.created
 
     def _object(self, handle: int) -> Any:

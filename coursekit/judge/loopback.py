@@ -70,8 +70,9 @@ def check(name: str, args: tuple, kwargs: dict) -> client.Verdict:
     try:
         import grader_tests
     except ImportError:
-        return client.Verdict(False, "AssertionError", "no judge is running the checks "
-                              "of this notebook")  # fmt: skip
+        return client.Verdict(
+            False, "AssertionError", "no judge is running the checks of this notebook"
+        )
     lab, student, key = _notebook_context()
     checks = grader_tests.checks(lab)
     if name not in checks:
@@ -92,5 +93,8 @@ def _notebook_context() -> tuple[str, str | None, str | None]:
         names = {}
     student = names.get("STUDENT")
     key = names.get("LAB_KEY")
-    return (lab, student if isinstance(student, str) else None,
-            key if isinstance(key, str) else None)  # fmt: skip
+    return (
+        lab,
+        student if isinstance(student, str) else None,
+        key if isinstance(key, str) else None,
+    )

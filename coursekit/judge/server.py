@@ -355,8 +355,11 @@ def run_check(
         )
     record(verdict)
     try:
-        reply = {"passed": verdict.passed, "ename": verdict.ename,
-                 "message": redacted(verdict.message)}  # fmt: skip
+        reply = {
+            "passed": verdict.passed,
+            "ename": verdict.ename,
+            "message": redacted(verdict.message),
+        }
         kernel.channel.reply(reply)
     except (OSError, WireError):
         pass
@@ -415,9 +418,16 @@ class NotebookJudge:
         if cell is None or cell.index != index:
             return []
         if cell.running is not None:
-            cell.record.append(Verdict(cell.running, False, message=(
-                "the check did not finish before its cell ended: did the code it "
-                "called run past the cell's time limit, or stop the kernel?")))  # fmt: skip
+            cell.record.append(
+                Verdict(
+                    cell.running,
+                    False,
+                    message=(
+                        "the check did not finish before its cell ended: did the code it "
+                        "called run past the cell's time limit, or stop the kernel?"
+                    ),
+                )
+            )
         return cell.record
 
     def _start(self, cell: Cell | None, name: str) -> bool:

@@ -31,11 +31,17 @@ class JudgeError(RuntimeError):
 class JudgeSession:
     """One notebook's judge, listening on judge.sock in `kernel_sockets`."""
 
-    def __init__(self, lab: str, student: str | None, lab_key: str | None,
-                 kernel_sockets: Path) -> None:  # fmt: skip
+    def __init__(
+        self, lab: str, student: str | None, lab_key: str | None, kernel_sockets: Path
+    ) -> None:
         self.path = kernel_sockets / SOCKET_NAME
-        request = {"kind": "judge", "lab": lab, "student": student,
-                   "lab_key": lab_key, "socket": str(self.path)}  # fmt: skip
+        request = {
+            "kind": "judge",
+            "lab": lab,
+            "student": student,
+            "lab_key": lab_key,
+            "socket": str(self.path),
+        }
         explicit = os.environ.get(ENV_SOCKET)
         try:
             if explicit:

@@ -152,8 +152,12 @@ class Encoder:
             return {tag: [self.encode(v, depth + 1) for v in items]}
         if isinstance(value, dict):
             pairs = dict.items(value)
-            return {"D": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
-                          for k, v in pairs]}  # fmt: skip
+            return {
+                "D": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)]
+                    for k, v in pairs
+                ]
+            }
         if isinstance(value, numpy.ndarray):
             return self._array(value)
         torch = _torch()
@@ -351,8 +355,14 @@ class Decoder:
         return numpy.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
     def _tensor(self, body: Any, depth: int):
-        fields = {"dtype": str, "shape": list, "blob": int, "requires_grad": bool,
-                  "is_leaf": bool, "parameter": bool}  # fmt: skip
+        fields = {
+            "dtype": str,
+            "shape": list,
+            "blob": int,
+            "requires_grad": bool,
+            "is_leaf": bool,
+            "parameter": bool,
+        }
         body = _fields(body, "X", fields, optional={"grad_fn", "ref", "grad"})
         torch = _torch()
         dtype = body["dtype"]
@@ -400,8 +410,13 @@ class Decoder:
         text = body.get("text", "")
         if type(text) is not str:
             raise WireError("a malformed handle")
-        return HandleInfo(body["id"], body["type"][:300], tuple(m[:300] for m in mro),
-                          body["callable"], text[:300])  # fmt: skip
+        return HandleInfo(
+            body["id"],
+            body["type"][:300],
+            tuple(m[:300] for m in mro),
+            body["callable"],
+            text[:300],
+        )
 
 
 def _list(body: Any, tag: str) -> list:

@@ -44,8 +44,9 @@ def send(
             f"a message of {len(blobs)} blobs and {sum(map(len, blobs))} bytes "
             f"(at most {MAX_BLOBS} and {MAX_BYTES})"
         )
-    data = json.dumps({**header, "blobs": [len(b) for b in blobs]},
-                      separators=(",", ":")).encode()  # fmt: skip
+    data = json.dumps(
+        {**header, "blobs": [len(b) for b in blobs]}, separators=(",", ":")
+    ).encode()
     if len(data) > MAX_HEADER:
         raise WireError(f"a header of {len(data)} bytes (at most {MAX_HEADER})")
     sock.sendall(LENGTH.pack(len(data)) + data)

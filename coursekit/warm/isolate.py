@@ -57,8 +57,13 @@ def _check(result: int, what: str) -> None:
         raise OSError(errno, f"{what}: {os.strerror(errno)}")
 
 
-def _mount(source: str | None, target: str, fstype: str | None, flags: int,
-           data: str | None = None) -> None:  # fmt: skip
+def _mount(
+    source: str | None,
+    target: str,
+    fstype: str | None,
+    flags: int,
+    data: str | None = None,
+) -> None:
     enc = [None if s is None else s.encode() for s in (source, target, fstype)]
     result = _libc.mount(*enc, flags, data.encode() if data else None)
     _check(result, f"mount {target}")
@@ -69,7 +74,9 @@ class _MountAttr(ctypes.Structure):
 
 
 def _set_readonly(path: str, readonly: bool, recursive: bool) -> None:
-    attr = _MountAttr(MOUNT_ATTR_RDONLY if readonly else 0, 0 if readonly else MOUNT_ATTR_RDONLY, 0, 0)  # fmt: skip
+    attr = _MountAttr(
+        MOUNT_ATTR_RDONLY if readonly else 0, 0 if readonly else MOUNT_ATTR_RDONLY, 0, 0
+    )
     flags = AT_RECURSIVE if recursive else 0
     args = (SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr))
     _check(_libc.syscall(*args, ctypes.sizeof(attr)), f"mount_setattr {path}")
@@ -102,8 +109,11 @@ def build_filesystem(view: list) -> None:
     namespace (the fresh /proc shows that namespace).
     """
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    handles = {m.path: (os.open(m.path, os.O_PATH), m.path.is_dir()) for m in view
-               if m.how != "hide" and m.path.exists()}  # fmt: skip
+    handles = {
+        m.path: (os.open(m.path, os.O_PATH), m.path.is_dir())
+        for m in view
+        if m.how != "hide" and m.path.exists()
+    }
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
     for mount in view:
         path = str(mount.path)

@@ -57,10 +57,24 @@ def start_service(path: Path, module: str = "coursekit.warm.service") -> None:
     log = path.with_suffix(".log").open("ab")
     # Not from the student's folder (this process's cwd): -P and cwd="/" keep
     # whatever lies there out of the service's imports, which every kernel shares.
-    command = [sys.executable, "-P", "-m", module, "--socket", str(path), "--idle",
-               idle]  # fmt: skip
-    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                            cwd="/", start_new_session=True)  # fmt: skip
+    command = [
+        sys.executable,
+        "-P",
+        "-m",
+        module,
+        "--socket",
+        str(path),
+        "--idle",
+        idle,
+    ]
+    proc = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+        cwd="/",
+        start_new_session=True,
+    )
     deadline = time.monotonic() + START_SECONDS
     while not path.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -89,9 +103,17 @@ def request_kernel(argv: list[str]):
     explicit = os.environ.get(protocol.ENV_SOCKET)
     attempts = 1 if explicit else 2  # an idle service may be exiting just now
     for attempt in range(attempts):
-        sock = protocol.connect(explicit) if explicit else on_demand(protocol.default_socket())  # fmt: skip
-        request = {"kind": "kernel", "argv": argv, "cwd": os.getcwd(),
-                   "env": dict(os.environ)}  # fmt: skip
+        sock = (
+            protocol.connect(explicit)
+            if explicit
+            else on_demand(protocol.default_socket())
+        )
+        request = {
+            "kind": "kernel",
+            "argv": argv,
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+        }
         sock.settimeout(START_SECONDS + READY_SECONDS)  # a service may be importing
         try:
             protocol.send(sock, request, fds=[0, 1, 2])

@@ -61,11 +61,20 @@ def serving(module: str, env_socket: str, off: bool = False) -> Iterator[Path | 
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     path = folder / "service.sock"
     # cwd "/" and -P: nothing in the grader's folder gets into the service's imports.
-    command = [sys.executable, "-P", "-m", module, "--socket", str(path),
-               "--parent", str(os.getpid())]  # fmt: skip
+    command = [
+        sys.executable,
+        "-P",
+        "-m",
+        module,
+        "--socket",
+        str(path),
+        "--parent",
+        str(os.getpid()),
+    ]
     with (folder / "service.log").open("wb") as log:
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=log, cwd="/")  # fmt: skip
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/"
+        )
     deadline = time.monotonic() + BIND_SECONDS
     while not path.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -92,8 +92,9 @@ def _kernel(conn: socket.socket, request: dict) -> None:
         argv = request["argv"]
         course = Path(env.get("COURSEKIT_COURSE") or workdir.parents[2])
         connection_file = Path(argv[argv.index("-f") + 1]).resolve()
-        view = sandbox.kernel_view(course, workdir, connection_file,
-                                   env.get("COURSEKIT_DB_URL", ""))  # fmt: skip
+        view = sandbox.kernel_view(
+            course, workdir, connection_file, env.get("COURSEKIT_DB_URL", "")
+        )
         isolate.build_filesystem(view)
         isolate.drop_privileges()
         os.chdir(workdir)
@@ -228,8 +229,12 @@ class Service:
             request = request or {}
             kind = request.get("kind")
             if kind == "ping":
-                state = {"pong": os.getpid(), "rss_kb": _rss_kb(),
-                         "children": len(self.children), "forks": self.forks}  # fmt: skip
+                state = {
+                    "pong": os.getpid(),
+                    "rss_kb": _rss_kb(),
+                    "children": len(self.children),
+                    "forks": self.forks,
+                }
                 protocol.send(conn, state)
                 return
             if kind not in ("kernel", "probe"):

@@ -31,27 +31,63 @@ def gradient_signatures(n: int) -> list[tuple[float, Diagnosis]]:
     """
     got_expected = "Got {got}, expected {expected}."
     table = [  # (factor, message, the mistake it names)
-        (n, "{name} is {ratio}x the reference (N = {n}): did you sum over the examples "
-            "instead of averaging? " + got_expected, "SummedNotAveraged"),
-        (0.5, "{name} is half the reference: got {got}, expected {expected}. Did you "
-              "leave out the factor 2 that the derivative of the square brings down?", "MissingFactor2"),
-        (-1.0, "{name} has the wrong sign: got {got}, expected {expected}. Did you "
-               "write y - y_hat instead of y_hat - y?", "WrongSign"),
-        (-n, "{name} is {ratio}x the reference (N = {n}): did you sum over the "
-             "examples instead of averaging, and write y - y_hat instead of "
-             "y_hat - y? " + got_expected, "SummedAndWrongSign"),
-        (n / 2, "{name} is {ratio}x the reference (N = {n}): did you sum over the "
-                "examples instead of averaging, and leave out the factor 2? "
-                + got_expected, "SummedAndMissingFactor2"),
-        (-0.5, "{name} is {ratio}x the reference: got {got}, expected {expected}. Did "
-               "you write y - y_hat instead of y_hat - y, and leave out the factor 2?", "WrongSignAndMissingFactor2"),
-        (2.0, "{name} is twice the reference: got {got}, expected {expected}. Did you "
-              "multiply by 2 twice?", "DoubledFactor2"),
-        (1 / n, "{name} is {ratio}x the reference (1/N, N = {n}): did you divide by N "
-                "twice (a mean, then / N again)? " + got_expected, "DividedTwice"),
-        (0.0, "{name} is 0, but should be {expected}: did you forget to compute "
-              "{name} (returned zeros or an untouched initial value)?", "GradientNotComputed"),
-    ]  # fmt: skip
+        (
+            n,
+            "{name} is {ratio}x the reference (N = {n}): did you sum over the examples "
+            "instead of averaging? " + got_expected,
+            "SummedNotAveraged",
+        ),
+        (
+            0.5,
+            "{name} is half the reference: got {got}, expected {expected}. Did you "
+            "leave out the factor 2 that the derivative of the square brings down?",
+            "MissingFactor2",
+        ),
+        (
+            -1.0,
+            "{name} has the wrong sign: got {got}, expected {expected}. Did you "
+            "write y - y_hat instead of y_hat - y?",
+            "WrongSign",
+        ),
+        (
+            -n,
+            "{name} is {ratio}x the reference (N = {n}): did you sum over the "
+            "examples instead of averaging, and write y - y_hat instead of "
+            "y_hat - y? " + got_expected,
+            "SummedAndWrongSign",
+        ),
+        (
+            n / 2,
+            "{name} is {ratio}x the reference (N = {n}): did you sum over the "
+            "examples instead of averaging, and leave out the factor 2? "
+            + got_expected,
+            "SummedAndMissingFactor2",
+        ),
+        (
+            -0.5,
+            "{name} is {ratio}x the reference: got {got}, expected {expected}. Did "
+            "you write y - y_hat instead of y_hat - y, and leave out the factor 2?",
+            "WrongSignAndMissingFactor2",
+        ),
+        (
+            2.0,
+            "{name} is twice the reference: got {got}, expected {expected}. Did you "
+            "multiply by 2 twice?",
+            "DoubledFactor2",
+        ),
+        (
+            1 / n,
+            "{name} is {ratio}x the reference (1/N, N = {n}): did you divide by N "
+            "twice (a mean, then / N again)? " + got_expected,
+            "DividedTwice",
+        ),
+        (
+            0.0,
+            "{name} is 0, but should be {expected}: did you forget to compute "
+            "{name} (returned zeros or an untouched initial value)?",
+            "GradientNotComputed",
+        ),
+    ]
     kept: list[tuple[float, Diagnosis]] = []
     for factor, message, mistake in table:
         if factor != 1 and all(factor != f for f, _ in kept):

@@ -29,16 +29,26 @@ def sgd(model: Any, lr: float) -> Any:
     return remote.kernel_of(model).new("torch.optim.SGD", model.parameters(), lr=lr)
 
 
-def loader(kernel: remote.Kernel, inputs: Any, targets: Any, batch_size: int,
-           seed: int | None = None) -> Any:  # fmt: skip
+def loader(
+    kernel: remote.Kernel,
+    inputs: Any,
+    targets: Any,
+    batch_size: int,
+    seed: int | None = None,
+) -> Any:
     """DataLoader over TensorDataset(inputs, targets); shuffled with a generator of
     its own when `seed` is given, in order otherwise."""
     dataset = kernel.new("torch.utils.data.TensorDataset", inputs, targets)
     if seed is None:
         return kernel.new("torch.utils.data.DataLoader", dataset, batch_size=batch_size)
     generator = kernel.new("torch.Generator").manual_seed(seed)
-    return kernel.new("torch.utils.data.DataLoader", dataset, batch_size=batch_size,
-                      shuffle=True, generator=generator)  # fmt: skip
+    return kernel.new(
+        "torch.utils.data.DataLoader",
+        dataset,
+        batch_size=batch_size,
+        shuffle=True,
+        generator=generator,
+    )
 
 
 def mse_loss(kernel: remote.Kernel) -> Any:

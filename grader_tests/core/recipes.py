@@ -68,15 +68,29 @@ def mse_mistakes(y_hat: np.ndarray, y: np.ndarray, name: str = "mse") -> Candida
     not squared; each with the question to ask."""
     error, expected, n = y_hat - y, mse(y_hat, y), y.size
     return [
-        (n * expected, f"{name} is {n}x the reference (N = {n}): did you sum the "
-         "squared errors instead of averaging them?"),
-        (expected**0.5, f"{name} is the square root of the MSE: did you return the "
-         "RMSE? The MSE has no square root."),
-        (float(np.mean(np.abs(error))), f"{name} is the mean absolute error: did you "
-         "take abs(y_hat - y) instead of squaring?"),
-        (float(np.mean(error)) ** 2, "Did you square the mean error instead of "
-         "averaging the squared errors?"),
-        (expected / 2, f"{name} is half the reference: did you divide by 2? The MSE "
-         "is mean((y_hat - y) ** 2)."),
+        (
+            n * expected,
+            f"{name} is {n}x the reference (N = {n}): did you sum the "
+            "squared errors instead of averaging them?",
+        ),
+        (
+            expected**0.5,
+            f"{name} is the square root of the MSE: did you return the "
+            "RMSE? The MSE has no square root.",
+        ),
+        (
+            float(np.mean(np.abs(error))),
+            f"{name} is the mean absolute error: did you "
+            "take abs(y_hat - y) instead of squaring?",
+        ),
+        (
+            float(np.mean(error)) ** 2,
+            "Did you square the mean error instead of averaging the squared errors?",
+        ),
+        (
+            expected / 2,
+            f"{name} is half the reference: did you divide by 2? The MSE "
+            "is mean((y_hat - y) ** 2).",
+        ),
         (float(np.mean(error)), "Did you forget to square the errors?"),
-    ]  # fmt: skip
+    ]
