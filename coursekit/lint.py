@@ -369,6 +369,51 @@ def lint_choice_lengths(lab: str, nb: NotebookNode) -> list[Problem]:
     return problems
 
 
+# ---- plots ----
+
+# Names a plotting call is made on: plt, and the figure's and axes' usual names.
+PLOT_OBJECT = re.compile(r"^(plt|fig\w*|ax\w*)$")
+
+
+def _plot_call_shows_its_value(source: str) -> bool:
+    """Whether a cell ends with a bare plotting call like `ax.legend()` that no
+    `;` follows, so that the notebook prints what the call returns."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    last = tree.body[-1] if tree.body else None
+    if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)):
+        return False
+    func = last.value.func
+    while isinstance(func, ast.Attribute):
+        func = func.value  # ax.xaxis.set_label(...) is made on ax
+    if not (isinstance(func, ast.Name) and PLOT_OBJECT.match(func.id)):
+        return False
+    after = source.splitlines()[last.end_lineno - 1][last.end_col_offset :]
+    return not after.lstrip().startswith(";")
+
+
+def lint_plot_semicolons(lab: str, nb: NotebookNode) -> list[Problem]:
+    """A cell that ends with a plotting call ends it with `;`: otherwise the notebook
+    prints the call's return value (`<matplotlib.legend.Legend at 0x...>`) above the
+    figure."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and _plot_call_shows_its_value(cell.source):
+            problems.append(
+                Problem(
+                    "plot-semicolon",
+                    _where(lab, index, cell),
+                    "the cell ends with a plotting call without `;`, so the notebook "
+                    "prints its return value above the figure: end the line with `;` "
+                    "(in labs/<lab>.py too; `ruff format` run on the script by hand "
+                    "drops it).",
+                )
+            )
+    return problems
+
+
 # ---- outputs and kernelspec ----
 
 
@@ -418,6 +463,7 @@ def lint_notebook(
         *lint_answers_graded(lab, nb),
         *lint_points(lab, nb),
         *lint_hidden_tests(lab, nb, checks),
+        *lint_plot_semicolons(lab, nb),
         *lint_choice_lengths(lab, nb),
         *lint_outputs(lab, nb),
         *lint_kernelspec(lab, nb),

@@ -356,3 +356,29 @@ def test_a_tie_for_longest_counts_as_longest():
     assert "longest in 2 of" in only(
         lint.lint_choice_lengths("07_x", nb), "choice-lengths"
     )
+
+
+@pytest.mark.parametrize(
+    "source, flagged",
+    [
+        ("fig, ax = plt.subplots()\nax.plot([1, 2])\nax.legend()", True),
+        ("ax.set(xlabel='x', title='t')", True),
+        ("plt.plot([1, 2])", True),
+        ("ax.xaxis.set_label_text('x')", True),
+        ("fig, ax = plt.subplots()\nax.legend();", False),
+        ("ax.legend();  # the legend", False),
+        ("print(ax)", False),
+        ("losses = train(x, y)\nlosses[-1]", False),
+        ("def f(:", False),
+    ],
+)
+def test_a_plot_call_without_semicolon_is_caught(source, flagged):
+    """Does a cell that ends with a bare plotting call need its `;`?"""
+    nb = good()
+    nb.cells.append(new_code_cell(source, metadata=nbgrader("x_plot")))
+    found = [p for p in problems(nb) if p.rule == "plot-semicolon"]
+    assert bool(found) == flagged, found
+    if flagged:
+        assert (
+            "x_plot" in found[0].where and "end the line with `;`" in found[0].message
+        )
