@@ -81,9 +81,10 @@ test: install system-packages  ## the repository's test suite, the solution note
 test-quick: install  ## the unit tests alone: no nbgrader runs, kernels or browser (tests marked slow)
 	$(PY) -m pytest -q -m "not slow" tests
 
-lint: install  ## ruff, then the course's own rules (coursekit/lint.py)
+lint: install  ## ruff, the type checker (mypy), then the course's own rules (coursekit/lint.py)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m coursekit lint-course
 
 format: install  ## ruff format every Python file and source/ notebook

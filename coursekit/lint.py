@@ -390,7 +390,8 @@ def _plot_call_shows_its_value(source: str) -> bool:
         func = func.value  # ax.xaxis.set_label(...) is made on ax
     if not (isinstance(func, ast.Name) and PLOT_OBJECT.match(func.id)):
         return False
-    after = source.splitlines()[last.end_lineno - 1][last.end_col_offset :]
+    end_line, end_col = last.end_lineno or last.lineno, last.end_col_offset or 0
+    after = source.splitlines()[end_line - 1][end_col:]
     return not after.lstrip().startswith(";")
 
 

@@ -88,7 +88,7 @@ def _notebook_context() -> tuple[str, str | None, str | None]:
     try:
         from IPython import get_ipython
 
-        names: dict[str, Any] = get_ipython().user_ns  # type: ignore[union-attr]
+        names: dict[str, Any] = get_ipython().user_ns
     except Exception:
         names = {}
     student = names.get("STUDENT")

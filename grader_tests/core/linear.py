@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def mse(y_hat: np.ndarray, y: np.ndarray) -> float:
+def mse(y_hat: np.ndarray, y: np.ndarray | float) -> float:
     """Mean of the squared errors over all entries: mean((y_hat - y) ** 2)."""
     diff = np.asarray(y_hat, np.float64) - np.asarray(y, np.float64)
     return float(np.mean(diff * diff))

@@ -144,8 +144,11 @@ def type_name(value: Any) -> str:
     return qualname(type(value))
 
 
-def kernel_of(value: Remote) -> Kernel:
-    """The kernel a handle belongs to (to make objects there, or seed it)."""
+def kernel_of(value: Any) -> Kernel:
+    """The kernel a handle belongs to (to make objects there, or seed it).
+
+    `value` is a student's object as the judge hands it over: a `Remote`, whatever
+    a check's signature calls it (a function, a model)."""
     return value._kernel
 
 
