@@ -24,3 +24,15 @@ os.environ["PATH"] = (
 def make_course(dest: Path) -> Path:
     """A copy of this repository's course (config, labs, demo class) in `dest`."""
     return layout.copy_course(dest, REPO)
+
+
+def auto_points(lab: str, root: Path = REPO) -> float:
+    """The points of a lab's auto-graded test cells, read from its source notebook:
+    what a correct submission scores (answers graded by hand are not counted)."""
+    import nbformat
+
+    nb = nbformat.read(layout.notebook("source", lab, root=root), as_version=4)
+    metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    return sum(
+        float(m["points"]) for m in metas if m.get("grade") and not m.get("solution")
+    )

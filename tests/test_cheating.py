@@ -19,14 +19,14 @@ from nbgrader.api import Gradebook
 
 from coursekit import demo, grading, layout, release, report
 
-from .course import REPO, make_course
+from .course import REPO, auto_points, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow
 
 LAB = "01_gd_from_scratch"
 CORRECT = REPO / "demo" / "submitted" / "correct" / LAB / f"{LAB}.ipynb"
-FULL = 17
+FULL = auto_points(LAB)
 COURSE = 'pathlib.Path(os.environ["COURSEKIT_COURSE"])'
 
 READS_SOLUTION = f"""import os, pathlib

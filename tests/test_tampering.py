@@ -28,7 +28,7 @@ from nbgrader.api import Gradebook
 
 from coursekit import grading, labkeys, layout, release, report
 
-from .course import REPO, make_course
+from .course import REPO, auto_points, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow
@@ -328,7 +328,7 @@ PATHS = ["by_nbgrader", "by_course"]
 def test_the_wrong_submission_loses_points(path, request):
     """Is the baseline really wrong, so that a cheat has something to gain?"""
     _, scores = request.getfixturevalue(path)
-    assert 0 < scores[BASELINE] < scores[HONEST] == 17
+    assert 0 < scores[BASELINE] < scores[HONEST] == auto_points(LAB)
 
 
 @pytest.mark.parametrize("cheat", CATALOGUE)
@@ -343,7 +343,7 @@ def test_no_tampering_gains_a_point(path, cheat, request):
 def test_the_judge_survives_and_the_honest_student_keeps_full_marks(path, request):
     """Graded after every attempt, by the same services: full marks, files untouched?"""
     root, scores = request.getfixturevalue(path)
-    assert scores[HONEST] == 17
+    assert scores[HONEST] == auto_points(LAB)
     submitted = layout.notebook("submitted", LAB, HONEST, root)
     assert submitted.read_text() == nbformat.writes(_notebook({}, HONEST)) + "\n"
 
