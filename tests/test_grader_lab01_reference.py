@@ -117,8 +117,9 @@ def test_reference_train_is_the_autograd_loop():
             b -= P.lr * b.grad
         w.grad.zero_()
         b.grad.zero_()
-    ref_w, ref_b, ref_losses = lab.reference_train(X64, Y64, P.w0, P.b0, P.lr,
-                                                   P.num_epochs)  # fmt: skip
+    ref_w, ref_b, ref_losses = lab.reference_train(
+        X64, Y64, P.w0, P.b0, P.lr, P.num_epochs
+    )
     assert math.isclose(ref_w, float(w.detach()), rel_tol=1e-10)
     assert math.isclose(ref_b, float(b.detach()), rel_tol=1e-10)
     assert np.allclose(ref_losses, losses, rtol=1e-10, atol=0)
@@ -166,8 +167,10 @@ def test_answer_init_is_right():
     assert lab.ANSWERS["init"] == "c"
     best = lstsq(X64, Y64)
     rho = contraction(X64, P.lr)
-    runs = [lab.reference_train(X64, Y64, w0, b0, P.lr, P.num_epochs)
-            for w0, b0 in [(0.0, 0.0), (-10.0, 10.0)]]  # fmt: skip
+    runs = [
+        lab.reference_train(X64, Y64, w0, b0, P.lr, P.num_epochs)
+        for w0, b0 in [(0.0, 0.0), (-10.0, 10.0)]
+    ]
     starts = [np.hypot(w0 - best[0], b0 - best[1]) for w0, b0 in [(0, 0), (-10, 10)]]
     bound = rho**P.num_epochs * sum(starts)  # both ends lie near the one minimum
     assert np.hypot(runs[0][0] - runs[1][0], runs[0][1] - runs[1][1]) <= bound
@@ -233,9 +236,52 @@ def test_train_tolerance_margins(reduce):
     got_w, got_b, losses = _float32_run(reduce=reduce)
     assert max(abs(got_w - w), abs(got_b - b)) < lab.TRAIN_ATOL / 2
     assert abs(losses[-1] - ref_losses[-1]) < lab.LOSS_RTOL / 10 * ref_losses[-1]
-    half_w, half_b, _ = lab.reference_train(X64, Y64, P.w0, P.b0, P.lr / 2,
-                                            P.num_epochs)  # fmt: skip
+    half_w, half_b, _ = lab.reference_train(
+        X64, Y64, P.w0, P.b0, P.lr / 2, P.num_epochs
+    )
     assert max(abs(half_w - w), abs(half_b - b)) > 2 * lab.TRAIN_ATOL
     got_half = _float32_run(lr=P.lr / 2, reduce=reduce)[:2]
     rel = max(abs(g - h) for g, h in zip(got_half, (half_w, half_b), strict=True)) / 3
     assert rel < lab.TRAIN_MATCH_RTOL / 2  # the factor-2 mistake is still recognised
+
+
+def test_reference_big_data_is_the_notebooks_recipe():
+    """x_big, y_big: seed + 1, 10 * randn, then F.linear(x, [[w]], [b]) + noise."""
+    torch.manual_seed(P.seed + 1)
+    x = 10 * torch.randn(P.n, 1)
+    noise = P.noise_std * torch.randn(P.n, 1)
+    y = x @ torch.tensor([[P.true_w]]).T + torch.tensor([P.true_b]) + noise
+    got_x, got_y = lab.reference_big_data(P)
+    assert torch.equal(got_x, x)
+    assert torch.allclose(got_y, y, rtol=0, atol=1e-5)
+
+
+def test_reference_sweep_is_the_torch_loop():
+    """The sweep's final losses equal a float64 torch loop's, run by run."""
+    lrs = lab.sweep_lrs(X64)
+    got = lab.reference_sweep(X64, Y64, lrs, lab.SWEEP_EPOCHS)
+    x, y = torch.from_numpy(X64), torch.from_numpy(Y64)
+    for lr, value in zip(lrs, got, strict=True):
+        w = b = torch.zeros((), dtype=torch.float64)
+        for _ in range(lab.SWEEP_EPOCHS):
+            error = w * x + b - y
+            loss = float((error**2).mean())
+            w, b = w - lr * 2 * (x * error).mean(), b - lr * 2 * error.mean()
+        assert math.isclose(value, loss, rel_tol=EXACT)
+
+
+@pytest.mark.parametrize("student", ["", "alice", "bob", "carol"])
+def test_the_sweeps_tell_their_story(student):
+    """For every student: the sweep's last lr diverges, the others do not; on x_big
+    LR = 0.1 diverges and half the threshold converges, the threshold ~ 1 / mean(x^2).
+    """
+    p = lab.student_params("f9091f6eef0cd083f39cdc80175fb83b", student)
+    x, y = (t.double().numpy() for t in lab.reference_data(p))
+    start = float(np.mean(y**2))
+    ends = lab.reference_sweep(x, y, lab.sweep_lrs(x), lab.SWEEP_EPOCHS)
+    assert [v > start for v in ends] == [False, False, False, True]
+    xb, yb = (t.double().numpy() for t in lab.reference_big_data(p))
+    lr_max = lab.reference_largest_stable_lr(xb)
+    assert 0.5 < lr_max * np.mean(xb**2) <= 1.0
+    big = lab.reference_sweep(xb, yb, lab.big_lrs(p), lab.SWEEP_EPOCHS)
+    assert big[0] > 1e30 and big[1] < 100

@@ -10,8 +10,10 @@ multiple-choice answers live here (`ANSWERS`), never in the released notebook.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypedDict
 
 import numpy as np
 import torch
@@ -29,17 +31,22 @@ from grader_tests.core.compare import require_close
 from grader_tests.lab01_gd_from_scratch import mistakes as mistakes
 from grader_tests.lab01_gd_from_scratch.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
+    SWEEP_EPOCHS,
     LabParams,
+    big_lrs,
     hessian,
+    reference_big_data,
     reference_data,
     reference_gradients,
     reference_largest_stable_lr,
     reference_mse,
     reference_predict,
     reference_step,
+    reference_sweep,
     reference_train,
     run_answers,
     student_params,
+    sweep_lrs,
 )
 
 # Tolerances; the numbers compared are of size 0.01 to 20.
@@ -60,16 +67,48 @@ LOSS_RTOL = 1e-4
 MONOTONE_RTOL = tolerances.MONOTONE_RTOL
 # eigvalsh of a 2 x 2 float32 matrix is good to ~1e-6 relative.
 LR_RTOL = 1e-5
+# Final losses of 20-epoch float32 runs against float64: ~1e-6 relative; the nearest
+# mistake (a run of NUM_EPOCHS) ends 10% lower at 0.1 x the threshold.
+SWEEP_RTOL = 1e-3
+# A run "diverged" if it ends above twice its start loss: the sweep's diverging runs
+# end 1e3 to 1e30 times above it, the converging ones far below.
+DIVERGED_FACTOR = 2.0
+
+
+class _Variant(TypedDict):
+    """Other make_data arguments (LabParams fields)."""
+
+    seed: int
+    n: int
+    true_w: float
+    true_b: float
+    noise_std: float
+
+
+class _Run(TypedDict):
+    """Other train arguments."""
+
+    w0: float
+    b0: float
+    lr: float
+    num_epochs: int
+
 
 # Inputs the checks choose.
 PROBE_W, PROBE_B = 0.5, -1.0  # not 0 (a dropped w or b shows), far from (2, 3)
 CHECK_SEED_OFFSET = 1  # data of seed + 1: code reading the notebook's global x, y shows
 SHAPE_N = 7  # make_data(7, ...) too: a hard-coded 100 shows
-VARIANT = {"seed": 7, "n": 13, "true_w": -1.5, "true_b": 0.5, "noise_std": 0.3}
+VARIANT: _Variant = {
+    "seed": 7,
+    "n": 13,
+    "true_w": -1.5,
+    "true_b": 0.5,
+    "noise_std": 0.3,
+}
 STEP_INPUTS = {"w": 0.5, "b": -1.0, "dw": 2.0, "db": -4.0, "lr": 0.1}  # no ties
 # Losses come from a short run with another start and another stable lr, so a loop
 # that reads the notebook's NUM_EPOCHS, W0, B0 or LR instead of its arguments shows.
-LOSS_RUN = {"w0": -1.0, "b0": 1.0, "lr": 0.05, "num_epochs": 50}
+LOSS_RUN: _Run = {"w0": -1.0, "b0": 1.0, "lr": 0.05, "num_epochs": 50}
 
 ANSWERS = {"init": "c", "lr": "a", "noise": "b"}
 LETTERS = ("a", "b", "c")
@@ -265,8 +304,15 @@ def _check_gradient(gradients: Callable, p: LabParams, name: str) -> None:
         )
     got = _number(result[i], f"{name} from {text}", p.n, PER_EXAMPLE[name])
     candidates = mistakes.gradient(name, expected[1 - i], notebook[i], p.seed)
-    require_close(name, got, expected[i], FLOAT32_RTOL, FLOAT32_ATOL,
-                  gradient=(name, p.n), candidates=candidates)  # fmt: skip
+    require_close(
+        name,
+        got,
+        expected[i],
+        FLOAT32_RTOL,
+        FLOAT32_ATOL,
+        gradient=(name, p.n),
+        candidates=candidates,
+    )
 
 
 @validate.quiet
@@ -304,8 +350,14 @@ def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
     got = [_number(v, label, p.n) for v, label in zip(result, labels, strict=True)]
     for i, name in enumerate("wb"):
         candidates = mistakes.step(name, s, expected[1 - i])
-        require_close(labels[i], got[i], expected[i], FLOAT32_RTOL, FLOAT32_ATOL,
-                      candidates=candidates)  # fmt: skip
+        require_close(
+            labels[i],
+            got[i],
+            expected[i],
+            FLOAT32_RTOL,
+            FLOAT32_ATOL,
+            candidates=candidates,
+        )
 
 
 # ---- train ----
@@ -365,10 +417,12 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
     ref = reference_train(x, y, *settings)[2]
     text, result = _run_train(train, p, settings)
     label = f"losses from {text}"
-    values = recipes.loss_history(result[2], label, lambda i: f"losses[{i}] from {text}",
-                                  record="float(loss)")  # fmt: skip
-    recipes.require_one_per_epoch(values, label, r["num_epochs"], p.num_epochs,
-                                  record="float(loss)")  # fmt: skip
+    values = recipes.loss_history(
+        result[2], label, lambda i: f"losses[{i}] from {text}", record="float(loss)"
+    )
+    recipes.require_one_per_epoch(
+        values, label, r["num_epochs"], p.num_epochs, record="float(loss)"
+    )
     validate.require_finite(values, f"losses from {text}", DIVERGED)
     first = f"losses[0] from {text}"
     candidates = mistakes.first_loss(x, y, p, r)
@@ -380,8 +434,14 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
                 f"losses from {text} rise at epoch {i}: {a} -> {b}. Below lr = 2 / L "
                 "the loss of gradient descent never rises: does step subtract lr * dw?"
             )
-    require_close(f"losses[-1] from {text}", values[-1], ref[-1], LOSS_RTOL, 0.0,
-                  candidates=lambda: mistakes.last_loss(x, y, p, r))  # fmt: skip
+    require_close(
+        f"losses[-1] from {text}",
+        values[-1],
+        ref[-1],
+        LOSS_RTOL,
+        0.0,
+        candidates=lambda: mistakes.last_loss(x, y, p, r),
+    )
 
 
 @validate.quiet
@@ -441,8 +501,183 @@ def check_largest_stable_lr(
     x_np, text = _f64(x), "largest_stable_lr(x)"
     expected = reference_largest_stable_lr(x_np)
     got = _number(validate.call(largest_stable_lr, text, x.clone()), text, p.n)
-    require_close(text, got, expected, LR_RTOL, 0.0,
-                  candidates=lambda: mistakes.largest_stable_lr(x_np, p))  # fmt: skip
+    require_close(
+        text,
+        got,
+        expected,
+        LR_RTOL,
+        0.0,
+        candidates=lambda: mistakes.largest_stable_lr(x_np, p),
+    )
+
+
+# ---- the learning-rate sweep, inputs on a large scale ----
+
+
+def _diverged(value: float, start: float) -> bool:
+    """A run diverged: it ends at inf, nan or far above the loss it started at."""
+    return not math.isfinite(value) or value > DIVERGED_FACTOR * start
+
+
+def _sweep_values(value: object, label: str, count: int) -> list[float]:
+    """A list (or tuple, or 1-D tensor) of `count` numbers, as floats (nan allowed)."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(value, (torch.Tensor, np.ndarray)) and np.ndim(value) == 1:
+        value = list(value)
+    if not isinstance(value, (list, tuple)):
+        raise AssertionError(
+            f"{label} should be a list of {count} floats, one final loss per learning "
+            f"rate; got {messages.fmt_type(value)}."
+        )
+    if len(value) != count:
+        raise AssertionError(
+            f"{label} should hold {count} final losses, one per learning rate; got "
+            f"{len(value)}: append one losses[-1] per lr of the loop."
+        )
+    hint = "Append the last loss of each run, losses[-1], not the whole list."
+    for k, v in enumerate(value):
+        if isinstance(v, (list, tuple)):
+            raise AssertionError(
+                f"{label}[{k}] should be one float; got {messages.fmt_type(v)}. {hint}"
+            )
+    return [validate.to_number(v, f"{label}[{k}]", hint) for k, v in enumerate(value)]
+
+
+def _sweep_match(got: list[float], want: list[float], start: float) -> int | None:
+    """The first entry where got and want differ (diverged runs agree), or None."""
+    for k, (g, e) in enumerate(zip(got, want, strict=True)):
+        if _diverged(e, start):
+            if not _diverged(g, start):
+                return k
+        elif _diverged(g, start) or abs(g - e) > SWEEP_RTOL * abs(e):
+            return k
+    return None
+
+
+def _sweep_hint(got: list[float], candidates: list, start: float) -> str | None:
+    """The message of the first candidate sweep that got matches."""
+    for values, message in candidates:
+        if _sweep_match(got, values, start) is None:
+            return message
+    return None
+
+
+def _require_sweep(
+    label: str,
+    got: list[float],
+    x: np.ndarray,
+    y: np.ndarray,
+    lrs: list[float],
+    candidates: Callable[[], list],
+    whom: str,
+) -> None:
+    """got equals the float64 sweep of (x, y); else name the first entry off."""
+    __tracebackhide__ = True  # noqa: F841
+    want = reference_sweep(x, y, lrs, SWEEP_EPOCHS)
+    start = reference_mse(reference_predict(x, 0.0, 0.0), y)
+    k = _sweep_match(got, want, start)
+    if k is None:
+        return
+    g, e = messages.fmt_pair(got[k], want[k])
+    if _diverged(want[k], start):
+        e = f"a diverged run (far above the start loss {messages.fmt_number(start)})"
+    message = (
+        f"{label}[{k}], the final loss for lr = {messages.fmt_number(lrs[k])} on "
+        f"{whom}, is {g}; a float64 run of the lab's loop from w = b = 0 ends at {e}."
+    )
+    hint = _sweep_hint(got, candidates(), start) or (
+        "For each lr, call train(x, y, 0.0, 0.0, lr, num_epochs) and append its "
+        "losses[-1]: does train pass its own checks?"
+    )
+    raise AssertionError(messages.with_hint(message, hint))
+
+
+def _student_data(context) -> tuple[LabParams, str]:
+    """The graded student's LabParams and how to name them, from the grader."""
+    student = context.student or ""
+    whom = f"the data of student {student!r}" if student else "the example data"
+    return student_params(context.lab_key, student), whom
+
+
+@validate.quiet
+def check_lr_sweep(lr_sweep: Callable, *, context) -> None:
+    """lr_sweep on the student's x, y and x_big, y_big equals the float64 sweep.
+
+    The data are the graded student's (`context`), like check_run's: their x, y
+    with LR_FACTORS times their threshold, then their x_big, y_big with LR and half
+    x_big's threshold, so code that reads the notebook's x, y shows on the second.
+    """
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(lr_sweep, "lr_sweep")
+    p, whom = _student_data(context)
+    runs = [(reference_data(p), None), (reference_big_data(p), "big")]
+    lab_x, lab_y = (_f64(t) for t in reference_data(p))
+    for (x32, y32), which in runs:
+        x, y = _f64(x32), _f64(y32)
+        lrs = sweep_lrs(x) if which is None else big_lrs(p)
+        data = "x, y" if which is None else "x_big, y_big"
+        text = f"lr_sweep({data}, lrs, {SWEEP_EPOCHS})"
+        value = validate.call(
+            lr_sweep, text, x32.clone(), y32.clone(), lrs, SWEEP_EPOCHS
+        )
+        got = _sweep_values(value, text, len(lrs))
+        if which is None:
+            cands = functools.partial(mistakes.lr_sweep, x, y, lrs, SWEEP_EPOCHS, p)
+        else:
+            cands = functools.partial(
+                mistakes.big_sweep, lab_x, lab_y, lrs, SWEEP_EPOCHS
+            )
+        _require_sweep(text, got, x, y, lrs, cands, whom)
+
+
+@validate.quiet
+def check_big_scale(lr_max_big: object, sweep_big: object, *, context) -> None:
+    """lr_max_big is 2 / L of the student's x_big; sweep_big is its two-lr sweep."""
+    __tracebackhide__ = True  # noqa: F841
+    p, whom = _student_data(context)
+    x, y = (_f64(t) for t in reference_big_data(p))
+    expected = reference_largest_stable_lr(x)
+    got = _number(lr_max_big, "lr_max_big", p.n)
+    lab_lr_max = reference_largest_stable_lr(_f64(reference_data(p)[0]))
+    candidates = [
+        (
+            lab_lr_max,
+            "That is the threshold for x, not x_big: call largest_stable_lr(x_big).",
+        ),
+        *mistakes.largest_stable_lr(x, p)[:-1],
+    ]
+    require_close(
+        f"lr_max_big for x_big ({whom})",
+        got,
+        expected,
+        LR_RTOL,
+        0.0,
+        candidates=candidates,
+    )
+    lrs = big_lrs(p)
+    values = _sweep_values(sweep_big, "sweep_big", len(lrs))
+    lab_x, lab_y = (_f64(t) for t in reference_data(p))
+    cands = [
+        (
+            reference_sweep(lab_x, lab_y, lrs, SWEEP_EPOCHS),
+            "These are the losses for x, y: run the sweep on x_big, y_big.",
+        ),
+        (
+            reference_sweep(x, y, lrs[::-1], SWEEP_EPOCHS),
+            "The two learning rates are "
+            "swapped: use [LR, lr_max_big / 2], in this order.",
+        ),
+        (
+            reference_sweep(x, y, [lrs[0], 2 * lrs[1]], SWEEP_EPOCHS),
+            "The second learning rate is lr_max_big itself: use lr_max_big / 2.",
+        ),
+        (
+            reference_sweep(x, y, lrs, p.num_epochs),
+            f"Use SWEEP_EPOCHS ({SWEEP_EPOCHS}) epochs, not NUM_EPOCHS.",
+        ),
+    ]
+    text = f"sweep_big = lr_sweep(x_big, y_big, [LR, lr_max_big / 2], {SWEEP_EPOCHS})"
+    _require_sweep(text, values, x, y, lrs, lambda: cands, whom)
 
 
 CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
@@ -462,5 +697,7 @@ CHECKS = {
     "train_losses": check_train_losses,
     "train_run": check_run,
     "largest_stable_lr": check_largest_stable_lr,
+    "lr_sweep": check_lr_sweep,
+    "big_scale": check_big_scale,
     **{f"answer_{q}": functools.partial(check_answer, q) for q in ANSWERS},
 }

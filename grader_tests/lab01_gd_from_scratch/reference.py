@@ -78,6 +78,7 @@ def describe(p: LabParams) -> list[str]:
         f"epochs): w = {a['w']:.6f}, b = {a['b']:.6f}, final loss {a['final loss']:.6f}",
         f"least squares: w = {w_ls:.6f}, b = {b_ls:.6f}",
         f"largest stable lr: {reference_largest_stable_lr(x):.6f}",
+        f"largest stable lr for x_big: {big_lrs(p)[1] * 2:.6f}",
     ]
 
 
@@ -177,3 +178,65 @@ def hessian(x: np.ndarray) -> np.ndarray:
 def reference_largest_stable_lr(x: np.ndarray) -> float:
     """2 / L, L the largest eigenvalue of the Hessian: GD diverges above it."""
     return 2.0 / float(np.linalg.eigvalsh(hessian(x))[-1])
+
+
+# The learning-rate sweep of Section 9: factors of the largest stable lr, a short run.
+SWEEP_EPOCHS = 20
+LR_FACTORS = (0.1, 0.5, 0.9, 1.1)
+BIG_SEED_OFFSET = 1  # x_big is drawn with seed + 1, after the lab's data
+BIG_SCALE = 10.0  # x_big = 10 * torch.randn(n, 1): normal, std 10
+
+
+def reference_big_data(p: LabParams = DEFAULT) -> tuple[torch.Tensor, torch.Tensor]:
+    """The notebook's x_big, y_big in float32, bit for bit; global RNG untouched."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(p.seed + BIG_SEED_OFFSET)
+        x = BIG_SCALE * torch.randn(p.n, 1)
+        line_w, line_b = torch.tensor([[p.true_w]]), torch.tensor([p.true_b])
+        y = torch.nn.functional.linear(x, line_w, line_b)
+        y = y + p.noise_std * torch.randn(p.n, 1)
+    return x, y
+
+
+def sweep_lrs(x: np.ndarray) -> list[float]:
+    """The sweep's learning rates for inputs x: LR_FACTORS times 2 / L."""
+    lr_max = reference_largest_stable_lr(x)
+    return [factor * lr_max for factor in LR_FACTORS]
+
+
+def big_lrs(p: LabParams = DEFAULT) -> list[float]:
+    """The learning rates of sweep_big: the lab's lr and half of x_big's 2 / L."""
+    x_big = reference_big_data(p)[0].double().numpy()
+    return [p.lr, reference_largest_stable_lr(x_big) / 2]
+
+
+def reference_sweep(
+    x: np.ndarray,
+    y: np.ndarray,
+    lrs: list[float],
+    num_epochs: int,
+    starts: list[tuple[float, float]] | None = None,
+) -> list[float]:
+    """The final loss losses[-1] of the lab's loop from (0, 0) for each lr.
+
+    `starts` gives another start per run (for the mistakes); a run that overflows
+    float64 ends at inf or nan, as it would in the student's float32.
+    """
+    out = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, lr in enumerate(lrs):
+            w0, b0 = (0.0, 0.0) if starts is None else starts[k]
+            out.append(reference_train(x, y, w0, b0, lr, num_epochs)[2][-1])
+    return out
+
+
+def chained_sweep(
+    x: np.ndarray, y: np.ndarray, lrs: list[float], num_epochs: int
+) -> list[float]:
+    """The sweep of a loop that never resets: each run starts where the last ended."""
+    w, b, out = 0.0, 0.0, []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for lr in lrs:
+            w, b, losses = reference_train(x, y, w, b, lr, num_epochs)
+            out.append(losses[-1])
+    return out
