@@ -17,22 +17,21 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 02: The five steps of gradient descent, in numpy (24 points)
 #
-# You will fit the line $y = b + w x$ to noisy data by gradient descent, written in
+# You will fit the line $y = w x + b$ to noisy data by gradient descent, written in
 # plain numpy as five steps: **0** random initialisation, **1** the forward pass,
 # **2** the loss, **3** the gradients, **4** the update, then the loop that repeats
-# steps 1 to 4 (*rinse and repeat*). You will hold out part of the data to validate
-# the trained line, compare gradient descent with the closed-form least-squares fit,
-# and draw the loss surface with the path gradient descent takes across it.
+# steps 1 to 4 (*rinse and repeat*). You will also validate the trained line,
+# compare it with the closed-form least-squares fit, and draw the loss surface with
+# the path of gradient descent.
 #
-# The setting is the classic *Visualizing Gradient Descent* example: true $b = 0.5$,
-# $w = -3$, 100 points, `np.random.seed(42)`, an 80/20 split, learning rate 0.1.
-# With these settings a run of 1000 epochs ends at $b = 0.52354035$,
-# $w = -3.03103474$; your trained line must reproduce that.
+# The setting is the classic *Visualizing Gradient Descent* example: true $w = -3$,
+# $b = 0.5$, 100 points, `np.random.seed(42)`, an 80/20 split, learning rate 0.1.
+# With these settings a run of 1000 epochs ends at $w = -3.03103474$,
+# $b = 0.52354035$; your trained line must reproduce that.
 #
 # **Learning objectives.** After this lab you can
 #
-# - split data into training and validation parts reproducibly, and say why the
-#   order of random calls matters;
+# - split data reproducibly, and say why the order of random calls matters;
 # - write the five steps as small numpy functions, with the gradients of the MSE
 #   derived by hand (the 2, the $1/N$, the sign);
 # - explain why two starts give different gradients and different end points;
@@ -41,11 +40,13 @@
 #
 # **How this lab is graded.** Each task is a function, a value or a one-letter answer
 # in a cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with
-# your code, then run the test cell after it. Its *visible* check says what looks wrong;
-# at grading, *hidden* checks (other data, common mistakes) run too, so passing the
-# visible check is necessary, not sufficient. Keep the function
-# names and arguments, don't delete, copy or split answer and test cells, and make
-# sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run All Cells*).
+# your code, then run the test cell after it. At grading, *hidden* checks (other
+# data, common mistakes) run too: passing the visible check is necessary, not
+# sufficient. Keep the function names and arguments, don't delete, copy or split
+# answer and test cells, and make sure the notebook runs top to bottom
+# (*Kernel → Restart Kernel and Run All Cells*). The names (`init_params`,
+# `predict`, `mse`, `gradients`, `step`, `train`) follow lab 01's table of course
+# names: w before b, gradients as `(dw, db)`.
 # Common slips in write-ups of this example are flagged as **Pitfall**.
 #
 # | Section | Points |
@@ -73,10 +74,10 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-SEED = 42  # np.random.seed before the data, and again before the initial b, w
+SEED = 42  # np.random.seed before the data, and again in init_params
 N = 100  # number of points
-TRUE_B = 0.5  # intercept of the true line
 TRUE_W = -3.0  # slope of the true line
+TRUE_B = 0.5  # intercept of the true line
 NOISE_STD = 0.1  # standard deviation of the noise added to y
 TRAIN_FRACTION = 0.8  # share of the points used for training
 LR = 0.1  # learning rate
@@ -87,16 +88,16 @@ NUM_EPOCHS = 1000  # number of gradient descent steps
 # ## 1. Data, and the train/validation split (2 points)
 #
 # **Why.** With synthetic data we choose the right answer, the line
-# $y = 0.5 - 3x$, and can check what gradient descent finds. With $b^\star$ =
-# `TRUE_B`, $w^\star$ = `TRUE_W` and $\sigma$ = `NOISE_STD`, each point
+# $y = -3x + 0.5$, and can check what gradient descent finds. With $w^\star$ =
+# `TRUE_W`, $b^\star$ = `TRUE_B` and $\sigma$ = `NOISE_STD`, each point
 # $i = 1, \dots, N$ is
 #
 # $$x_i \sim \mathcal{U}[0, 1), \qquad \varepsilon_i \sim \mathcal{N}(0, \sigma^2),
-# \qquad y_i = b^\star + w^\star x_i + \varepsilon_i .$$
+# \qquad y_i = w^\star x_i + b^\star + \varepsilon_i .$$
 #
 # **Why a split.** We train on 80 points and keep 20 aside: their loss, the
 # *validation loss* (Section 10), tells how the line does on new data. The split
-# must be random: real data often come sorted (by date, by class).
+# must be random: real data often come sorted.
 #
 # **Order matters.** Everything is drawn from numpy's global generator:
 # `np.random.seed(42)`, then $x$ (`np.random.rand`), then the noise
@@ -112,6 +113,7 @@ NUM_EPOCHS = 1000  # number of gradient descent steps
 # 4. return `idx[:n_train]` (training) and `idx[n_train:]` (validation).
 #
 # 1 point for the sizes, 1 for the indices.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_split_indices", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def split_indices(n, train_fraction):
@@ -174,7 +176,7 @@ judge.check("split_values", split_indices)
 np.random.seed(SEED)
 x = np.random.rand(N, 1)
 epsilon = NOISE_STD * np.random.randn(N, 1)
-y = TRUE_B + TRUE_W * x + epsilon
+y = TRUE_W * x + TRUE_B + epsilon
 train_idx, val_idx = split_indices(N, TRAIN_FRACTION)  # the same generator, continued
 x_train, y_train = x[train_idx], y[train_idx]
 x_val, y_val = x[val_idx], y[val_idx]
@@ -187,7 +189,7 @@ ax.scatter(x_train, y_train, s=14, alpha=0.8, label=f"training ({len(x_train)} p
 ax.scatter(
     x_val, y_val, s=14, marker="s", alpha=0.8, label=f"validation ({len(x_val)})"
 )
-ax.plot(x_line, TRUE_B + TRUE_W * x_line, "k--", label="true line y = 0.5 - 3x")
+ax.plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = -3x + 0.5")
 ax.set(xlabel="x", ylabel="y", title="The data, split 80 / 20")
 ax.legend();
 
@@ -204,29 +206,33 @@ ax.legend();
 # `np.random.rand` (uniform on $[0, 1)$). The reference run uses `rand`; Section 6
 # computes what `randn` would give.
 #
-# **Task (1 point).** Write `init_params(seed)`: `np.random.seed(seed)`, then
-# `b = np.random.rand(1)`, then `w = np.random.rand(1)`, in this order (b first),
-# and return `b, w`, each an array of shape `(1,)`.
+# **Task (1 point).** Write `init_params(n_inputs, n_outputs, seed)`:
+# `np.random.seed(seed)`, then `b = np.random.rand(n_outputs)`, then
+# `w = np.random.rand(n_outputs, n_inputs)` (b first, as the reference run draws),
+# and return `w, b`. `init_params(1, 1, SEED)` gives `w` of shape `(1, 1)`, one row
+# per output and one column per input (the layout of lab 04 and `torch.nn.Linear`):
+# for one input `w * x + b` is `x @ w.T + b`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def init_params(seed):
-    """Step 0: seed numpy, then draw b and w uniformly on [0, 1), each of shape (1,)."""
+def init_params(n_inputs, n_outputs, seed):
+    """Step 0: seed numpy, draw b (n_outputs,), then w (n_outputs, n_inputs), on [0, 1)."""
     ### BEGIN SOLUTION
     np.random.seed(seed)
-    b = np.random.rand(1)
-    w = np.random.rand(1)
+    b = np.random.rand(n_outputs)
+    w = np.random.rand(n_outputs, n_inputs)
     ### END SOLUTION
-    return b, w
+    return w, b
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_init", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check init_params: seeded, two uniform draws, b first."""
-b_small, w_small = init_params(0)
+"""Check init_params: seeded, two uniform draws, b drawn first, (w, b) returned."""
+w_small, b_small = init_params(1, 1, 0)
 np.random.seed(0)
-u_small = np.random.rand(2)  # what np.random.rand(1) twice gives after seed 0
-print("b, w for seed 0:", b_small, w_small, " expected:", u_small)
-assert np.size(b_small) == 1 and np.size(w_small) == 1, (
-    "b and w should hold one number each"
+u_small = np.random.rand(2)  # the two draws after seed 0: b's, then w's
+print("w, b for seed 0:", w_small, b_small, " expected:", u_small[1], u_small[0])
+assert np.shape(w_small) == (1, 1) and np.shape(b_small) == (1,), (
+    f"w has shape {np.shape(w_small)}, b {np.shape(b_small)}; expected (1, 1), (1,)"
 )
 assert float(np.ravel(b_small)[0]) == u_small[0], (
     "b should be the first np.random.rand draw after np.random.seed(seed): did you "
@@ -240,11 +246,11 @@ judge.check("init", init_params)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The start; with `SEED` it is `[0.37454012] [0.95071431]`:
+# The start; with `SEED` it is `[[0.95071431]] [0.37454012]`:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-b0, w0 = init_params(SEED)
-print(b0, w0)
+w0, b0 = init_params(1, 1, SEED)
+print(w0, b0)
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_predict", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -253,19 +259,19 @@ print(b0, w0)
 # **Why.** The model's predictions for the current parameters; everything else is
 # computed from them. For each point,
 #
-# $$\hat y_i = b + w\, x_i .$$
+# $$\hat y_i = w\, x_i + b .$$
 #
-# `x` has shape `(n, 1)` and `b`, `w` shape `(1,)`: broadcasting adds the same `b`
-# and multiplies by the same `w` in every row, so `y_hat` has shape `(n, 1)`, like
-# `y`.
+# `x` has shape `(n, 1)`, `w` `(1, 1)` and `b` `(1,)`: broadcasting multiplies every
+# row by the same `w` and adds the same `b`, so `y_hat` has shape `(n, 1)`, like `y`.
 #
-# **Task (1 point).** Write `predict(x, b, w)`.
+# **Task (1 point).** Write `predict(x, w, b)`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def predict(x, b, w):
-    """Step 1: y_hat = b + w * x; x (n, 1), b and w (1,) -> y_hat (n, 1)."""
+def predict(x, w, b):
+    """Step 1: y_hat = w * x + b; x (n, 1), w (1, 1), b (1,) -> y_hat (n, 1)."""
     ### BEGIN SOLUTION
-    y_hat = b + w * x
+    y_hat = w * x + b
     ### END SOLUTION
     return y_hat
 
@@ -273,13 +279,13 @@ def predict(x, b, w):
 # %% nbgrader={"grade": true, "grade_id": "test_fs_predict", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check predict on three points."""
 x_small = np.array([[0.0], [1.0], [2.0]])
-y_hat_small = predict(x_small, np.array([1.0]), np.array([-2.0]))
-print("y_hat for b = 1, w = -2:", np.ravel(y_hat_small), "(should be [1, -1, -3])")
+y_hat_small = predict(x_small, np.array([[-2.0]]), np.array([1.0]))
+print("y_hat for w = -2, b = 1:", np.ravel(y_hat_small), "(should be [1, -1, -3])")
 assert np.shape(y_hat_small) == (3, 1), (
     f"y_hat has shape {np.shape(y_hat_small)}, expected (3, 1), one row per point"
 )
 assert np.ravel(y_hat_small).tolist() == [1.0, -1.0, -3.0], (
-    "expected [1, -1, -3]: b is the intercept (added), w the slope (times x)"
+    "expected [1, -1, -3]: w is the slope (times x), b the intercept (added)"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -293,8 +299,8 @@ judge.check("predict", predict)
 # **Why.** One number that says how bad the current line is. With the error
 # $e_i = \hat y_i - y_i$ of each point, the mean squared error is
 #
-# $$L(b, w) = \frac{1}{N} \sum_{i=1}^{N} e_i^2
-#           = \frac{1}{N} \sum_{i=1}^{N} \left(b + w x_i - y_i\right)^2 .$$
+# $$L(w, b) = \frac{1}{N} \sum_{i=1}^{N} e_i^2
+#           = \frac{1}{N} \sum_{i=1}^{N} \left(w x_i + b - y_i\right)^2 .$$
 #
 # Squaring counts errors of either sign, large ones more; the mean (not the sum)
 # makes the loss independent of the number of points.
@@ -304,6 +310,7 @@ judge.check("predict", predict)
 # any index, and without a loop.
 #
 # **Task (1 point).** Write `mse(y_hat, y)`, returning one number.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_mse", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def mse(y_hat, y):
@@ -338,7 +345,7 @@ judge.check("mse", mse)
 # The loss at the start, on the training split; it should be `4.495325075114491`:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_loss_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
-print(mse(predict(x_train, b0, w0), y_train))
+print(mse(predict(x_train, w0, b0), y_train))
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_gradients", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -348,18 +355,17 @@ print(mse(predict(x_train, b0, w0), y_train))
 # $\partial L / \partial b \approx 3.46$ means that a tiny step $\delta$ in $b$
 # raises the loss by about $3.46\,\delta$. Step 4 moves against it.
 #
-# **Pitfall.** A common claim is that this step need not be implemented, because
-# autograd takes care of it. That holds in PyTorch; numpy has no autograd, and the
-# update cannot run without the gradients: we derive them.
+# **Pitfall.** A common claim is that autograd makes this step unnecessary. That
+# holds in PyTorch; numpy has no autograd, so we derive the gradients.
 #
-# **Derivation.** With $e_i = b + w x_i - y_i$ (in code `error = y_hat - y`) and
+# **Derivation.** With $e_i = w x_i + b - y_i$ (in code `error = y_hat - y`) and
 # $L = \frac{1}{N}\sum_i e_i^2$, the chain rule gives
-# $\partial e_i^2 / \partial b = 2 e_i$ and $\partial e_i^2 / \partial w = 2 e_i x_i$,
+# $\partial e_i^2 / \partial w = 2 e_i x_i$ and $\partial e_i^2 / \partial b = 2 e_i$,
 # and the derivative of a mean is the mean of the derivatives:
 #
-# $$\frac{\partial L}{\partial b} = \frac{2}{N} \sum_{i=1}^{N} (\hat y_i - y_i),
+# $$\frac{\partial L}{\partial w} = \frac{2}{N} \sum_{i=1}^{N} x_i\,(\hat y_i - y_i),
 #   \qquad
-#   \frac{\partial L}{\partial w} = \frac{2}{N} \sum_{i=1}^{N} x_i\,(\hat y_i - y_i).$$
+#   \frac{\partial L}{\partial b} = \frac{2}{N} \sum_{i=1}^{N} (\hat y_i - y_i).$$
 #
 # - The **2** comes from the square; the **1/N** from the mean (`.sum()` would make
 #   both $N$ = 80 times too large).
@@ -368,19 +374,20 @@ print(mse(predict(x_train, b0, w0), y_train))
 # - Each gradient is **one number**, like its parameter: `.mean()` reduces the
 #   per-point terms.
 #
-# **Task (4 points).** Write `gradients(x, y, b, w)` returning `(db, dw)`, b first,
-# using your `predict`. 2 points for `db`, 2 for `dw`; the visible checks compare them
+# **Task (4 points).** Write `gradients(x, y, w, b)` returning `(dw, db)`, w first,
+# using your `predict`. 2 points for `dw`, 2 for `db`; the visible checks compare them
 # with finite differences of the loss on four points.
 
+
 # %% nbgrader={"grade": false, "grade_id": "fs_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def gradients(x, y, b, w):
-    """Step 3: gradients of the MSE; x, y (n, 1), b, w (1,) -> db, dw (one number each)."""
+def gradients(x, y, w, b):
+    """Step 3: gradients of the MSE; x, y (n, 1), w (1, 1), b (1,) -> dw, db (numbers)."""
     ### BEGIN SOLUTION
-    error = predict(x, b, w) - y  # (n, 1): y_hat - y
-    db = 2 * error.mean()  # the 2 from the square, the 1/N from the mean
-    dw = 2 * (x * error).mean()
+    error = predict(x, w, b) - y  # (n, 1): y_hat - y
+    dw = 2 * (x * error).mean()  # the 2 from the square, the 1/N from the mean
+    db = 2 * error.mean()
     ### END SOLUTION
-    return db, dw
+    return dw, db
 
 
 # %% nbgrader={"grade": false, "grade_id": "fs_grad_fd", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -388,94 +395,91 @@ def gradients(x, y, b, w):
 # by central finite differences (in float64 a correct gradient agrees to 1e-9).
 x_fd = np.array([[0.0], [0.5], [1.0], [2.0]])
 y_fd = np.array([[1.0], [2.0], [2.5], [6.0]])
-b_fd, w_fd, h_fd = 0.3, -0.2, 1e-6
+w_fd, b_fd, h_fd = -0.2, 0.3, 1e-6
 
 
-def loss_fd(b, w):
-    return float(((b + w * x_fd - y_fd) ** 2).mean())
+def loss_fd(w, b):
+    return float(((w * x_fd + b - y_fd) ** 2).mean())
 
 
-db_fd = (loss_fd(b_fd + h_fd, w_fd) - loss_fd(b_fd - h_fd, w_fd)) / (2 * h_fd)
-dw_fd = (loss_fd(b_fd, w_fd + h_fd) - loss_fd(b_fd, w_fd - h_fd)) / (2 * h_fd)
+dw_fd = (loss_fd(w_fd + h_fd, b_fd) - loss_fd(w_fd - h_fd, b_fd)) / (2 * h_fd)
+db_fd = (loss_fd(w_fd, b_fd + h_fd) - loss_fd(w_fd, b_fd - h_fd)) / (2 * h_fd)
 
 
-def gradient_hint(ratio):
-    """The likely slip when a gradient is `ratio` times the finite differences."""
+def gradient_hint(name, got, fd, other_fd):
+    """The likely slip when gradient `name` is `got` instead of the finite differences."""
+    if abs(got - other_fd) < 1e-6 * abs(other_fd):
+        other = "db" if name == "dw" else "dw"
+        return f"it equals {other}: did you return (db, dw)? gradients returns (dw, db)"
     hints = {
         4.0: "did you sum over the points instead of averaging (N = 4 here)",
         0.5: "did you drop the factor 2 of the square",
         -1.0: "did you write y - y_hat instead of y_hat - y",
     }
-    near = [text for r, text in hints.items() if abs(ratio - r) < 1e-4]
+    near = [text for r, text in hints.items() if abs(got / fd - r) < 1e-4]
     return near[0] if near else "compare your code with the formula above"
 
 
-# %% nbgrader={"grade": true, "grade_id": "test_fs_grad_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-"""Check db against central finite differences of the loss on four points."""
-db_small = gradients(x_fd, y_fd, np.array([b_fd]), np.array([w_fd]))[0]
-assert np.size(db_small) == 1, (
-    f"db has shape {np.shape(db_small)}, expected one number: did you forget "
-    "to average the per-point terms with .mean()?"
-)
-db_got = float(np.ravel(db_small)[0])
-rel_error = abs(db_got - db_fd) / (abs(db_got) + abs(db_fd))
-print(
-    f"db = {db_got:.6f}, finite differences {db_fd:.6f}, relative error {rel_error:.1e}"
-)
-ratio = db_got / db_fd
-hint = gradient_hint(ratio)
-if abs(db_got - dw_fd) < 1e-6 * abs(dw_fd):
-    hint = "it equals dw: did you return (dw, db)? gradients returns (db, dw), b first"
-assert rel_error < 1e-7, f"db is {ratio:.3g} times the finite differences: {hint}?"
-### BEGIN HIDDEN TESTS
-from coursekit import judge
-
-judge.check("grad_b", gradients)
-### END HIDDEN TESTS
-
 # %% nbgrader={"grade": true, "grade_id": "test_fs_grad_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check dw against central finite differences of the loss on four points."""
-dw_small = gradients(x_fd, y_fd, np.array([b_fd]), np.array([w_fd]))[1]
+dw_small = gradients(x_fd, y_fd, np.array([[w_fd]]), np.array([b_fd]))[0]
 assert np.size(dw_small) == 1, (
     f"dw has shape {np.shape(dw_small)}, expected one number: did you forget "
     "to average the per-point terms with .mean()?"
 )
 dw_got = float(np.ravel(dw_small)[0])
-rel_error = abs(dw_got - dw_fd) / (abs(dw_got) + abs(dw_fd))
-print(
-    f"dw = {dw_got:.6f}, finite differences {dw_fd:.6f}, relative error {rel_error:.1e}"
+rel = abs(dw_got - dw_fd) / (abs(dw_got) + abs(dw_fd))
+print(f"dw = {dw_got:.6f}, finite differences {dw_fd:.6f}, relative error {rel:.1e}")
+assert rel < 1e-7, (
+    f"dw is {dw_got / dw_fd:.3g} times the finite differences: "
+    f"{gradient_hint('dw', dw_got, dw_fd, db_fd)}?"
 )
-ratio = dw_got / dw_fd
-hint = gradient_hint(ratio)
-if abs(dw_got - db_fd) < 1e-6 * abs(db_fd):
-    hint = "it equals db: did you return (dw, db)? gradients returns (db, dw), b first"
-assert rel_error < 1e-7, f"dw is {ratio:.3g} times the finite differences: {hint}?"
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
 judge.check("grad_w", gradients)
 ### END HIDDEN TESTS
 
+# %% nbgrader={"grade": true, "grade_id": "test_fs_grad_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+"""Check db against central finite differences of the loss on four points."""
+db_small = gradients(x_fd, y_fd, np.array([[w_fd]]), np.array([b_fd]))[1]
+assert np.size(db_small) == 1, (
+    f"db has shape {np.shape(db_small)}, expected one number: did you forget "
+    "to average the per-point terms with .mean()?"
+)
+db_got = float(np.ravel(db_small)[0])
+rel = abs(db_got - db_fd) / (abs(db_got) + abs(db_fd))
+print(f"db = {db_got:.6f}, finite differences {db_fd:.6f}, relative error {rel:.1e}")
+assert rel < 1e-7, (
+    f"db is {db_got / db_fd:.3g} times the finite differences: "
+    f"{gradient_hint('db', db_got, db_fd, dw_fd)}?"
+)
+### BEGIN HIDDEN TESTS
+from coursekit import judge
+
+judge.check("grad_b", gradients)
+### END HIDDEN TESTS
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The gradients at the start, on the training split; they should be
-# `3.464425403927533 2.3835657220659554`. Both are positive: lowering $b$ and $w$
+# `2.3835657220659554 3.464425403927533`. Both are positive: lowering $w$ and $b$
 # lowers the loss.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_gradients_start", "locked": true, "schema_version": 3, "solution": false, "task": false}
-db, dw = gradients(x_train, y_train, b0, w0)
-print(db, dw)
+dw, db = gradients(x_train, y_train, w0, b0)
+print(dw, db)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_randn", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 6. `rand` or `randn`? Two sets of gradients (2 points)
 #
-# Printed right after the gradients `3.464425403927533 2.3835657220659554`, a
+# Printed right after the gradients `2.3835657220659554 3.464425403927533`, a
 # common explanation reads:
 #
-# > for a tiny increase in the value of the parameter *b*, the loss will increase
-# > roughly 2.7 times as much; for a tiny increase in the value of the parameter
-# > *w*, the loss will increase roughly 1.8 times as much.
+# > for a tiny increase in the value of the parameter *w*, the loss will increase
+# > roughly 1.8 times as much; for a tiny increase in the value of the parameter
+# > *b*, the loss will increase roughly 2.7 times as much.
 #
-# 2.7 and 1.8 are not 3.464 and 2.384. A gradient depends on where it is taken:
+# 1.8 and 2.7 are not 2.384 and 3.464. A gradient depends on where it is taken:
 # the quoted numbers belong to the `randn` start of Section 2's pitfall
 # (`np.random.randn` after `np.random.seed(42)`), the printed ones to the `rand`
 # start.
@@ -485,55 +489,55 @@ print(db, dw)
 
 # %% nbgrader={"grade": false, "grade_id": "fs_randn_meaning", "locked": true, "schema_version": 3, "solution": false, "task": false}
 delta = 1e-6
-loss_b0 = mse(predict(x_train, b0, w0), y_train)
-loss_b0_nudged = mse(predict(x_train, b0 + delta, w0), y_train)
+loss_b0 = mse(predict(x_train, w0, b0), y_train)
+loss_b0_nudged = mse(predict(x_train, w0, b0 + delta), y_train)
 print(f"(L(b0 + delta) - L(b0)) / delta = {(loss_b0_nudged - loss_b0) / delta:.4f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_randn_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Task (1 point).** Compute the gradients at the `randn` start: seed with
 # `np.random.seed(SEED)`, draw `b_randn = np.random.randn(1)` then
-# `w_randn = np.random.randn(1)`, and set `db_randn, dw_randn` to your
-# `gradients` on the training split at $(b_\text{randn}, w_\text{randn})$.
+# `w_randn = np.random.randn(1, 1)` (as `init_params` draws), and set
+# `dw_randn, db_randn` to your `gradients` on the training split at
+# $(w_\text{randn}, b_\text{randn})$.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_randn_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
-# db_randn, dw_randn = the gradients on x_train, y_train at the randn start
+# dw_randn, db_randn = the gradients on x_train, y_train at the randn start
 ### BEGIN SOLUTION
 np.random.seed(SEED)
 b_randn = np.random.randn(1)
-w_randn = np.random.randn(1)
-db_randn, dw_randn = gradients(x_train, y_train, b_randn, w_randn)
+w_randn = np.random.randn(1, 1)
+dw_randn, db_randn = gradients(x_train, y_train, w_randn, b_randn)
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_randn_gradients", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check db_randn, dw_randn: the gradients at the randn start of seed 42."""
-assert np.size(db_randn) == 1 and np.size(dw_randn) == 1, (
-    "db_randn and dw_randn should hold one number each"
+"""Check dw_randn, db_randn: the gradients at the randn start of seed 42."""
+assert np.size(dw_randn) == 1 and np.size(db_randn) == 1, (
+    "dw_randn and db_randn should hold one number each"
 )
-db_got, dw_got = float(np.ravel(db_randn)[0]), float(np.ravel(dw_randn)[0])
-print(f"db_randn = {db_got:.3f}, dw_randn = {dw_got:.3f}")
-print("the quoted values: about 2.7 and 1.8")
-assert not (abs(db_got - 3.464) < 1e-3 and abs(dw_got - 2.384) < 1e-3), (
-    "these are the gradients at the rand start (3.464, 2.384): draw b_randn, "
+dw_got, db_got = float(np.ravel(dw_randn)[0]), float(np.ravel(db_randn)[0])
+print(f"dw_randn = {dw_got:.3f}, db_randn = {db_got:.3f} (quoted: about 1.8, 2.7)")
+assert not (abs(dw_got - 2.384) < 1e-3 and abs(db_got - 3.464) < 1e-3), (
+    "these are the gradients at the rand start (2.384, 3.464): draw b_randn, "
     "w_randn with np.random.randn after np.random.seed(SEED)"
 )
-assert abs(db_got - 2.7) < 0.05 and abs(dw_got - 1.8) < 0.05, (
-    "expected about 2.7 and 1.8: did you draw b_randn, then w_randn, with "
+assert abs(dw_got - 1.8) < 0.05 and abs(db_got - 2.7) < 0.05, (
+    "expected about 1.8 and 2.7: did you draw b_randn, then w_randn, with "
     "np.random.randn right after np.random.seed(SEED), and use x_train, y_train? "
     "(If the gradient checks above fail, fix gradients first.)"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("randn_gradients", db_randn, dw_randn)
+judge.check("randn_gradients", dw_randn, db_randn)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_doc", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question (1 point).** The explanation quoted above gives gradients of about 2.7
-# and 1.8; the code prints 3.464 and 2.384. Which statement is right?
+# **Question (1 point).** The explanation quoted above gives gradients of about 1.8
+# and 2.7; the code prints 2.384 and 3.464. Which statement is right?
 #
 # - a) The code's gradients are too large: averaging over $N$ once more would give the
-#   quoted 2.7 and 1.8.
-# - b) The quoted 2.7 and 1.8 are the gradients on all 100 points, the printed ones on
+#   quoted 1.8 and 2.7.
+# - b) The quoted 1.8 and 2.7 are the gradients on all 100 points, the printed ones on
 #   the 80 training points.
 # - c) Both are right: the quoted ones are taken at the `randn` start, the printed ones
 #   at the `rand` start.
@@ -545,13 +549,13 @@ judge.check("randn_gradients", db_randn, dw_randn)
 # Your answer: answer_doc = "a", "b" or "c"
 ### BEGIN SOLUTION
 # c. A gradient depends on where it is taken. The quoted numbers belong to the
-# randn start, np.random.randn after np.random.seed(42), where db_randn and
-# dw_randn are about 2.7 and 1.8; the code draws with np.random.rand, and at that
-# start the gradients are 3.464 and 2.384.
+# randn start, np.random.randn after np.random.seed(42), where dw_randn and
+# db_randn are about 1.8 and 2.7; the code draws with np.random.rand, and at that
+# start the gradients are 2.384 and 3.464.
 # a is wrong: the code already averages; dividing by N = 80 once more would give
-# about 0.043 and 0.030.
-# b is wrong: on all 100 points the gradients at the rand start are about 3.464 and
-# 2.329, not 2.7 and 1.8.
+# about 0.030 and 0.043.
+# b is wrong: on all 100 points the gradients at the rand start are about 2.329 and
+# 3.464, not 1.8 and 2.7.
 answer_doc = "c"
 ### END SOLUTION
 
@@ -570,50 +574,51 @@ judge.check("answer_doc", answer_doc)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. Step 4: the update (1 point)
 #
-# $$b \leftarrow b - \text{lr}\,\frac{\partial L}{\partial b}, \qquad
-#   w \leftarrow w - \text{lr}\,\frac{\partial L}{\partial w}$$
+# $$w \leftarrow w - \text{lr}\,\frac{\partial L}{\partial w}, \qquad
+#   b \leftarrow b - \text{lr}\,\frac{\partial L}{\partial b}$$
 #
 # **Why the minus.** The gradient points where the loss grows fastest; we step the
 # other way. **Why a small learning rate.** The gradient describes the loss only
 # near the current point; too large a step overshoots (for this data any
 # $\text{lr} > 0.8055$ diverges, Exercise 2).
 #
-# **Task (1 point).** Write `update(b, w, db, dw, lr)` returning the new `(b, w)`.
+# **Task (1 point).** Write `step(w, b, dw, db, lr)` returning the new `(w, b)`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_update", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def update(b, w, db, dw, lr):
-    """Step 4: one gradient descent step; returns the new b and w."""
+def step(w, b, dw, db, lr):
+    """Step 4: one gradient descent step; returns the new w and b."""
     ### BEGIN SOLUTION
-    b_new = b - lr * db
     w_new = w - lr * dw
+    b_new = b - lr * db
     ### END SOLUTION
-    return b_new, w_new
+    return w_new, b_new
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_update", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check one update from b = 1, w = 2 with db = 0.5, dw = -1, lr = 0.1."""
-b_next, w_next = update(np.array([1.0]), np.array([2.0]), 0.5, -1.0, 0.1)
-b_next, w_next = float(np.ravel(b_next)[0]), float(np.ravel(w_next)[0])
-print(f"b = {b_next:.4f}, w = {w_next:.4f} (should be 0.95 and 2.1)")
-assert abs(b_next - 0.95) < 1e-12, (
-    f"b: got {b_next:.4f}, expected 1 - 0.1 * 0.5 = 0.95: 1.05 means you added the "
-    "gradient, 2.05 that you returned (w, b)"
-)
+"""Check one step from w = 2, b = 1 with dw = -1, db = 0.5, lr = 0.1."""
+w_next, b_next = step(np.array([[2.0]]), np.array([1.0]), -1.0, 0.5, 0.1)
+w_next, b_next = float(np.ravel(w_next)[0]), float(np.ravel(b_next)[0])
+print(f"w = {w_next:.4f}, b = {b_next:.4f} (should be 2.1 and 0.95)")
 assert abs(w_next - 2.1) < 1e-12, (
-    f"w: got {w_next:.4f}, expected 2 - 0.1 * (-1) = 2.1: 1.9 means you added the gradient"
+    f"w: got {w_next:.4f}, expected 2 - 0.1 * (-1) = 2.1: 1.9 means you added the "
+    "gradient, 0.95 that you returned (b, w)"
+)
+assert abs(b_next - 0.95) < 1e-12, (
+    f"b: got {b_next:.4f}, expected 1 - 0.1 * 0.5 = 0.95: 1.05 means you added the gradient"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("update", update)
+judge.check("step", step)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# One step from the start; it should give `[0.02809758] [0.71235773]`:
+# One step from the start; it should give `[[0.71235773]] [0.02809758]`:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_update_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-b1, w1 = update(b0, w0, db, dw, LR)
-print(b1, w1)
+w1, b1 = step(w0, b0, dw, db, LR)
+print(w1, b1)
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -622,51 +627,50 @@ print(b1, w1)
 # Steps 1 to 4, `num_epochs` times. Every update here uses all the training points
 # (full-batch gradient descent), so one epoch is one update:
 #
-# 1. `y_hat = predict(x, b, w)`;
+# 1. `y_hat = predict(x, w, b)`;
 # 2. `loss = mse(y_hat, y)`, appended to `losses` *before* the update, so `losses[k]`
 #    is the loss of the parameters after $k$ updates;
-# 3. `db, dw = gradients(x, y, b, w)`;
-# 4. `b, w = update(b, w, db, dw, lr)`.
+# 3. `dw, db = gradients(x, y, w, b)`;
+# 4. `w, b = step(w, b, dw, db, lr)`.
 #
-# **Task A (2 points).** Write `train(x, y, b0, w0, lr, num_epochs)` returning the
-# final `b`, `w` and the list `losses` (`num_epochs` numbers), using your functions.
+# **Task A (2 points).** Write `train(x, y, w0, b0, lr, num_epochs)` returning the
+# final `w`, `b` and the list `losses` (`num_epochs` numbers), using your functions.
 # The loop runs exactly `num_epochs` times: `for epoch in range(num_epochs)`.
 
-# %% nbgrader={"grade": false, "grade_id": "fs_train", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def train(x, y, b0, w0, lr, num_epochs):
-    """Full-batch gradient descent for y_hat = b + w * x, starting at (b0, w0).
 
-    Returns the final b, w and losses: num_epochs numbers, losses[k] computed in
+# %% nbgrader={"grade": false, "grade_id": "fs_train", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train(x, y, w0, b0, lr, num_epochs):
+    """Full-batch gradient descent for y_hat = w * x + b, starting at (w0, b0).
+
+    Returns the final w, b and losses: num_epochs numbers, losses[k] computed in
     epoch k before its update.
     """
     ### BEGIN SOLUTION
-    b, w = b0, w0
+    w, b = w0, b0
     losses = []
     for _ in range(num_epochs):
-        y_hat = predict(x, b, w)  # step 1
+        y_hat = predict(x, w, b)  # step 1
         losses.append(mse(y_hat, y))  # step 2, before the update
-        db, dw = gradients(x, y, b, w)  # step 3
-        b, w = update(b, w, db, dw, lr)  # step 4
+        dw, db = gradients(x, y, w, b)  # step 3
+        w, b = step(w, b, dw, db, lr)  # step 4
     ### END SOLUTION
-    return b, w, losses
+    return w, b, losses
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_train", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-"""Check that train recovers b = 1, w = 2 from five points on y = 1 + 2x."""
+"""Check that train recovers w = 2, b = 1 from five points on y = 2x + 1."""
 x_small = np.linspace(0, 1, 5).reshape(-1, 1)
-b_small, w_small, losses_small = train(x_small, 1 + 2 * x_small, 0.0, 0.0, 0.5, 500)
-b_small, w_small = float(np.ravel(b_small)[0]), float(np.ravel(w_small)[0])
-print(f"b = {b_small:.4f}, w = {w_small:.4f} (should be 1 and 2)")
-assert len(losses_small) == 500, (
-    f"losses has {len(losses_small)} entries; expected one per epoch (500 here): does "
-    "the loop run range(num_epochs), recording one loss per epoch?"
-)
+start_small = (np.zeros((1, 1)), np.zeros(1))  # w (1, 1), b (1,), as from init_params
+w_small, b_small, losses_small = train(x_small, 2 * x_small + 1, *start_small, 0.5, 500)
+w_small, b_small = float(np.ravel(w_small)[0]), float(np.ravel(b_small)[0])
+print(f"w = {w_small:.4f}, b = {b_small:.4f} (should be 2 and 1)")
+assert len(losses_small) == 500, f"{len(losses_small)} losses, expected one per epoch"
 assert abs(float(losses_small[0]) - 4.5) < 1e-12, (
-    "losses[0] should be the loss at (b0, w0) = (0, 0), 4.5: record it before the update"
+    "losses[0] should be the loss at (w0, b0) = (0, 0), 4.5: record it before the step"
 )
-assert abs(b_small - 1) < 1e-6 and abs(w_small - 2) < 1e-6, (
-    "train did not find b = 1, w = 2 on noise-free points: do the gradient and "
-    "update tests pass, and does every epoch update both b and w?"
+assert abs(w_small - 2) < 1e-6 and abs(b_small - 1) < 1e-6, (
+    "train did not find w = 2, b = 1 on noise-free points: do the gradient and "
+    "step tests pass, and does every epoch update both w and b?"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -675,42 +679,38 @@ judge.check("train", train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Task B (3 points).** The reference run: start from `init_params(SEED)`, train on
-# the **training split** with `LR` for `NUM_EPOCHS` epochs, and name the results
-# `b_trained, w_trained, losses`. With these settings the run ends at
-# `[0.52354035] [-3.03103474]`, with a last loss of `0.008044657695553976`. 2 points
-# for `b_trained, w_trained`, compared with a seeded reference run to 1e-10 (so 999
+# **Task B (3 points).** The reference run: start from `init_params(1, 1, SEED)`,
+# train on the **training split** with `LR` for `NUM_EPOCHS` epochs, and name the
+# results `w_trained, b_trained, losses`. With these settings the run ends at
+# `[[-3.03103474]] [0.52354035]`, with a last loss of `0.008044657695553976`. 2 points
+# for `w_trained, b_trained`, compared with a seeded reference run to 1e-10 (so 999
 # or 1001 epochs show); 1 point for `losses`.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
-# b_trained, w_trained, losses = ...
+# w_trained, b_trained, losses = ...
 ### BEGIN SOLUTION
-b_start, w_start = init_params(SEED)
-b_trained, w_trained, losses = train(x_train, y_train, b_start, w_start, LR, NUM_EPOCHS)
+w_start, b_start = init_params(1, 1, SEED)
+w_trained, b_trained, losses = train(x_train, y_train, w_start, b_start, LR, NUM_EPOCHS)
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_run_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-"""Check b_trained, w_trained: one finite number each; compare with the reference."""
-assert np.size(b_trained) == 1 and np.size(w_trained) == 1, (
-    "b_trained and w_trained should hold one number each: train returns b, w, losses"
+"""Check w_trained, b_trained: one finite number each; compare with the reference."""
+assert np.size(w_trained) == 1 and np.size(b_trained) == 1, (
+    "w_trained and b_trained should hold one number each: train returns w, b, losses"
 )
-b_got, w_got = float(np.ravel(b_trained)[0]), float(np.ravel(w_trained)[0])
-assert np.isfinite(b_got) and np.isfinite(w_got), (
-    f"b_trained = {b_got}, w_trained = {w_got}: training diverged. Do the gradient "
-    "and update checks pass?"
+w_got, b_got = float(np.ravel(w_trained)[0]), float(np.ravel(b_trained)[0])
+assert np.isfinite(w_got) and np.isfinite(b_got), (
+    f"w_trained = {w_got}, b_trained = {b_got}: training diverged. Do the gradient "
+    "and step checks pass?"
 )
-print(f"b_trained = {b_got:.8f}, w_trained = {w_got:.8f}")
-print("reference:  0.52354035,             -3.03103474")
-if f"{b_got:.8f} {w_got:.8f}" != "0.52354035 -3.03103474":
-    print(
-        "Not the reference result: did you start from init_params(SEED) and train "
-        "on x_train, y_train with LR for NUM_EPOCHS epochs? The graded check "
-        "compares to 1e-10 and says more."
-    )
+print(f"w_trained = {w_got:.8f}, b_trained = {b_got:.8f}")
+print("reference:  -3.03103474,            0.52354035")
+if f"{w_got:.8f} {b_got:.8f}" != "-3.03103474 0.52354035":
+    print("Not the reference: start from init_params(1, 1, SEED), train on x_train")
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("run_params", b_trained, w_trained)
+judge.check("run_params", w_trained, b_trained)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_run_losses", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -730,8 +730,8 @@ judge.check("run_losses", losses)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_run_note", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Note.** `losses[-1]` is computed in the last epoch *before* its update, one step
-# behind `b_trained`, `w_trained`. Near the minimum the loss moves by about
-# $2 \times 10^{-15}$ per epoch while $b$ and $w$ still move by about $10^{-8}$, so
+# behind `w_trained`, `b_trained`. Near the minimum the loss moves by about
+# $2 \times 10^{-15}$ per epoch while $w$ and $b$ still move by about $10^{-8}$, so
 # a loop of 999 or 1001 epochs shows in the parameters (checked to $10^{-10}$) and in
 # the length of `losses`, not in the last loss.
 #
@@ -744,9 +744,9 @@ axes[0].set(
     xlabel="epoch", ylabel="training MSE (log scale)", title=f"Training, lr = {LR}"
 )
 axes[1].scatter(x_train, y_train, s=14, alpha=0.8, label="training points")
-axes[1].plot(x_line, TRUE_B + TRUE_W * x_line, "k--", label="true line y = 0.5 - 3x")
-label = f"GD fit y = {float(np.ravel(b_trained)[0]):.4f} + ({float(np.ravel(w_trained)[0]):.4f}) x"
-axes[1].plot(x_line, predict(x_line, b_trained, w_trained), "r", label=label)
+axes[1].plot(x_line, TRUE_W * x_line + TRUE_B, "k--", label="true line y = -3x + 0.5")
+label = f"GD fit y = {float(np.ravel(w_trained)[0]):.4f} x + {float(np.ravel(b_trained)[0]):.4f}"
+axes[1].plot(x_line, predict(x_line, w_trained, b_trained), "r", label=label)
 axes[1].set(xlabel="x", ylabel="y", title="The trained line")
 axes[1].legend();
 
@@ -757,41 +757,42 @@ axes[1].legend();
 # **Why.** For a line the minimum of the MSE has a closed form. Both gradients
 # vanish there:
 #
-# $$\frac{\partial L}{\partial b} = 0,\ \frac{\partial L}{\partial w} = 0
-#   \iff A^\top A \begin{pmatrix} b \\ w \end{pmatrix} = A^\top y,
-#   \qquad A = \begin{pmatrix} 1 & x_1 \\ \vdots & \vdots \\ 1 & x_N \end{pmatrix},$$
+# $$\frac{\partial L}{\partial w} = 0,\ \frac{\partial L}{\partial b} = 0
+#   \iff A^\top A \begin{pmatrix} w \\ b \end{pmatrix} = A^\top y,
+#   \qquad A = \begin{pmatrix} x_1 & 1 \\ \vdots & \vdots \\ x_N & 1 \end{pmatrix},$$
 #
 # the normal equations. `np.linalg.lstsq(A, y, rcond=None)` solves them stably. Its
-# first return value holds the coefficients in the order of $A$'s columns: $b$, then
-# $w$.
+# first return value holds the coefficients in the order of $A$'s columns: $w$, then
+# $b$.
 #
-# **Task (1 point).** Write `least_squares(x, y)` returning `(b, w)` as two numbers.
+# **Task (1 point).** Write `least_squares(x, y)` returning `(w, b)` as two numbers.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_least_squares", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def least_squares(x, y):
-    """The closed-form least-squares line; x, y (n, 1) -> b, w (two numbers)."""
+    """The closed-form least-squares line; x, y (n, 1) -> w, b (two numbers)."""
     ### BEGIN SOLUTION
-    design = np.hstack([np.ones_like(x), x])  # (n, 2): columns 1 and x
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]  # (2, 1): b, w
-    b, w = coef[0, 0], coef[1, 0]
+    design = np.hstack([x, np.ones_like(x)])  # (n, 2): columns x and 1
+    coef = np.linalg.lstsq(design, y, rcond=None)[0]  # (2, 1): w, b
+    w, b = coef[0, 0], coef[1, 0]
     ### END SOLUTION
-    return b, w
+    return w, b
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_least_squares", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check least_squares on four points of the line y = 1 - 2x, and on noisy ones."""
+"""Check least_squares on four points of the line y = -2x + 1, and on noisy ones."""
 x_small = np.array([[0.0], [1.0], [2.0], [3.0]])
-b_small, w_small = (
-    float(np.ravel(v)[0]) for v in least_squares(x_small, 1 - 2 * x_small)
+w_small, b_small = (
+    float(np.ravel(v)[0]) for v in least_squares(x_small, -2 * x_small + 1)
 )
-print(f"b = {b_small:.6f}, w = {w_small:.6f} (should be 1 and -2)")
-assert abs(b_small - 1) < 1e-9 and abs(w_small + 2) < 1e-9, (
-    "expected b = 1, w = -2: is the column of ones first, and do you return (b, w)?"
+print(f"w = {w_small:.6f}, b = {b_small:.6f} (should be -2 and 1)")
+assert abs(w_small + 2) < 1e-9 and abs(b_small - 1) < 1e-9, (
+    "expected w = -2, b = 1: is the column of x first, and do you return (w, b)?"
 )
 y_noisy = np.array([[0.0], [1.0], [1.0], [3.0]])
-b_small, w_small = (float(np.ravel(v)[0]) for v in least_squares(x_small, y_noisy))
-assert abs(b_small + 0.1) < 1e-9 and abs(w_small - 0.9) < 1e-9, (
-    f"for y = (0, 1, 1, 3) expected b = -0.1, w = 0.9, got {b_small:.4f}, {w_small:.4f}"
+w_small, b_small = (float(np.ravel(v)[0]) for v in least_squares(x_small, y_noisy))
+assert abs(w_small - 0.9) < 1e-9 and abs(b_small + 0.1) < 1e-9, (
+    f"for y = (0, 1, 1, 3) expected w = 0.9, b = -0.1, got {w_small:.4f}, {b_small:.4f}"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -803,49 +804,50 @@ judge.check("least_squares", least_squares)
 # Gradient descent against the closed form and the true line:
 
 # %% nbgrader={"grade": false, "grade_id": "fs_lstsq_compare", "locked": true, "schema_version": 3, "solution": false, "task": false}
-b_ls, w_ls = least_squares(x_train, y_train)
-b_gd, w_gd = float(np.ravel(b_trained)[0]), float(np.ravel(w_trained)[0])
-print(f"{'':>17}{'b':>15}{'w':>15}")
-print(f"{'gradient descent':>17}{b_gd:15.10f}{w_gd:15.10f}")
-print(f"{'least squares':>17}{b_ls:15.10f}{w_ls:15.10f}")
-print(f"{'difference':>17}{b_gd - b_ls:15.2e}{w_gd - w_ls:15.2e}")
-print(f"{'true line':>17}{TRUE_B:15.10f}{TRUE_W:15.10f}")
+w_ls, b_ls = least_squares(x_train, y_train)
+w_gd, b_gd = float(np.ravel(w_trained)[0]), float(np.ravel(b_trained)[0])
+print(f"{'':>17}{'w':>15}{'b':>15}")
+print(f"{'gradient descent':>17}{w_gd:15.10f}{b_gd:15.10f}")
+print(f"{'least squares':>17}{w_ls:15.10f}{b_ls:15.10f}")
+print(f"{'difference':>17}{w_gd - w_ls:15.2e}{b_gd - b_ls:15.2e}")
+print(f"{'true line':>17}{TRUE_W:15.10f}{TRUE_B:15.10f}")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_lstsq_gap", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Both differ from the true line by about 0.02 and 0.03: that is the noise, which
-# more epochs cannot remove. But gradient descent also stops a few $10^{-7}$ short
-# of least squares. How fast does it approach? `descent_path` repeats your loop,
-# recording $(b, w)$ after every update; the plot shows the distance to the
-# least-squares point.
+# Both differ from the true line by about 0.03 and 0.02: the noise, which more
+# epochs cannot remove. But gradient descent also stops a few $10^{-7}$ short of
+# least squares. How fast does it approach? `descent_path` repeats your loop,
+# recording $(w, b)$ after every update; the plot shows the distance to least
+# squares.
 #
 # The dashed line is the prediction from the curvature of the loss. The Hessian of
 # the MSE (its second derivatives: differentiate the gradients of Section 5 once
 # more) is
 #
-# $$H = 2 \begin{pmatrix} 1 & \bar x \\ \bar x & \overline{x^2} \end{pmatrix},
+# $$H = 2 \begin{pmatrix} \overline{x^2} & \bar x \\ \bar x & 1 \end{pmatrix},
 # \qquad \bar x = \frac{1}{N}\sum_i x_i, \quad \overline{x^2} = \frac{1}{N}\sum_i x_i^2 ,$$
 #
 # and each update multiplies the remaining error along $H$'s eigenvectors by
 # $1 - \text{lr}\,\lambda$, $\lambda$ the eigenvalue. After a few epochs only the
 # slowest direction, that of $\lambda_{\min}$, is left.
 
+
 # %% nbgrader={"grade": false, "grade_id": "fs_lstsq_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
-def descent_path(x, y, b0, w0, lr, num_epochs):
-    """(b, w) before the first and after every update, with your functions: (num_epochs + 1, 2)."""
-    b, w = b0, w0
-    path = [(float(np.ravel(b)[0]), float(np.ravel(w)[0]))]
+def descent_path(x, y, w0, b0, lr, num_epochs):
+    """(w, b) before the first and after every update, with your functions: (num_epochs + 1, 2)."""
+    w, b = w0, b0
+    path = [(float(np.ravel(w)[0]), float(np.ravel(b)[0]))]
     for _ in range(num_epochs):
-        db_k, dw_k = gradients(x, y, b, w)
-        b, w = update(b, w, db_k, dw_k, lr)
-        path.append((float(np.ravel(b)[0]), float(np.ravel(w)[0])))
+        dw_k, db_k = gradients(x, y, w, b)
+        w, b = step(w, b, dw_k, db_k, lr)
+        path.append((float(np.ravel(w)[0]), float(np.ravel(b)[0])))
     return np.array(path)
 
 
-path = descent_path(x_train, y_train, b0, w0, LR, NUM_EPOCHS)
-distance = np.hypot(path[:, 0] - b_ls, path[:, 1] - w_ls)
+path = descent_path(x_train, y_train, w0, b0, LR, NUM_EPOCHS)
+distance = np.hypot(path[:, 0] - w_ls, path[:, 1] - b_ls)
 x_bar, x2_bar = x_train.mean(), (x_train**2).mean()
-hessian = 2 * np.array([[1.0, x_bar], [x_bar, x2_bar]])
+hessian = 2 * np.array([[x2_bar, x_bar], [x_bar, 1.0]])
 lambda_min, lambda_max = np.linalg.eigvalsh(hessian)
 rate = 1 - LR * lambda_min
 print(
@@ -863,13 +865,12 @@ ax.semilogy(
 )
 ax.set(
     xlabel="epoch",
-    ylabel="distance to the least-squares (b, w)",
+    ylabel="distance to the least-squares (w, b)",
     title="Gradient descent closes in on least squares",
 )
 ax.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_gap", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Question (1 point).** After 1000 epochs gradient descent's $(b, w)$ differ from
+# **Question (1 point).** After 1000 epochs gradient descent's $(w, b)$ differ from
 # the least-squares fit by a few $10^{-7}$. Why?
 #
 # - a) It has not quite arrived: along the flattest direction of the loss the error
@@ -917,12 +918,12 @@ judge.check("answer_gap", answer_gap)
 # training points (overfitting).
 #
 # **Task (1 point).** Set `val_loss` to the MSE of the trained line
-# (`b_trained`, `w_trained`) on the validation split, with your functions.
+# (`w_trained`, `b_trained`) on the validation split, with your functions.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_val_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # val_loss = ...
 ### BEGIN SOLUTION
-val_loss = mse(predict(x_val, b_trained, w_trained), y_val)
+val_loss = mse(predict(x_val, w_trained, b_trained), y_val)
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_val_loss", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
@@ -936,12 +937,12 @@ print(
 )
 assert np.isfinite(val_loss_number) and val_loss_number >= 0, (
     f"val_loss = {val_loss_number}: expected a finite, non-negative number. If "
-    "b_trained, w_trained are nan, training diverged: fix Section 8 first"
+    "w_trained, b_trained are nan, training diverged: fix Section 8 first"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("val_loss", val_loss, b_trained, w_trained)
+judge.check("val_loss", val_loss, w_trained, b_trained)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_question_val", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -987,34 +988,35 @@ judge.check("answer_val", answer_val)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "fs_md_surface", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 11. The loss surface (3 points)
 #
-# **Why.** The loss is a function of the two parameters, $L(b, w)$: a surface over
-# the $(b, w)$ plane, here a bowl (the MSE of a line is a convex quadratic). Its
+# **Why.** The loss is a function of the two parameters, $L(w, b)$: a surface over
+# the $(w, b)$ plane, here a bowl (the MSE of a line is a convex quadratic). Its
 # contour lines, with the path of gradient descent on top, show what the five steps
 # do: every update moves downhill, across the contour lines.
 #
 # **Vectorised, no loops.** On a $200 \times 300$ grid, Python loops would call
-# numpy 60,000 times; broadcasting needs one expression. `np.meshgrid` gives
-# `b_grid` and `w_grid`, of the grid's shape. Give each a new last
-# axis for the points (`b_grid[..., np.newaxis]`, shape `(rows, cols, 1)`) and
-# combine it with `x.ravel()` (shape `(n,)`): the predictions have shape
-# `(rows, cols, n)`, and the mean over the last axis leaves one loss per grid point.
+# numpy 60,000 times; broadcasting needs one expression. Give `w_grid` and `b_grid`
+# (from `np.meshgrid`) a new last axis for the points (`w_grid[..., np.newaxis]`,
+# shape `(rows, cols, 1)`) and combine it with `x.ravel()` (shape `(n,)`): the
+# predictions have shape `(rows, cols, n)`, and the mean over the last axis leaves
+# one loss per grid point.
 #
-# **Task (3 points).** Write `loss_surface(x, y, b_grid, w_grid)`: `b_grid` and
-# `w_grid` of one shape, the result of that shape, entry `[i, j]` the MSE of the
-# line $b$ = `b_grid[i, j]`, $w$ = `w_grid[i, j]` on `x`, `y`. 2 points for the
+# **Task (3 points).** Write `loss_surface(x, y, w_grid, b_grid)`: `w_grid` and
+# `b_grid` of one shape, the result of that shape, entry `[i, j]` the MSE of the
+# line $w$ = `w_grid[i, j]`, $b$ = `b_grid[i, j]` on `x`, `y`. 2 points for the
 # values; 1 point if it uses no loop over the grid (no `for`, `while`,
 # comprehension or `np.vectorize`): the hidden check counts the lines of Python it
-# executes on a small and a large grid.
+# runs.
+
 
 # %% nbgrader={"grade": false, "grade_id": "fs_loss_surface", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def loss_surface(x, y, b_grid, w_grid):
+def loss_surface(x, y, w_grid, b_grid):
     """The MSE at every grid point, without loops.
 
-    x, y: (n, 1); b_grid, w_grid: one shape, e.g. (rows, cols) from np.meshgrid.
+    x, y: (n, 1); w_grid, b_grid: one shape, e.g. (rows, cols) from np.meshgrid.
     Returns the losses, of that same shape.
     """
     ### BEGIN SOLUTION
-    y_hat = b_grid[..., np.newaxis] + w_grid[..., np.newaxis] * x.ravel()  # (..., n)
+    y_hat = w_grid[..., np.newaxis] * x.ravel() + b_grid[..., np.newaxis]  # (..., n)
     losses = ((y_hat - y.ravel()) ** 2).mean(axis=-1)
     ### END SOLUTION
     return losses
@@ -1022,22 +1024,19 @@ def loss_surface(x, y, b_grid, w_grid):
 
 # %% nbgrader={"grade": true, "grade_id": "test_fs_loss_surface", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check loss_surface on a 2 x 3 grid against the loss of each line."""
-x_small = np.array([[0.0], [1.0], [2.0]])
-y_small = np.array([[1.0], [0.0], [-2.0]])
-b_small, w_small = np.meshgrid([0.0, 1.0, 2.0], [-1.0, 0.5])  # shape (2, 3)
-surface_small = loss_surface(x_small, y_small, b_small, w_small)
+x_small, y_small = np.array([[0.0], [1.0], [2.0]]), np.array([[1.0], [0.0], [-2.0]])
+w_small, b_small = np.meshgrid([-1.0, 0.5, 2.0], [0.0, 1.0])  # shape (2, 3)
+surface_small = loss_surface(x_small, y_small, w_small, b_small)
 assert np.shape(surface_small) == (2, 3), (
     f"got shape {np.shape(surface_small)}, expected the grid's shape (2, 3)"
 )
-expected_small = np.zeros((2, 3))
-for i in range(2):
-    for j in range(3):  # a loop, here only to check yours
-        errors = b_small[i, j] + w_small[i, j] * x_small - y_small
-        expected_small[i, j] = (errors**2).mean()
+expected_small = np.vectorize(  # a loop, here only to check yours
+    lambda w, b: ((w * x_small + b - y_small) ** 2).mean()
+)(w_small, b_small)
 print("your surface:\n", surface_small, "\nexpected:\n", expected_small)
 assert np.abs(surface_small - expected_small).max() < 1e-12, (
-    "the surface differs from the loss of each (b, w): is b the intercept (b_grid) "
-    "and w the slope (w_grid), and do you average over the points?"
+    "the surface differs from the loss of each (w, b): is w the slope (w_grid) "
+    "and b the intercept (b_grid), and do you average over the points?"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -1048,13 +1047,13 @@ judge.check("loss_surface", loss_surface)
 # %% nbgrader={"grade": true, "grade_id": "test_fs_no_loops", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check that loss_surface handles a 200 x 300 grid (graded: without loops)."""
 x_small = np.linspace(0, 1, 50).reshape(-1, 1)
-b_big, w_big = np.meshgrid(np.linspace(-2, 3, 300), np.linspace(-6, 3, 200))
-surface_big = loss_surface(x_small, 1 - 2 * x_small, b_big, w_big)
+w_big, b_big = np.meshgrid(np.linspace(-6, 3, 300), np.linspace(-2, 3, 200))
+surface_big = loss_surface(x_small, -2 * x_small + 1, w_big, b_big)
 assert np.shape(surface_big) == (200, 300), (
     f"got shape {np.shape(surface_big)}, expected the grid's shape (200, 300)"
 )
 print(
-    f"smallest loss on the grid: {surface_big.min():.1e} (near 0: y = 1 - 2x is inside it)"
+    f"smallest loss on the grid: {surface_big.min():.1e} (near 0: y = -2x + 1 is inside it)"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -1071,12 +1070,12 @@ judge.check("no_loops", loss_surface)
 # its floor (factor 0.985), the slow part Section 9 measured.
 
 # %% nbgrader={"grade": false, "grade_id": "fs_surface_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
-b_grid, w_grid = np.meshgrid(np.linspace(-1.5, 2.5, 300), np.linspace(-4.5, 1.5, 300))
-surface = loss_surface(x_train, y_train, b_grid, w_grid)
-path_randn = descent_path(x_train, y_train, b_randn, w_randn, LR, NUM_EPOCHS)
+w_grid, b_grid = np.meshgrid(np.linspace(-4.5, 1.5, 300), np.linspace(-1.5, 2.5, 300))
+surface = loss_surface(x_train, y_train, w_grid, b_grid)
+path_randn = descent_path(x_train, y_train, w_randn, b_randn, LR, NUM_EPOCHS)
 fig, ax = plt.subplots(figsize=(7, 6))
 contours = ax.contour(
-    b_grid, w_grid, surface, levels=np.logspace(-2, 1.3, 14), cmap="viridis"
+    w_grid, b_grid, surface, levels=np.logspace(-2, 1.3, 14), cmap="viridis"
 )
 ax.clabel(contours, fontsize=7, fmt="%.2g")
 shown = np.r_[0:20, 20 : NUM_EPOCHS + 1 : 10]  # every epoch first, then every 10th
@@ -1091,9 +1090,9 @@ ax.plot(
     ms=4,
     label="from the randn start",
 )
-ax.plot(b_ls, w_ls, "k*", ms=14, label="least squares")
+ax.plot(w_ls, b_ls, "k*", ms=14, label="least squares")
 ax.set(
-    xlabel="b", ylabel="w", title="MSE contours on the training split, and two descents"
+    xlabel="w", ylabel="b", title="MSE contours on the training split, and two descents"
 )
 ax.legend(loc="upper right");
 
@@ -1103,8 +1102,8 @@ ax.legend(loc="upper right");
 # - Gradient descent is five steps: initialise, predict, loss, gradients, update;
 #   steps 1 to 4 repeat once per epoch.
 # - The gradients of the MSE are
-#   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (\hat y_i - y_i)$ and
-#   $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (\hat y_i - y_i)$: the 2
+#   $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (\hat y_i - y_i)$ and
+#   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (\hat y_i - y_i)$: the 2
 #   from the square, the $1/N$ from the mean, the error as prediction minus target.
 # - A seed fixes a sequence: data, shuffle and start reproduce only in the same
 #   order.
@@ -1112,7 +1111,7 @@ ax.legend(loc="upper right");
 #   starts give different gradients, and both are right.
 # - After a fixed number of epochs gradient descent stops short of the minimum by
 #   about $(1 - \text{lr}\,\lambda_{\min})^{\text{epochs}}$; least squares gives the
-#   minimum in closed form. Grade a run against the same seeded run.
+#   minimum in closed form.
 #
 # ## Exercises (not graded)
 #
@@ -1124,4 +1123,3 @@ ax.legend(loc="upper right");
 # 3. Standardise the input, $x' = (x - \bar x) / \operatorname{std}(x)$. What are
 #    the Hessian's eigenvalues now?
 # 4. Update once per shuffled batch of 16 points. Why is the path no longer smooth?
-# 5. Split without shuffling. Construct a data set where this goes badly wrong.

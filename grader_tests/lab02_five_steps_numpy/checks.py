@@ -22,7 +22,7 @@ import sysconfig
 from collections.abc import Callable
 from dataclasses import replace
 from types import FrameType
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -52,68 +52,87 @@ from grader_tests.lab02_five_steps_numpy.reference import (  # noqa: F401  (re-e
     reference_predict,
     reference_run,
     reference_split,
+    reference_step,
     reference_train,
-    reference_update,
 )
 
 # Tolerances. Everything is float64 (numpy's default): the same formula with its
 # operations in another order (a sum then / N, np.dot, a matrix product) agrees to a
 # few 1e-16 relative, and the contraction of gradient descent keeps rounding from
 # growing over the epochs (measured: ~1e-15 after 1000 epochs).
-# One-step quantities (predict, mse, gradients, update, lstsq, the loss surface): the
+# One-step quantities (predict, mse, gradients, step, lstsq, the loss surface): the
 # nearest mistake is 0.5x or another formula altogether.
 RTOL, ATOL = tolerances.FLOAT64.rtol, tolerances.FLOAT64.atol
-# The parameters after training: a run of 999 or 1001 epochs ends only 6e-9 (b) and
-# 1.2e-8 (w) away from the 1000-epoch run, float64 rounding ~1e-15: 1e-10 sits between.
+# The parameters after training: a run of 999 or 1001 epochs ends only 1.2e-8 (w)
+# and 6e-9 (b) away from the 1000-epoch run, float64 rounding ~1e-15: 1e-10 sits between.
 RUN_ATOL = 1e-10
 # Recognising a mistaken run among the candidates: neighbours (999, 1000, 1001 epochs)
 # are 2e-9 apart relative to |w| = 3, rounding is ~1e-15.
 RUN_MATCH_RTOL = 1e-10
 # The losses along a run. The loss at the minimum is flat: the losses of the 999th,
 # 1000th and 1001st epochs differ by only 2.3e-13 relative, too little to tell apart
-# robustly. The off-by-one shows in the number of losses and in b, w (RUN_ATOL).
+# robustly. The off-by-one shows in the number of losses and in w, b (RUN_ATOL).
 LOSS_RTOL = 1e-10
 # Below lr = 2 / L the loss of gradient descent on a quadratic never rises; float64
 # rounding can only make a loss at the floor wobble by ~1e-16 relative.
 MONOTONE_RTOL = 1e-12
-# b or w this large after training means the run blew up (the lab's are ~0.5 and -3).
+# w or b this large after training means the run blew up (the lab's are ~-3 and 0.5).
 DIVERGED_SIZE = 1e3
 # A vectorised loss_surface runs the same lines of Python for any grid size; a loop
 # over the shorter axis of the large grid runs at least 2 x (30 - 2) = 56 lines more.
 LOOP_SLACK = 5
 
+
+class _Split(TypedDict):
+    """Other split_indices arguments."""
+
+    n: int
+    train_fraction: float
+    seed: int
+
+
+class _Run(TypedDict):
+    """Other train arguments."""
+
+    w0: float
+    b0: float
+    lr: float
+    num_epochs: int
+
+
 # Inputs the checks choose.
-PROBE_B, PROBE_W = -1.0, 0.5  # not 0, not equal: a dropped or swapped term shows
+PROBE_W, PROBE_B = 0.5, -1.0  # not 0, not equal: a dropped or swapped term shows
 CHECK_SEED_OFFSET = 1  # data of seed + 1: code reading the notebook's globals shows
-SPLIT_VARIANT = {"n": 13, "train_fraction": 0.6, "seed": 7}  # int(7.8) = 7, not 8
+# int(7.8) = 7, not 8
+SPLIT_VARIANT: _Split = {"n": 13, "train_fraction": 0.6, "seed": 7}
 INIT_VARIANT_SEED = 7
 UNRELATED_SEED = 12345  # the global state before an init: an unseeded init shows
-# No ties among the mistakes; lr is not the notebook's LR = 0.1, so that an update
+# No ties among the mistakes; lr is not the notebook's LR = 0.1, so that a step
 # that reads the global LR instead of its argument shows here, not only in train.
-UPDATE_INPUTS = {"b": 0.5, "w": -1.0, "db": 2.0, "dw": -4.0, "lr": 0.05}
+STEP_INPUTS = {"w": -1.0, "b": 0.5, "dw": -4.0, "db": 2.0, "lr": 0.05}
 # train's own run: another start, lr and length, so that a loop reading the notebook's
 # LR, NUM_EPOCHS or start, or the globals x_train, y_train, shows.
-TRAIN_RUN = {"b0": -1.0, "w0": 2.0, "lr": 0.05, "num_epochs": 50}
-GRID_B = np.linspace(-1.0, 2.0, 5)  # 5 values of b ...
-GRID_W = np.linspace(-4.0, 1.0, 7)  # ... and 7 of w: a transposed result shows
-SMALL_GRID, LARGE_GRID = (2, 3), (30, 40)  # (w values, b values) for the loop count
+TRAIN_RUN: _Run = {"w0": 2.0, "b0": -1.0, "lr": 0.05, "num_epochs": 50}
+GRID_W = np.linspace(-4.0, 1.0, 7)  # 7 values of w ...
+GRID_B = np.linspace(-1.0, 2.0, 5)  # ... and 5 of b: a transposed result shows
+SMALL_GRID, LARGE_GRID = (2, 3), (30, 40)  # (b values, w values) for the loop count
 
 ANSWERS = {"doc": "c", "gap": "a", "val": "b"}
 LETTERS = ("a", "b", "c")
 ANSWER_HINTS = {  # must not give the letter away
-    "doc": "Compare the gradients you computed at the two starts (db, dw and "
-    "db_randn, dw_randn) with the quoted 2.7, 1.8 and the printed 3.464, 2.384.",
-    "gap": "Plot the distance between gradient descent's (b, w) and the "
+    "doc": "Compare the gradients you computed at the two starts (dw, db and "
+    "dw_randn, db_randn) with the quoted 1.8, 2.7 and the printed 2.384, 3.464.",
+    "gap": "Plot the distance between gradient descent's (w, b) and the "
     "least-squares fit against the epoch on a log scale, and look at its slope.",
     "val": "Compare val_loss with losses[-1] and with noise_std ** 2 = 0.01.",
 }
 
 DIVERGED = (
-    "Training diverged: do db and dw average over the examples (mean, not sum), is "
-    "the error y_hat - y (not y - y_hat), and does update subtract lr * db, lr * dw?"
+    "Training diverged: do dw and db average over the examples (mean, not sum), is "
+    "the error y_hat - y (not y - y_hat), and does step subtract lr * dw, lr * db?"
 )
-FORMULA = {"db": "2 * mean(y_hat - y)", "dw": "2 * mean(x * (y_hat - y))"}
-PER_EXAMPLE = {"db": "gradients 2 * (y_hat - y)", "dw": "gradients 2 * x * (y_hat - y)"}
+FORMULA = {"dw": "2 * mean(x * (y_hat - y))", "db": "2 * mean(y_hat - y)"}
+PER_EXAMPLE = {"dw": "gradients 2 * x * (y_hat - y)", "db": "gradients 2 * (y_hat - y)"}
 
 
 # ---- generic helpers: numpy values ----
@@ -304,8 +323,13 @@ def _column_hint(shape: tuple[int, ...], n: int) -> str | None:
     return diagnose.diagnose_shape(shape, n)
 
 
-def _param(value: object) -> np.ndarray:
-    """A parameter as the notebook holds it: a float64 array of shape (1,)."""
+def _weight(value: object) -> np.ndarray:
+    """w as the notebook holds it: a float64 array of shape (1, 1), (outputs, inputs)."""
+    return np.array([[value]], dtype=np.float64)
+
+
+def _bias(value: object) -> np.ndarray:
+    """b as the notebook holds it: a float64 array of shape (1,), one per output."""
     return np.array([value], dtype=np.float64)
 
 
@@ -420,10 +444,13 @@ def check_split_values(split_indices: Callable, p: LabParams = DEFAULT) -> None:
         expected = sorted(idx[:k].tolist())
         reseeded = reference_split(n, fraction, np.random.RandomState(seed))[0]
         candidates = mistakes.split_values(n, k, reseeded.tolist(), seed) + [
-            (sorted(idx[n - k :].tolist()), f"train_idx holds the last {k} shuffled "
-             f"indices: the first int(n * train_fraction) train, "
-             f"idx[:{k}]."),
-        ]  # fmt: skip
+            (
+                sorted(idx[n - k :].tolist()),
+                f"train_idx holds the last {k} shuffled "
+                f"indices: the first int(n * train_fraction) train, "
+                f"idx[:{k}].",
+            ),
+        ]
         text, train, val = _call_split(split_indices, n, fraction, seed, draws)
         _require_partition(text, train, val, n, fraction, p)
         if sorted(train) == expected:
@@ -449,21 +476,43 @@ def check_split_values(split_indices: Callable, p: LabParams = DEFAULT) -> None:
 # ---- step 0 ----
 
 
+INIT_SHAPES = ((1, 1), (1,))  # w (n_outputs, n_inputs), b (n_outputs,)
+INIT_LAYOUT = (2, 3, 7)  # n_inputs, n_outputs, seed: w (3, 2), b (3,)
+
+
+def _require_param_shape(value: object, label: str, shape: tuple[int, ...]) -> None:
+    """A numpy array of init_params has the layout of the course: w (1, 1), b (1,)."""
+    __tracebackhide__ = True  # noqa: F841
+    got = getattr(value, "shape", None)
+    if isinstance(value, np.ndarray) and got != shape:
+        raise AssertionError(
+            f"{label} has shape {messages.fmt_shape(value.shape)}; expected "
+            f"{messages.fmt_shape(shape)}: w = np.random.rand(n_outputs, n_inputs), "
+            "one row per output and one column per input, b = "
+            "np.random.rand(n_outputs)."
+        )
+
+
 @validate.quiet
 def check_init(init_params: Callable, p: LabParams = DEFAULT) -> None:
-    """init_params(seed) seeds numpy, then draws b = rand(1), then w = rand(1)."""
+    """init_params(1, 1, seed) seeds numpy, draws b = rand(1), then w = rand(1, 1).
+
+    It returns (w, b), w of shape (1, 1) and b of shape (1,).
+    """
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(init_params, "init_params")
     for seed in (p.init_seed, INIT_VARIANT_SEED):
         expected = list(reference_init(seed))
         candidates = mistakes.init(seed, p.init_seed)
         remote.seed_where(init_params, UNRELATED_SEED)
-        text = f"init_params({seed})"
+        text = f"init_params(1, 1, {seed})"
         result = validate.unpack(
-            validate.call(init_params, text, seed), text, ("b", "w")
+            validate.call(init_params, text, 1, 1, seed), text, ("w", "b")
         )
+        for value, name, shape in zip(result, "wb", INIT_SHAPES, strict=True):
+            _require_param_shape(value, f"{name} from {text}", shape)
         got = [
-            as_number(v, f"{k} from {text}") for k, v in zip("bw", result, strict=True)
+            as_number(v, f"{k} from {text}") for k, v in zip("wb", result, strict=True)
         ]
         off = [
             i for i in (0, 1) if not compare.is_close(got[i], expected[i], 0.0, ATOL)
@@ -474,14 +523,46 @@ def check_init(init_params: Callable, p: LabParams = DEFAULT) -> None:
         if hint is None and not all(0.0 <= g < 1.0 for g in got):
             hint = "np.random.rand draws from [0, 1); did you use another draw?"
         hint = hint or (
-            "Seed with np.random.seed(seed), then b = np.random.rand(1), then "
-            "w = np.random.rand(1), nothing in between."
+            "Seed with np.random.seed(seed), then b = np.random.rand(n_outputs), then "
+            "w = np.random.rand(n_outputs, n_inputs), nothing in between."
         )
-        name = "bw"[off[0]]
+        name = "wb"[off[0]]
         message = value_mismatch(
             f"{name} from {text}", got[off[0]], expected[off[0]], ATOL
         )
         raise AssertionError(messages.with_hint(message, hint))
+    _check_init_layout(init_params)
+
+
+def _check_init_layout(init_params: Callable) -> None:
+    """init_params(2, 3, seed): w (3, 2), b (3,), the same draws in the same order."""
+    __tracebackhide__ = True  # noqa: F841
+    n_inputs, n_outputs, seed = INIT_LAYOUT
+    rng = np.random.RandomState(seed)
+    b = rng.rand(n_outputs)
+    w = rng.rand(n_outputs, n_inputs)
+    remote.seed_where(init_params, UNRELATED_SEED)
+    text = f"init_params({n_inputs}, {n_outputs}, {seed})"
+    result = validate.unpack(
+        validate.call(init_params, text, n_inputs, n_outputs, seed), text, ("w", "b")
+    )
+    for value, expected, name in zip(result, (w, b), "wb", strict=True):
+        label = f"{name} from {text}"
+        hint = None
+        if getattr(value, "shape", None) == expected.shape[::-1]:
+            hint = (
+                "It is transposed: w has one row per output and one column per "
+                "input, np.random.rand(n_outputs, n_inputs)."
+            )
+        got = as_array(value, label, expected.shape, hint)
+        worst = compare.worst_entry(got, _flat(expected), 0.0, ATOL)
+        if worst is not None:
+            raise AssertionError(
+                f"{label} holds other numbers than np.random.seed({seed}), then "
+                f"b = np.random.rand({n_outputs}), then w = np.random.rand("
+                f"{n_outputs}, {n_inputs}): do you pass n_outputs and n_inputs to "
+                "rand (not 1), b first?"
+            )
 
 
 # ---- steps 1 to 4 ----
@@ -489,19 +570,22 @@ def check_init(init_params: Callable, p: LabParams = DEFAULT) -> None:
 
 @validate.quiet
 def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
-    """predict(x, b, w) equals b + w * x, shape (n, 1)."""
+    """predict(x, w, b) equals w * x + b, shape (n, 1)."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(predict, "predict")
     x, _ = _check_data(p)
-    expected = _flat(reference_predict(x, PROBE_B, PROBE_W))
+    expected = _flat(reference_predict(x, PROBE_W, PROBE_B))
     lab_x = _lab_train(p)[0]
-    candidates = mistakes.predict(x, PROBE_B, PROBE_W, p, lab_x)
-    text = f"predict(x, b={PROBE_B}, w={PROBE_W})"
-    value = validate.call(predict, text, x.copy(), _param(PROBE_B), _param(PROBE_W))
+    candidates = mistakes.predict(x, PROBE_W, PROBE_B, p, lab_x)
+    text = f"predict(x, w={PROBE_W}, b={PROBE_B})"
+    value = validate.call(predict, text, x.copy(), _weight(PROBE_W), _bias(PROBE_B))
     hint = _column_hint(tuple(getattr(value, "shape", ())), len(x))
     got = as_array(value, text, x.shape, hint)
-    hint = diagnose.best_match(got, candidates) if compare.worst_entry(
-        got, expected, RTOL, ATOL) else None  # fmt: skip
+    hint = (
+        diagnose.best_match(got, candidates)
+        if compare.worst_entry(got, expected, RTOL, ATOL)
+        else None
+    )
     compare.require_entries(text, got, expected, RTOL, ATOL, hint)
 
 
@@ -515,7 +599,7 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(mse, "mse")
     x, y = _check_data(p)
-    y_hat = reference_predict(x, PROBE_B, PROBE_W)
+    y_hat = reference_predict(x, PROBE_W, PROBE_B)
     expected = reference_mse(y_hat, y)
     candidates = recipes.mse_mistakes(y_hat, y)
     text = "mse(y_hat, y)"
@@ -532,13 +616,13 @@ def _check_gradient(gradients: Callable, p: LabParams, name: str) -> None:
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(gradients, "gradients")
     x, y = _check_data(p)
-    expected = reference_gradients(x, y, PROBE_B, PROBE_W)
-    notebook = reference_gradients(*_lab_train(p), PROBE_B, PROBE_W)
-    i = ("db", "dw").index(name)
+    expected = reference_gradients(x, y, PROBE_W, PROBE_B)
+    notebook = reference_gradients(*_lab_train(p), PROBE_W, PROBE_B)
+    i = ("dw", "db").index(name)
     candidates = mistakes.gradient(name, expected[1 - i], notebook[i])
-    text = f"gradients(x, y, b={PROBE_B}, w={PROBE_W})"
-    args = (x.copy(), y.copy(), _param(PROBE_B), _param(PROBE_W))
-    result = validate.unpack(validate.call(gradients, text, *args), text, ("db", "dw"))
+    text = f"gradients(x, y, w={PROBE_W}, b={PROBE_B})"
+    args = (x.copy(), y.copy(), _weight(PROBE_W), _bias(PROBE_B))
+    result = validate.unpack(validate.call(gradients, text, *args), text, ("dw", "db"))
     if result[i] is None:
         raise AssertionError(
             f"{text} returned None for {name}: did you forget to compute "
@@ -548,68 +632,75 @@ def _check_gradient(gradients: Callable, p: LabParams, name: str) -> None:
         getattr(result[i], "shape", ()), len(x), PER_EXAMPLE[name]
     )
     got = as_number(result[i], f"{name} from {text}", shape_hint)
-    require_close(name, got, expected[i], RTOL, ATOL, gradient=(name, len(x)),
-                  candidates=candidates)  # fmt: skip
+    require_close(
+        name,
+        got,
+        expected[i],
+        RTOL,
+        ATOL,
+        gradient=(name, len(x)),
+        candidates=candidates,
+    )
 
 
 @validate.quiet
 def check_db(gradients: Callable, p: LabParams = DEFAULT) -> None:
-    """db from gradients(x, y, b, w) equals 2 mean(y_hat - y)."""
+    """db from gradients(x, y, w, b) equals 2 mean(y_hat - y)."""
     __tracebackhide__ = True  # noqa: F841
     _check_gradient(gradients, p, "db")
 
 
 @validate.quiet
 def check_dw(gradients: Callable, p: LabParams = DEFAULT) -> None:
-    """dw from gradients(x, y, b, w) equals 2 mean(x (y_hat - y))."""
+    """dw from gradients(x, y, w, b) equals 2 mean(x (y_hat - y))."""
     __tracebackhide__ = True  # noqa: F841
     _check_gradient(gradients, p, "dw")
 
 
 @validate.quiet
 def check_randn_gradients(
-    db_randn: object, dw_randn: object, p: LabParams = DEFAULT
+    dw_randn: object, db_randn: object, p: LabParams = DEFAULT
 ) -> None:
-    """The gradients on the training split at the randn start of seed 42 (2.680, 1.809)."""
+    """The gradients on the training split at the randn start of seed 42 (1.809, 2.680)."""
     __tracebackhide__ = True  # noqa: F841
     d = reference_data(p)
     start = reference_init(p.init_seed, "randn")
     expected = reference_gradients(d.x_train, d.y_train, *start)
     candidates = mistakes.randn_gradients(p)
-    got = [as_number(v, k) for k, v in (("db_randn", db_randn), ("dw_randn", dw_randn))]
+    got = [as_number(v, k) for k, v in (("dw_randn", dw_randn), ("db_randn", db_randn))]
     off = [i for i in (0, 1) if not compare.is_close(got[i], expected[i], RTOL, ATOL)]
     if not off:
         return
     hint = diagnose.best_match(got, candidates)
     i = off[0]
-    name = ("db_randn", "dw_randn")[i]
+    name = ("dw_randn", "db_randn")[i]
     if hint is None:
         hint = diagnose.diagnose_scalar(name, got[i], expected[i], len(d.train_idx))
         if hint is not None:
             raise AssertionError(hint)
     hint = hint or (
         f"Seed with np.random.seed({p.init_seed}), draw b_randn = np.random.randn(1) "
-        "then w_randn = np.random.randn(1), and call gradients(x_train, y_train, "
-        "b_randn, w_randn)."
+        "then w_randn = np.random.randn(1, 1), and call gradients(x_train, y_train, "
+        "w_randn, b_randn)."
     )
     message = value_mismatch(name, got[i], expected[i], ATOL + RTOL * abs(expected[i]))
     raise AssertionError(messages.with_hint(message, hint))
 
 
 @validate.quiet
-def check_update(update: Callable, p: LabParams = DEFAULT) -> None:
-    """update(b, w, db, dw, lr) returns (b - lr * db, w - lr * dw)."""
+def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
+    """step(w, b, dw, db, lr) returns (w - lr * dw, b - lr * db)."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(update, "update")
-    s, lr = UPDATE_INPUTS, UPDATE_INPUTS["lr"]
-    expected = reference_update(**s)
-    text = "update(" + ", ".join(f"{k}={v}" for k, v in s.items()) + ")"
-    args = (_param(s["b"]), _param(s["w"]), np.float64(s["db"]), np.float64(s["dw"]))
-    result = validate.unpack(validate.call(update, text, *args, lr), text, "bw")
-    labels = [f"the new {k} from {text}" for k in "bw"]
+    validate.require_callable(step, "step")
+    s, lr = STEP_INPUTS, STEP_INPUTS["lr"]
+    expected = reference_step(**s)
+    text = "step(" + ", ".join(f"{k}={v}" for k, v in s.items()) + ")"
+    args = (_weight(s["w"]), _bias(s["b"]), np.float64(s["dw"]), np.float64(s["db"]))
+    result = validate.unpack(validate.call(step, text, *args, lr), text, "wb")
+    labels = [f"the new {k} from {text}" for k in "wb"]
     got = [as_number(v, label) for v, label in zip(result, labels, strict=True)]
-    for i, name in enumerate("bw"):
-        candidates = mistakes.update(name, s, expected[1 - i], p.lr)
+    for i, name in enumerate("wb"):
+        candidates = mistakes.step(name, s, expected[1 - i], p.lr)
         require_close(labels[i], got[i], expected[i], RTOL, ATOL, candidates=candidates)
 
 
@@ -617,10 +708,10 @@ def check_update(update: Callable, p: LabParams = DEFAULT) -> None:
 
 
 def _run_numbers(values: tuple, labels: tuple[str, str], n: int) -> list[float]:
-    """b and w from a training run: one number each, finite (else: diverged)."""
+    """w and b from a training run: one number each, finite (else: diverged)."""
     __tracebackhide__ = True  # noqa: F841
     got = []
-    for name, value, label in zip("bw", values, labels, strict=True):
+    for name, value, label in zip("wb", values, labels, strict=True):
         shape = getattr(value, "shape", ())
         hint = diagnose.diagnose_shape(shape, n, PER_EXAMPLE[f"d{name}"])
         got.append(as_number(value, label, hint, DIVERGED))
@@ -629,30 +720,31 @@ def _run_numbers(values: tuple, labels: tuple[str, str], n: int) -> list[float]:
 
 @validate.quiet
 def check_train(train: Callable, p: LabParams = DEFAULT) -> None:
-    """train on the checks' data, from another start, lr and length: b, w and losses."""
+    """train on the checks' data, from another start, lr and length: w, b and losses."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(train, "train")
     x, y = _check_data(p)
     r = TRAIN_RUN
-    settings = (r["b0"], r["w0"], r["lr"], r["num_epochs"])
-    ref_b, ref_w, ref_losses = reference_train(x, y, *settings)
-    text = "train(x, y, b0={}, w0={}, lr={}, num_epochs={})".format(*settings)
+    settings = (r["w0"], r["b0"], r["lr"], r["num_epochs"])
+    ref_w, ref_b, ref_losses = reference_train(x, y, *settings)
+    text = "train(x, y, w0={}, b0={}, lr={}, num_epochs={})".format(*settings)
     args = (
         x.copy(),
         y.copy(),
-        _param(r["b0"]),
-        _param(r["w0"]),
+        _weight(r["w0"]),
+        _bias(r["b0"]),
         r["lr"],
         r["num_epochs"],
     )
     result = validate.unpack(
-        validate.call(train, text, *args), text, ("b", "w", "losses")
+        validate.call(train, text, *args), text, ("w", "b", "losses")
     )
-    labels = (f"b after {text}", f"w after {text}")
+    labels = (f"w after {text}", f"b after {text}")
     got = _run_numbers(result[:2], labels, len(x))
     values = as_losses(result[2], f"losses from {text}", DIVERGED)
-    recipes.require_one_per_epoch(values, f"losses from {text}", r["num_epochs"],
-                                  p.num_epochs, record="the loss")  # fmt: skip
+    recipes.require_one_per_epoch(
+        values, f"losses from {text}", r["num_epochs"], p.num_epochs, record="the loss"
+    )
     for i in range(1, len(values)):
         if values[i] > values[i - 1] * (1 + MONOTONE_RTOL):
             a, b = fmt_pair(values[i - 1], values[i])
@@ -660,29 +752,35 @@ def check_train(train: Callable, p: LabParams = DEFAULT) -> None:
                 f"losses from {text} rise at epoch {i}: {a} -> {b}. Below lr = 2 / L "
                 f"the loss of gradient descent never rises. {DIVERGED}"
             )
-    off = [i for i in (0, 1) if not abs(got[i] - (ref_b, ref_w)[i]) <= RUN_ATOL]
+    off = [i for i in (0, 1) if not abs(got[i] - (ref_w, ref_b)[i]) <= RUN_ATOL]
     if off:
         candidates = mistakes.train_params(x, y, r, p, _lab_train(p))
         hint = diagnose.best_match(got, candidates, RUN_MATCH_RTOL)
         stuck = [
-            k for k, g, g0 in zip("bw", got, (r["b0"], r["w0"]), strict=True) if g == g0
+            k for k, g, g0 in zip("wb", got, (r["w0"], r["b0"]), strict=True) if g == g0
         ]
         if hint is None and len(stuck) == 1:
             hint = (
                 f"{stuck[0]} never moved from its start value: is d{stuck[0]} computed "
-                "(not 0) and used by update?"
+                "(not 0) and used by step?"
             )
         hint = hint or (
             "The reference is a float64 run of the same loop: do predict, mse, "
-            "gradients and update pass their own checks?"
+            "gradients and step pass their own checks?"
         )
         i = off[0]
-        label = f"{'bw'[i]} after {text}"
-        message = value_mismatch(label, got[i], (ref_b, ref_w)[i], RUN_ATOL)
+        label = f"{'wb'[i]} after {text}"
+        message = value_mismatch(label, got[i], (ref_w, ref_b)[i], RUN_ATOL)
         raise AssertionError(messages.with_hint(message, hint))
     first = f"losses[0] from {text}"
-    require_close(first, values[0], ref_losses[0], LOSS_RTOL, 0.0,
-                  candidates=mistakes.first_loss(x, y, r))  # fmt: skip
+    require_close(
+        first,
+        values[0],
+        ref_losses[0],
+        LOSS_RTOL,
+        0.0,
+        candidates=mistakes.first_loss(x, y, r),
+    )
     worst = compare.worst_entry(values, ref_losses, LOSS_RTOL, 0.0)
     if worst is not None:
         bad, i = worst
@@ -695,36 +793,40 @@ def check_train(train: Callable, p: LabParams = DEFAULT) -> None:
             ref_losses[i],
             LOSS_RTOL * abs(ref_losses[i]),
         )
-        raise AssertionError(messages.with_hint(
-            message, "losses[k] should be the loss before update k: record it right "
-            "after computing it, before the update."))  # fmt: skip
+        raise AssertionError(
+            messages.with_hint(
+                message,
+                "losses[k] should be the loss before update k: record it right "
+                "after computing it, before the step.",
+            )
+        )
 
 
 @validate.quiet
 def check_run_params(
-    b_trained: object, w_trained: object, p: LabParams = DEFAULT
+    w_trained: object, b_trained: object, p: LabParams = DEFAULT
 ) -> None:
-    """The notebook's run ends at the seeded reference run's b, w (not lstsq's)."""
+    """The notebook's run ends at the seeded reference run's w, b (not lstsq's)."""
     __tracebackhide__ = True  # noqa: F841
-    ref_b, ref_w, _ = reference_run(p)
+    ref_w, ref_b, _ = reference_run(p)
     n_train = len(reference_data(p).train_idx)
-    labels = ("b_trained", "w_trained")
-    got = _run_numbers((b_trained, w_trained), labels, n_train)
-    off = [i for i in (0, 1) if not abs(got[i] - (ref_b, ref_w)[i]) <= RUN_ATOL]
+    labels = ("w_trained", "b_trained")
+    got = _run_numbers((w_trained, b_trained), labels, n_train)
+    off = [i for i in (0, 1) if not abs(got[i] - (ref_w, ref_b)[i]) <= RUN_ATOL]
     if not off:
         return
     if max(abs(g) for g in got) > DIVERGED_SIZE:
-        hint = DIVERGED
+        hint: str | None = DIVERGED
     else:
         hint = diagnose.best_match(got, mistakes.run_params(p), RUN_MATCH_RTOL)
     hint = hint or (
-        f"The reference is the lab's run: init_params({p.init_seed}), then train "
-        f"on x_train, y_train with LR = {p.lr} for NUM_EPOCHS = {p.num_epochs}. Do "
-        "your functions pass their own checks?"
+        f"The reference is the lab's run: init_params(1, 1, {p.init_seed}), then "
+        f"train on x_train, y_train with LR = {p.lr} for NUM_EPOCHS = "
+        f"{p.num_epochs}. Do your functions pass their own checks?"
     )
     i = off[0]
-    label = ("b_trained", "w_trained")[i]
-    message = value_mismatch(label, got[i], (ref_b, ref_w)[i], RUN_ATOL)
+    label = ("w_trained", "b_trained")[i]
+    message = value_mismatch(label, got[i], (ref_w, ref_b)[i], RUN_ATOL)
     raise AssertionError(messages.with_hint(message, hint))
 
 
@@ -734,17 +836,30 @@ def check_run_losses(losses: object, p: LabParams = DEFAULT) -> None:
     __tracebackhide__ = True  # noqa: F841
     ref_losses = reference_run(p)[2]
     values = as_losses(losses, "losses", DIVERGED)
-    recipes.require_one_per_epoch(values, "losses", p.num_epochs, p.num_epochs,
-                                  record="the loss")  # fmt: skip
-    require_close("losses[0]", values[0], ref_losses[0], LOSS_RTOL, 0.0,
-                  candidates=lambda: mistakes.run_first_loss(p))  # fmt: skip
+    recipes.require_one_per_epoch(
+        values, "losses", p.num_epochs, p.num_epochs, record="the loss"
+    )
+    require_close(
+        "losses[0]",
+        values[0],
+        ref_losses[0],
+        LOSS_RTOL,
+        0.0,
+        candidates=lambda: mistakes.run_first_loss(p),
+    )
     if abs(values[-1]) > DIVERGED_SIZE:
         message = value_mismatch(
             "losses[-1]", values[-1], ref_losses[-1], LOSS_RTOL * ref_losses[-1]
         )
         raise AssertionError(f"{message} {DIVERGED}")
-    require_close("losses[-1]", values[-1], ref_losses[-1], LOSS_RTOL, 0.0,
-                  candidates=lambda: mistakes.run_last_loss(p))  # fmt: skip
+    require_close(
+        "losses[-1]",
+        values[-1],
+        ref_losses[-1],
+        LOSS_RTOL,
+        0.0,
+        candidates=lambda: mistakes.run_last_loss(p),
+    )
 
 
 # ---- after training ----
@@ -752,44 +867,50 @@ def check_run_losses(losses: object, p: LabParams = DEFAULT) -> None:
 
 @validate.quiet
 def check_val_loss(
-    val_loss: object, b_trained: object, w_trained: object, p: LabParams = DEFAULT
+    val_loss: object, w_trained: object, b_trained: object, p: LabParams = DEFAULT
 ) -> None:
-    """val_loss is the MSE of the trained (b, w) on the validation split.
+    """val_loss is the MSE of the trained (w, b) on the validation split.
 
-    The student's own b_trained, w_trained are used, so that a wrong run costs its
+    The student's own w_trained, b_trained are used, so that a wrong run costs its
     own points only; if they are unusable (not numbers, or diverged), the reference
     run's are.
     """
     __tracebackhide__ = True  # noqa: F841
     try:
-        b = as_number(b_trained, "b_trained")
         w = as_number(w_trained, "w_trained")
-        usable = max(abs(b), abs(w)) <= DIVERGED_SIZE
+        b = as_number(b_trained, "b_trained")
+        usable = max(abs(w), abs(b)) <= DIVERGED_SIZE
     except AssertionError:
         usable = False
     if not usable:
-        b, w, _ = reference_run(p)
+        w, b, _ = reference_run(p)
     d = reference_data(p)
-    expected = reference_mse(reference_predict(d.x_val, b, w), d.y_val)
+    expected = reference_mse(reference_predict(d.x_val, w, b), d.y_val)
     got = as_number(val_loss, "val_loss", finite_hint=DIVERGED)
     if not usable and not compare.is_close(got, expected, RTOL, 0.0):
-        listed = mistakes.val_loss(b, w, p)
+        listed = mistakes.val_loss(w, b, p)
         hint = diagnose.best_match([got], [([c], m) for c, m in listed])
         message = messages.with_hint(
             value_mismatch("val_loss", got, expected, RTOL * expected), hint
         )
         raise AssertionError(
-            f"{message} (b_trained, w_trained are not a usable trained line: training "
+            f"{message} (w_trained, b_trained are not a usable trained line: training "
             "diverged, or they are not numbers; so val_loss is compared with the "
             "reference run's. Fix Section 8 first.)"
         )
-    require_close("val_loss", got, expected, RTOL, 0.0,
-                  candidates=lambda: mistakes.val_loss(b, w, p))  # fmt: skip
+    require_close(
+        "val_loss",
+        got,
+        expected,
+        RTOL,
+        0.0,
+        candidates=lambda: mistakes.val_loss(w, b, p),
+    )
 
 
 @validate.quiet
 def check_least_squares(least_squares: Callable, p: LabParams = DEFAULT) -> None:
-    """least_squares(x, y) returns the closed-form (b, w) of np.linalg.lstsq."""
+    """least_squares(x, y) returns the closed-form (w, b) of np.linalg.lstsq."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(least_squares, "least_squares")
     x, y = _check_data(p)
@@ -798,17 +919,17 @@ def check_least_squares(least_squares: Callable, p: LabParams = DEFAULT) -> None
     result = validate.call(least_squares, text, x.copy(), y.copy())
     if isinstance(result, np.ndarray) and result.size == 2:
         result = tuple(result.ravel())  # the coefficient array (2, 1): fine
-    result = validate.unpack(result, text, ("b", "w"))
-    got = [as_number(v, f"{k} from {text}") for k, v in zip("bw", result, strict=True)]
+    result = validate.unpack(result, text, ("w", "b"))
+    got = [as_number(v, f"{k} from {text}") for k, v in zip("wb", result, strict=True)]
     off = [i for i in (0, 1) if not compare.is_close(got[i], expected[i], RTOL, ATOL)]
     if not off:
         return
     hint = diagnose.best_match(got, mistakes.least_squares(x, y, _lab_train(p))) or (
-        "Solve with np.linalg.lstsq(A, y, rcond=None) for A = np.hstack([ones, x]), "
-        "the column of ones first so that the first coefficient is b."
+        "Solve with np.linalg.lstsq(A, y, rcond=None) for A = np.hstack([x, ones]), "
+        "the column of x first so that the first coefficient is w."
     )
     i = off[0]
-    label = f"{'bw'[i]} from {text}"
+    label = f"{'wb'[i]} from {text}"
     allowed = ATOL + RTOL * abs(expected[i])
     raise AssertionError(
         messages.with_hint(value_mismatch(label, got[i], expected[i], allowed), hint)
@@ -836,27 +957,27 @@ def _check_surface_values(loss_surface: Callable, p: LabParams) -> None:
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(loss_surface, "loss_surface")
     x, y = _check_data(p)
-    b_grid, w_grid = np.meshgrid(GRID_B, GRID_W)
-    expected = _flat(reference_loss_surface(x, y, b_grid, w_grid))
-    text = "loss_surface(x, y, b_grid, w_grid)"
+    w_grid, b_grid = np.meshgrid(GRID_W, GRID_B)
+    expected = _flat(reference_loss_surface(x, y, w_grid, b_grid))
+    text = "loss_surface(x, y, w_grid, b_grid)"
     value = validate.call(
-        loss_surface, text, x.copy(), y.copy(), b_grid.copy(), w_grid.copy()
+        loss_surface, text, x.copy(), y.copy(), w_grid.copy(), b_grid.copy()
     )
     shape = tuple(getattr(value, "shape", ()))
     got = as_array(
-        value, text, b_grid.shape, _surface_hint(shape, b_grid.shape, len(x))
+        value, text, w_grid.shape, _surface_hint(shape, w_grid.shape, len(x))
     )
     if compare.worst_entry(got, expected, RTOL, ATOL) is None:
         return
     hint = diagnose.best_match(
-        got, mistakes.loss_surface(x, y, b_grid, w_grid, _lab_train(p))
+        got, mistakes.loss_surface(x, y, w_grid, b_grid, _lab_train(p))
     )
     compare.require_entries(text, got, expected, RTOL, ATOL, hint)
 
 
 @validate.quiet
 def check_loss_surface(loss_surface: Callable, p: LabParams = DEFAULT) -> None:
-    """loss_surface(x, y, b_grid, w_grid) is the MSE at every (b, w) of a 7 x 5 grid."""
+    """loss_surface(x, y, w_grid, b_grid) is the MSE at every (w, b) of a 5 x 7 grid."""
     __tracebackhide__ = True  # noqa: F841
     _check_surface_values(loss_surface, p)
 
@@ -871,9 +992,9 @@ def check_loss_surface_vectorised(
     x, y = _check_data(p)
     counts = []
     for rows, cols in (SMALL_GRID, LARGE_GRID):
-        b_grid, w_grid = np.meshgrid(np.linspace(-1, 2, cols), np.linspace(-4, 1, rows))
-        text = f"loss_surface(x, y, b_grid, w_grid) on a {rows} x {cols} grid"
-        args = (x.copy(), y.copy(), b_grid, w_grid)
+        w_grid, b_grid = np.meshgrid(np.linspace(-4, 1, cols), np.linspace(-1, 2, rows))
+        text = f"loss_surface(x, y, w_grid, b_grid) on a {rows} x {cols} grid"
+        args = (x.copy(), y.copy(), w_grid, b_grid)
         counter = functools.partial(python_lines, loss_surface)
         counts.append(validate.call(counter, text, *args))
     small, large = counts
@@ -884,7 +1005,7 @@ def check_loss_surface_vectorised(
             f"{LARGE_GRID[1]} grid: its work grows with the grid, so it loops over the "
             "grid points (a for or while loop, a comprehension, np.vectorize or "
             "np.apply_along_axis). Compute every grid point at once with "
-            "broadcasting: give b_grid and w_grid a new last axis for the examples."
+            "broadcasting: give w_grid and b_grid a new last axis for the examples."
         )
 
 
@@ -906,7 +1027,7 @@ CHECKS = {
     "grad_w": check_dw,
     "randn_gradients": check_randn_gradients,
     "answer_doc": functools.partial(check_answer, "doc"),
-    "update": check_update,
+    "step": check_step,
     "train": check_train,
     "run_params": check_run_params,
     "run_losses": check_run_losses,
