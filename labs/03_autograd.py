@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# # Lab 03: Autograd (11 points)
+# # Lab 03: Autograd (14 points)
 #
 # You will fit the simplest model there is, $f(x) = w\,x$, to four points on the line
 # $y = 2x$: first in numpy with a gradient you derive by hand, then with autograd, then
@@ -25,34 +25,31 @@
 # **Learning objectives.** After this lab you can
 #
 # - derive $dL/dw$ of the mean squared error and write it in numpy, averaging (not
-#   summing) over the examples;
-# - check any gradient with central finite differences, and say why in float64;
-# - use `requires_grad`, `backward()`, `.grad` and `detach()`, and say what graph
-#   autograd records;
-# - explain why `.grad` must be zeroed every step and why the update runs in place
-#   inside `torch.no_grad()`;
+#   summing) over the examples, and check it with central finite differences;
+# - use `requires_grad`, `backward()`, `.grad` and `detach()`, and predict what
+#   `backward()` and `torch.no_grad()` do;
+# - move numpy data into torch with the right dtype;
 # - write the training loop with autograd, then with `nn.MSELoss`, `optim.SGD` and
 #   `nn.Linear`, and show that every version gives the same result.
 #
-# **How this lab is graded.** Each task is a function (or a one-letter answer) in a
-# cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with your code.
-# The test cell after it runs a quick *visible* check that tells you what looks wrong;
-# when the lab is graded, it also runs *hidden* checks (the lab's data, other data, the
-# common mistakes), so passing the visible check is necessary, not sufficient. Keep the
-# function names and arguments, don't delete, copy or split the answer and test cells,
-# and make sure the notebook runs top to bottom (*Kernel → Restart Kernel and Run All
-# Cells*); it takes a few seconds.
+# **How this lab is graded.** Each task is a function, a one-letter answer or a
+# *prediction* (what a cell will print, written before you run it) in a cell marked
+# `# YOUR CODE HERE`: replace `raise NotImplementedError()` with your answer. The test
+# cell after it runs a quick *visible* check; the *hidden* checks run when the lab is
+# graded (on the lab's data, other data, the common mistakes), so passing the visible
+# check is necessary, not sufficient. Keep the names, don't delete, copy or split the
+# answer and test cells, and make sure the notebook runs top to bottom (*Kernel →
+# Restart Kernel and Run All Cells*).
 #
 # | Section | Points |
 # |---|---|
 # | 1. The gradient, by hand | 2 |
 # | 2. A numerical gradient | 1 |
+# | 4. Autograd, step by step (predictions) | 3 |
 # | 5. Training with autograd | 3 |
 # | 7. `nn.MSELoss`, `optim.SGD` and `nn.Linear` | 2 |
 # | 8. Questions | 3 |
-# | **Total** | **11** |
-#
-# Sections 3, 4 and 6 have no task, but the later tasks build on them.
+# | **Total** | **14** |
 #
 # Short autograd examples often contain two mistakes that this lab corrects: a
 # gradient that sums instead of averaging, and the claim that backpropagation is less
@@ -62,8 +59,8 @@
 # ## 0. Setup
 #
 # The constants below are the lab's data and settings; the hidden checks use the same
-# values, so leave them as they are (experiment in new cells instead). The data are exact: $y = 2x$ with no noise, so the best $w$ is exactly 2
-# and the loss can reach 0.
+# values, so leave them as they are (experiment in new cells instead). The data are
+# exact: $y = 2x$ with no noise, so the best $w$ is exactly 2 and the loss can reach 0.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import matplotlib.pyplot as plt
@@ -78,7 +75,6 @@ Y = torch.tensor(Y_NP)
 W0 = 0.0  # initial w
 LR = 0.01  # learning rate
 NUM_EPOCHS = 20  # gradient descent steps
-SEED = 42  # seed of nn.Linear's random initial weight (Section 7)
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_gradient", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -103,7 +99,8 @@ SEED = 42  # seed of nn.Linear's random initial weight (Section 7)
 # per-example terms `2 * x * (y_hat - y)`.
 #
 # In code $dL/dw$ is `dw`. The model and the loss are given (they work on numpy arrays
-# and on torch tensors alike):
+# and on torch tensors alike); the names follow lab 01's table of course names.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_model_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def forward(x, w):
@@ -133,6 +130,7 @@ def mse(y_hat, y):
 #
 # **Task (2 points).** Write `gradient(x, y, y_hat)` with numpy (no autograd), returning
 # $dL/dw$ as one number. The hidden checks compare it with autograd's gradient in float64.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gradient(x, y, y_hat):
@@ -182,19 +180,17 @@ print("np.dot(2x, y_hat - y).mean() at w = 0:", dot_start)
 #
 # $$\frac{dL}{dw} \approx \frac{L(w + h) - L(w - h)}{2h}$$
 #
-# is off by about $\frac{h^2}{6} L'''(w)$ (the $h^2$ terms of the Taylor expansions
-# cancel); the one-sided $\frac{L(w+h) - L(w)}{h}$ is off by about
-# $\frac{h}{2} L''(w)$. But each value of the *loss* carries a rounding error of about
-# $\varepsilon\,|L|$, which the division by $2h$ turns into an error of about
-# $\varepsilon\,|L| / h$ in the slope. In float64 ($\varepsilon \approx 1.1 \times
-# 10^{-16}$) with $h = 10^{-6}$ both errors are tiny: a right gradient agrees to about
-# $10^{-9}$ relative. In float32 ($\varepsilon \approx 6 \times 10^{-8}$), at $w = 0.5$
-# where the lab's loss is $L = 16.875$, the same $h$ gives an error of about
-# $6 \times 10^{-8} \cdot 16.875 / 10^{-6} \approx 1$ on a gradient of $-22.5$:
-# **check gradients in float64**.
+# is off by about $\frac{h^2}{6} L'''(w)$ (the one-sided
+# $\frac{L(w+h) - L(w)}{h}$ by about $\frac{h}{2} L''(w)$). But each value of the loss
+# carries a rounding error of about $\varepsilon\,|L|$, which becomes
+# $\varepsilon\,|L| / h$ in the slope. In float64 ($\varepsilon \approx 10^{-16}$)
+# with $h = 10^{-6}$ a right gradient agrees to about $10^{-9}$; in float32
+# ($\varepsilon \approx 6 \times 10^{-8}$, $L = 16.875$ at $w = 0.5$) the error is
+# about 1 on a gradient of $-22.5$: **check gradients in float64**.
 #
 # **Task (1 point).** Write `numerical_gradient(f, w, h=1e-6)`, the central difference
 # of a function `f` (a float in, a float out) at `w`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_numerical_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def numerical_gradient(f, w, h=1e-6):
@@ -253,24 +249,29 @@ for w_check in (0.0, 0.5, 1.9):
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_gd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. Gradient descent in numpy
 #
-# The numpy loop, as a function that takes the gradient function as an argument, so it
-# can run with yours and with the `np.dot(...).mean()` one of Section 1
-# (`dot_gradient`). It records the loss *before* each update and the $w$ after each
-# update.
+# The numpy loop takes the gradient function as an argument, so it runs with yours and
+# with the `np.dot(...).mean()` one of Section 1 (`dot_gradient`). Like every `train_*`
+# function of the lab it returns the final $w$ and the losses, each recorded *before*
+# its update; `w_path` collects $w$ after $0, 1, \dots$ updates.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_numpy_gd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def train_numpy(x, y, w0, lr, num_epochs, grad):
     """Gradient descent on the MSE of y_hat = w * x, with the gradient function grad.
 
-    Returns ws, the num_epochs + 1 values of w (ws[0] = w0), and losses, the
-    num_epochs losses (losses[k] is the loss before update k).
+    Returns the final w and losses, num_epochs floats (losses[k] before update k).
     """
-    ws, losses = [w0], []
+    w, losses = w0, []
     for _ in range(num_epochs):
-        y_hat = forward(x, ws[-1])
+        y_hat = forward(x, w)
         losses.append(float(mse(y_hat, y)))
-        ws.append(float(ws[-1] - lr * grad(x, y, y_hat)))
-    return ws, losses
+        w = float(w - lr * grad(x, y, y_hat))
+    return w, losses
+
+
+def w_path(train, num_epochs):
+    """w after 0, 1, ..., num_epochs updates: train(k) trains for k epochs."""
+    return [float(train(k)[0]) for k in range(num_epochs + 1)]
 
 
 def dot_gradient(x, y, y_hat):
@@ -278,8 +279,10 @@ def dot_gradient(x, y, y_hat):
     return np.dot(2 * x, y_hat - y).mean()
 
 
-ws_manual, losses_manual = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, gradient)
-ws_dot, losses_dot = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, dot_gradient)
+_, losses_manual = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, gradient)
+_, losses_dot = train_numpy(X_NP, Y_NP, W0, LR, NUM_EPOCHS, dot_gradient)
+ws_manual = w_path(lambda k: train_numpy(X_NP, Y_NP, W0, LR, k, gradient), NUM_EPOCHS)
+ws_dot = w_path(lambda k: train_numpy(X_NP, Y_NP, W0, LR, k, dot_gradient), NUM_EPOCHS)
 print(
     f"after 1 step:   your gradient w = {ws_manual[1]:.3f}, dot_gradient's {ws_dot[1]:.3f}"
 )
@@ -288,15 +291,12 @@ print(
 )
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_gd_why", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# With your gradient, $w$ moves to 0.3 and then creeps towards 2; with `dot_gradient` it
-# jumps to 1.2 and is at 2.000 after a few steps, only because each of its steps is 4
-# times longer, as if the learning rate were $0.04$. The loss is a parabola in $w$ with
-# curvature $L'' = 2\,\overline{x^2} = 15$, so every step multiplies the distance to the
-# minimum by $1 - \text{lr} \cdot 15$: $0.85$ for lr = 0.01, giving
-# $w_k = 2 - 2 \cdot 0.85^k$ ($1.922$ after 20 steps), and $0.4$ for lr = 0.04. Gradient
-# descent converges while $|1 - \text{lr} \cdot 15| < 1$, i.e. lr $< 2/15 \approx
-# 0.133$: with $N = 100$ examples the same bug makes every step 100 times too long, and
-# training diverges (Exercise 1).
+# With your gradient, $w$ moves to 0.3 and creeps towards 2; with `dot_gradient` it
+# jumps to 1.2, only because each step is 4 times longer, as if the learning rate were
+# $0.04$. The loss is a parabola in $w$ with curvature $L'' = 2\,\overline{x^2} = 15$,
+# so each step multiplies the distance to the minimum by $1 - \text{lr} \cdot 15$
+# ($0.85$ for lr = 0.01: $w_{20} = 2 - 2 \cdot 0.85^{20} = 1.922$). It converges while
+# lr $< 2/15$: with $N = 100$ examples the same bug diverges (Exercise 1).
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_autograd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. Autograd, step by step
@@ -323,11 +323,23 @@ print("a.grad =", a.grad, "(by hand: 2 * 3 = 6)")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### 4.2 `.grad` accumulates
 #
-# Call `backward()` again, on a new graph of the same computation: `a.grad` does not
-# become 6 again, it becomes 12. `backward()` **adds** the new gradient to what is
-# already in `.grad` (deliberately: when a tensor is used in several places, the
+# `backward()` does not overwrite `.grad`: it **adds** the new gradient to what is
+# already there (deliberately: when a tensor is used in several places, the
 # contributions must add up). To start afresh, zero it: `a.grad.zero_()` (the trailing
 # underscore marks an in-place operation).
+#
+# **Prediction (1 point).** `a.grad` holds 6 now. The cell after yours runs
+# `(a**2).backward()` on a new graph, then `a.grad.zero_()`, then `(a**2).backward()`
+# once more. Predict `a.grad` after the second and after the third backward, as a pair
+# of numbers: `predict_accumulate = (..., ...)`. Then run the cell and compare.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_predict_accumulate", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your prediction: predict_accumulate = (after the 2nd backward, after the 3rd)
+### BEGIN SOLUTION
+# The second backward() adds its 6 to the 6 already in a.grad: 12. zero_() sets
+# a.grad to 0, and the third backward() adds 6 to that: 6.
+predict_accumulate = (12.0, 6.0)
+### END SOLUTION
 
 # %% nbgrader={"grade": false, "grade_id": "ag_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
 (a**2).backward()
@@ -336,6 +348,18 @@ a.grad.zero_()
 print("after a.grad.zero_():    a.grad =", a.grad)
 (a**2).backward()
 print("after a third backward:  a.grad =", a.grad)
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_predict_accumulate", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that predict_accumulate is a pair of numbers (graded with the lab)."""
+assert isinstance(predict_accumulate, (tuple, list)) and len(predict_accumulate) == 2, (
+    f"predict_accumulate should be a pair of numbers, got {predict_accumulate!r}"
+)
+print(f"predict_accumulate = {predict_accumulate}: compare with the cell above")
+### BEGIN HIDDEN TESTS
+from coursekit import judge
+
+judge.check("predict_accumulate", predict_accumulate)
+### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_autograd_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # In a training loop every epoch builds a new graph and calls `backward()` once: if
@@ -371,12 +395,10 @@ print(
 # of every operation, so it and a right formula agree to rounding ($10^{-16}$); the
 # central difference agrees to about $10^{-10}$.
 #
-# **Pitfall.** A common claim: after 20 steps a numpy loop with a hand-written gradient
-# is at $w = 2.000$ and the same loop with autograd at $w = 1.922$, so "the
-# backpropagation … is not as exact as the numerical gradient computation, so we need
-# more iterations". False: a hand-written formula is not numerical at all, and a right
-# one agrees with autograd to rounding. The loops differ because that formula was
-# `dot_gradient`, $N = 4$ times too large: the autograd loop is the correct one.
+# **Pitfall.** A common claim: a numpy loop with a hand-written gradient reaches
+# $w = 2.000$ in 20 steps and the autograd loop only $1.922$, so backpropagation "is
+# not as exact". False: that formula was `dot_gradient`, $N = 4$ times too large; the
+# autograd loop is the correct one.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_exact", "locked": true, "schema_version": 3, "solution": false, "task": false}
 w64 = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
@@ -405,11 +427,42 @@ except RuntimeError as error:
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_no_grad_ok", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Inside `with torch.no_grad():` nothing is recorded: the update only changes the
 # values, and `w` stays the same leaf, ready for the next epoch's graph.
+#
+# **Prediction (1 point).** The cell after yours runs `w -= LR * w.grad` and then
+# `z = 2 * w`, both inside one `with torch.no_grad():` block. Predict three booleans:
+# `predict_no_grad = (z.requires_grad, z.grad_fn is None, w.requires_grad)`, the last
+# after the block.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_predict_no_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your prediction: predict_no_grad = (True or False, True or False, True or False)
+### BEGIN SOLUTION
+# Nothing is recorded inside no_grad: z gets no grad_fn (z.grad_fn is None) and
+# does not require grad. w is still the leaf created with requires_grad=True: the
+# in-place update changed its values, not its flag.
+predict_no_grad = (False, True, True)
+### END SOLUTION
 
 # %% nbgrader={"grade": false, "grade_id": "ag_no_grad_ok", "locked": true, "schema_version": 3, "solution": false, "task": false}
 with torch.no_grad():
     w -= LR * w.grad
+    z = 2 * w
+print("z.requires_grad:", z.requires_grad, " z.grad_fn is None:", z.grad_fn is None)
 print("w =", w, " is_leaf:", w.is_leaf, " requires_grad:", w.requires_grad)
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_predict_no_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that predict_no_grad is three booleans (graded with the lab)."""
+assert isinstance(predict_no_grad, (tuple, list)) and len(predict_no_grad) == 3, (
+    f"predict_no_grad should be a tuple of three booleans, got {predict_no_grad!r}"
+)
+assert all(isinstance(v, bool) for v in predict_no_grad), (
+    f"write each prediction as True or False, got {predict_no_grad!r}"
+)
+print(f"predict_no_grad = {predict_no_grad}: compare with the cell above")
+### BEGIN HIDDEN TESTS
+from coursekit import judge
+
+judge.check("predict_no_grad", predict_no_grad)
+### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_rebind", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Pitfall: rebinding.** `w = w - lr * w.grad` looks the same but is not an update: it
@@ -422,19 +475,16 @@ print("is_leaf:", w_rebound.is_leaf, " grad_fn:", w_rebound.grad_fn)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_rebind_why", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # `backward()` fills `.grad` only for leaves, so the new `w.grad` is `None`, and the
-# `w.grad.zero_()` after the update fails with `AttributeError: 'NoneType' object has no
-# attribute 'zero_'`. Inside `no_grad`, `w = w - lr * w.grad` gives a tensor that does
-# not require grad at all, and the next `backward()` fails with "element 0 of tensors
-# does not require grad". Update in place: `w -= lr * w.grad` inside `no_grad`.
+# `w.grad.zero_()` after the update fails with `AttributeError`. Inside `no_grad`,
+# `w = w - lr * w.grad` gives a tensor that does not require grad, and the next
+# `backward()` fails. Update in place: `w -= lr * w.grad` inside `no_grad`.
 #
 # ### 4.6 `detach()`
 #
-# A tensor that requires grad (a leaf like `w`, or anything computed from it) cannot be
-# turned into numpy, nor plotted: that would silently leave the graph behind.
-# `detach()` returns a tensor with the same values (sharing their memory), cut from the
-# graph; `.item()` gives a Python number. `float(loss)` gives the number too, but on a
-# tensor that requires grad PyTorch warns (once per session, as the last line below
-# shows): record losses with `loss.item()`.
+# A tensor that requires grad cannot be turned into numpy: that would silently leave
+# the graph behind. `detach()` returns a tensor with the same values, cut from the
+# graph; `.item()` gives a Python number. `float(loss)` gives it too, with a warning
+# (once per session, as below): record losses with `loss.item()`.
 
 # %% nbgrader={"grade": false, "grade_id": "ag_detach", "locked": true, "schema_version": 3, "solution": false, "task": false}
 y_hat = forward(X, w)
@@ -447,6 +497,73 @@ except RuntimeError as error:
 print("y_hat.detach().numpy() =", y_hat.detach().numpy())
 print("loss.item() =", loss.item())
 loss_value = float(loss)  # the same number, with a warning: prefer loss.item()
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_numpy_dtypes", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### 4.7 Numpy data in torch: dtype and memory
+#
+# numpy's default float is float64, torch's float32 (`torch.ones(3)`, `nn.Linear`'s
+# weights). `torch.tensor(a)` and `torch.from_numpy(a)` both keep the array's dtype.
+# `torch.tensor(a)` copies the values; `torch.from_numpy(a)` *shares* the array's
+# memory: a change to one is a change to the other. `.float()` makes a float32 copy.
+# Mixing the two dtypes, `*` promotes float32 to float64, but the matrix product `@`
+# raises a `RuntimeError`: that is why the setup builds `X_NP` as float32.
+#
+# **Prediction (1 point).** The cell after yours runs
+#
+# ```python
+# a = np.array([1.0, 2.0, 3.0])
+# shared, copied = torch.from_numpy(a), torch.tensor(a)
+# w32 = torch.ones(3)
+# a[0] = 10.0
+# ```
+#
+# and then tries `shared @ w32` and `shared * w32`. Predict two numbers and two
+# booleans: `predict_numpy = (shared[0], copied[0], "@ raises", "* raises")`.
+
+# %% nbgrader={"grade": false, "grade_id": "ag_predict_numpy", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your prediction: predict_numpy = (shared[0], copied[0], True or False, True or False)
+### BEGIN SOLUTION
+# from_numpy shares a's memory: shared[0] is 10.0. torch.tensor copied the array
+# before the change: copied[0] is 1.0. @ refuses float64 with float32 (a
+# RuntimeError); * promotes w32 to float64 and does not raise.
+predict_numpy = (10.0, 1.0, True, False)
+### END SOLUTION
+
+# %% nbgrader={"grade": false, "grade_id": "ag_numpy_dtypes", "locked": true, "schema_version": 3, "solution": false, "task": false}
+a = np.array([1.0, 2.0, 3.0])  # numpy's default dtype: float64
+shared, copied = torch.from_numpy(a), torch.tensor(a)
+w32 = torch.ones(3)  # torch's default dtype: float32
+a[0] = 10.0
+print("shared[0] =", shared[0].item(), " copied[0] =", copied[0].item())
+print(
+    "dtypes:",
+    shared.dtype,
+    copied.dtype,
+    w32.dtype,
+    "shared.float():",
+    shared.float().dtype,
+)
+print("shared * w32 does not raise:", (shared * w32).dtype)
+try:
+    shared @ w32
+except RuntimeError as error:
+    print("shared @ w32 raises: RuntimeError:", error)
+
+# %% nbgrader={"grade": true, "grade_id": "test_ag_predict_numpy", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check that predict_numpy is two numbers and two booleans (graded with the lab)."""
+assert isinstance(predict_numpy, (tuple, list)) and len(predict_numpy) == 4, (
+    f"predict_numpy should be a tuple of 4 entries, got {predict_numpy!r}"
+)
+assert all(isinstance(v, bool) for v in predict_numpy[2:]), (
+    f"write the last two predictions as True or False, got {predict_numpy[2:]!r}"
+)
+print(f"predict_numpy = {predict_numpy}: compare with the cell above")
+### BEGIN HIDDEN TESTS
+from coursekit import judge
+
+judge.check("predict_numpy", predict_numpy)
+### END HIDDEN TESTS
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -468,6 +585,7 @@ loss_value = float(loss)  # the same number, with a warning: prefer loss.item()
 # final `w` (detached) and the list `losses` of `num_epochs` Python floats. 2 points for
 # the final `w`, compared with a float64 run of the same loop; 1 for the losses, from
 # another start and learning rate.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_train_autograd", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_autograd(x, y, w0, lr, num_epochs):
@@ -492,19 +610,9 @@ def train_autograd(x, y, w0, lr, num_epochs):
 
 # %% nbgrader={"grade": true, "grade_id": "test_ag_train_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 """Check w from train_autograd on two points of y = 3x, after 1 and 2 epochs."""
-x_small = torch.tensor([1.0, 2.0])
-try:
-    w_one = torch.as_tensor(train_autograd(x_small, 3 * x_small, 0.0, 0.1, 1)[0]).item()
-    w_two = torch.as_tensor(train_autograd(x_small, 3 * x_small, 0.0, 0.1, 2)[0]).item()
-except (RuntimeError, AttributeError, TypeError) as error:
-    if isinstance(error, NotImplementedError):
-        raise
-    raise AssertionError(
-        f"train_autograd raised {type(error).__name__}: {str(error).rstrip('.')}. "
-        "If it is about an in-place operation on a leaf, or a .grad that is None, "
-        "see Section 4.5: update w in place, w -= lr * w.grad, inside "
-        "torch.no_grad(); never rebind it with w = w - lr * w.grad."
-    ) from error
+x_small = torch.tensor([1.0, 2.0])  # an error here? Section 4.5 explains the usual ones
+w_one = torch.as_tensor(train_autograd(x_small, 3 * x_small, 0.0, 0.1, 1)[0]).item()
+w_two = torch.as_tensor(train_autograd(x_small, 3 * x_small, 0.0, 0.1, 2)[0]).item()
 print(f"w after 1 epoch: {w_one:.4f} (should be 1.5)")
 print(f"w after 2 epochs: {w_two:.4f} (should be 2.25)")
 assert abs(w_one - 1.5) < 1e-5, (
@@ -526,16 +634,12 @@ judge.check("train_w", train_autograd)
 x_small = torch.tensor([1.0, 2.0])
 _, losses_small = train_autograd(x_small, 3 * x_small, 0.0, 0.1, 3)
 print("losses:", losses_small, "(should start at 22.5 and decrease)")
-assert isinstance(losses_small, list) and len(losses_small) == 3, (
-    "losses should be a list with one entry per epoch (3 here)"
-)
-assert all(isinstance(value, float) for value in losses_small), (
-    "losses should hold Python floats: append loss.item(), not the tensor"
+assert [type(v) for v in losses_small] == [float] * 3, (
+    f"losses should be a list of 3 floats (append loss.item()), got {losses_small!r}"
 )
 assert abs(losses_small[0] - 22.5) < 1e-4, (
     f"losses[0] is {losses_small[0]:.4f}, expected 22.5, the loss at w0 = 0: 45 "
-    "means the loss is a sum over the 2 examples instead of a mean, a smaller value "
-    "that it was recorded after the update instead of before"
+    "means a sum instead of a mean, a smaller value a loss recorded after the update"
 )
 assert losses_small[0] > losses_small[1] > losses_small[2], (
     f"the loss should decrease, got {losses_small}: equal losses mean that w never "
@@ -553,7 +657,7 @@ judge.check("train_losses", train_autograd)
 
 # %% nbgrader={"grade": false, "grade_id": "ag_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 w_auto, losses_auto = train_autograd(X, Y, W0, LR, NUM_EPOCHS)
-ws_auto = [float(train_autograd(X, Y, W0, LR, k)[0]) for k in range(NUM_EPOCHS + 1)]
+ws_auto = w_path(lambda k: train_autograd(X, Y, W0, LR, k), NUM_EPOCHS)
 print(f"autograd:                 w = {float(w_auto):.7f}")
 print(f"numpy, your gradient:     w = {ws_manual[-1]:.7f}")
 print(f"numpy, dot_gradient:      w = {ws_dot[-1]:.7f}")
@@ -582,7 +686,6 @@ ax_loss.set(
     xlabel="epoch", ylabel="MSE loss (log scale)", title="Loss before each update"
 )
 ax_loss.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_big_lr", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # And the `dot_gradient` loop *is* the autograd loop with a 4 times larger learning
 # rate:
@@ -618,6 +721,7 @@ for epoch in range(4):
 # settling. `accumulating(gradient)` (a running sum of your gradient) shows it over 60
 # epochs:
 
+
 # %% nbgrader={"grade": false, "grade_id": "ag_no_zero_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def accumulating(grad):
     """A gradient function that returns the running sum, like a .grad never zeroed."""
@@ -631,8 +735,10 @@ def accumulating(grad):
     return summed
 
 
-ws_zeroed, _ = train_numpy(X_NP, Y_NP, W0, LR, 60, gradient)
-ws_accumulated, _ = train_numpy(X_NP, Y_NP, W0, LR, 60, accumulating(gradient))
+ws_zeroed = w_path(lambda k: train_numpy(X_NP, Y_NP, W0, LR, k, gradient), 60)
+ws_accumulated = w_path(
+    lambda k: train_numpy(X_NP, Y_NP, W0, LR, k, accumulating(gradient)), 60
+)
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.plot(ws_zeroed, label="gradient zeroed every epoch")
 ax.plot(ws_accumulated, label="gradient never zeroed")
@@ -659,6 +765,7 @@ ax.legend(loc="upper center", ncol=2);
 #
 # First the loss and the update, with `w` still our own tensor: a few lines, and the
 # same numbers as your `train_autograd`:
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_sgd", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def train_sgd(x, y, w0, lr, num_epochs):
@@ -708,6 +815,7 @@ print("(n, 1) - (n,) broadcasts to:", tuple((model_demo(X.reshape(-1, 1)) - Y).s
 # reshaped to `(n, 1)`. Return the trained model and the list of `num_epochs` losses.
 # The hidden checks compare the model's weight (1 point) and the losses (1 point) with
 # the float64 run of the manual loop.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ag_train_nn", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_nn(x, y, w0, lr, num_epochs):
@@ -759,20 +867,16 @@ judge.check("nn_w", train_nn)
 x_small = torch.tensor([1.0, 2.0])
 _, losses_small = train_nn(x_small, 3 * x_small, 0.0, 0.1, 3)
 print("losses:", losses_small, "(should start at 22.5 and decrease)")
-assert isinstance(losses_small, list) and len(losses_small) == 3, (
-    "losses should be a list with one entry per epoch (3 here)"
-)
-assert all(isinstance(value, float) for value in losses_small), (
-    "losses should hold Python floats: append loss.item(), not the tensor"
+assert [type(v) for v in losses_small] == [float] * 3, (
+    f"losses should be a list of 3 floats (append loss.item()), got {losses_small!r}"
 )
 assert abs(losses_small[0] - 22.5) < 1e-4, (
     f"losses[0] is {losses_small[0]:.4f}, expected 22.5, the loss at w0 = 0: does "
     "the weight start at w0, and is the loss recorded before the update?"
 )
 assert losses_small[0] > losses_small[1] > losses_small[2], (
-    f"the loss should decrease, got {losses_small}: equal losses mean that the "
-    "weight never moves (does optimizer.zero_grad() run between loss.backward() and "
-    "optimizer.step()?)"
+    f"the loss should decrease, got {losses_small}: equal losses mean that the weight "
+    "never moves (does zero_grad() run between loss.backward() and optimizer.step()?)"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -792,30 +896,14 @@ print(f"train_sgd:            w = {float(w_sgd):.7f}")
 print(f"train_nn:             w = {model.weight.item():.7f}")
 print(f"prediction for x = 5: {model(torch.tensor([[5.0]])).item():.3f}")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_seeded", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Without `fill_(w0)`, `nn.Linear` draws its weight at random (uniformly on
-# $[-1, 1)$ for one input). Seeding the generator makes that draw reproducible; the
-# manual loop started from the same draw ends at the same place:
-
-# %% nbgrader={"grade": false, "grade_id": "ag_seeded", "locked": true, "schema_version": 3, "solution": false, "task": false}
-torch.manual_seed(SEED)
-w_random = nn.Linear(1, 1, bias=False).weight.item()  # the seeded random start
-model_seeded, losses_seeded = train_nn(X, Y, w_random, LR, NUM_EPOCHS)
-w_seeded, _ = train_autograd(X, Y, w_random, LR, NUM_EPOCHS)
-print(f"seeded start w0 = {w_random:.7f}")
-print(f"train_nn:       w = {model_seeded.weight.item():.7f}")
-print(f"train_autograd: w = {float(w_seeded):.7f}")
-
 # %% nbgrader={"grade": false, "grade_id": "ag_nn_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.semilogy(losses_manual, "x", ms=8, color="k", label="numpy, your gradient")
 ax.semilogy(losses_auto, "o", ms=6, mfc="none", label="train_autograd")
 ax.semilogy(losses_sgd, "s", ms=9, mfc="none", label="train_sgd")
 ax.semilogy(losses_nn, "-", label="train_nn")
-ax.semilogy(losses_seeded, "--", label=f"train_nn from the seeded start {w_random:.3f}")
 ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Four loops, one result")
 ax.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ag_md_questions", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 8. Questions (3 points)
 #
@@ -938,11 +1026,9 @@ judge.check("answer_no_grad", answer_no_grad)
 #   $\frac{dL}{dw} = \frac{2}{N}\sum_i x_i(\hat y_i - y_i)$, one number.
 #   `np.dot(2 * x, y_hat - y)` is already a sum: a `.mean()` after it changes nothing.
 # - Check a hand-written gradient with the central difference, in float64.
-# - `backward()` stores the exact derivative in each leaf's `.grad`, and *adds* it to
-#   what is there: zero `.grad` every step. Autograd and a right formula agree to
-#   rounding.
+# - `backward()` *adds* the exact derivative to each leaf's `.grad`: zero it every step.
 # - Update in place inside `torch.no_grad()`; `w = w - lr * w.grad` replaces the leaf.
-#   `detach()` and `.item()` take values out of the graph.
+# - numpy arrays are float64: convert them with `.float()` for float32 weights.
 # - `nn.MSELoss`, `optim.SGD` and `nn.Linear(1, 1, bias=False)` give the manual loop's
 #   numbers, with `(n, 1)` shapes for both the prediction and the target.
 #
@@ -954,9 +1040,7 @@ judge.check("answer_no_grad", answer_no_grad)
 # 2. Plot the relative error of `numerical_gradient(np.exp, 1.0, h)` against $e$ for
 #    $h = 10^{-1}, \dots, 10^{-12}$, in float64 and in float32, on log-log axes. Explain
 #    the V shape. Why does the lab's loss show no truncation error at all?
-# 3. Fit $f = w\,x + b$ to $y = 2x + 1$ with two leaves `w`, `b`, then with
-#    `nn.Linear(1, 1)` from the same start. Do the runs agree?
-# 4. Show that never zeroing the gradient is `optim.SGD(..., momentum=1)`, and explain
+# 3. Show that never zeroing the gradient is `optim.SGD(..., momentum=1)`, and explain
 #    why it never settles.
-# 5. Replace `loss.backward()` by `(dw,) = torch.autograd.grad(loss, w)`. Does
+# 4. Replace `loss.backward()` by `(dw,) = torch.autograd.grad(loss, w)`. Does
 #    `w.grad` change? Do you still need `zero_()`?

@@ -30,8 +30,18 @@ EXACT = 1e-12  # two float64 computations of the same sums agree to ~1e-15 relat
 DOC_NUMPY_W = [1.200, 1.872, 1.980, 1.997, 1.999, 2.000, 2.000, 2.000, 2.000, 2.000]
 DOC_NUMPY_LOSS = [30.0, 0.76800019, 0.01966083, 0.00050332, 0.00001288]
 DOC_AUTOGRAD_W = [0.300, 0.772, 1.113, 1.359, 1.537, 1.665, 1.758, 1.825, 1.874, 1.909]
-DOC_AUTOGRAD_LOSS = [30.0, 15.66018772, 8.17471695, 4.26725292, 2.22753215,
-                     1.16278565, 0.60698116, 0.31684780, 0.16539653, 0.08633806]  # fmt: skip
+DOC_AUTOGRAD_LOSS = [
+    30.0,
+    15.66018772,
+    8.17471695,
+    4.26725292,
+    2.22753215,
+    1.16278565,
+    0.60698116,
+    0.31684780,
+    0.16539653,
+    0.08633806,
+]
 PRINTED = 5e-9  # the document prints 8 decimals: half of the last one
 FLOAT32_RTOL = 1e-5  # its float32 loops drift ~1e-6 relative from float64 in 20 steps
 
@@ -110,8 +120,17 @@ def _autograd_run(x, y, w0, lr, num_epochs, dtype=torch.float64):
     return w.item(), losses
 
 
-def _nn_run(x, y, w0, lr, num_epochs, order="bsz", reshape_y=True, reduction="mean",
-            maximize=False):  # fmt: skip
+def _nn_run(
+    x,
+    y,
+    w0,
+    lr,
+    num_epochs,
+    order="bsz",
+    reshape_y=True,
+    reduction="mean",
+    maximize=False,
+):
     """An nn.Linear / nn.MSELoss / optim.SGD loop in float64, calls in `order`."""
     x = torch.as_tensor(x, dtype=torch.float64).reshape(-1, 1)
     y = torch.as_tensor(y, dtype=torch.float64)
@@ -146,8 +165,10 @@ RUNS = [(P.w0, P.lr, P.num_epochs), tuple(lab.LOSS_RUN.values()), (3.0, 0.05, 30
 def test_reference_train_is_the_autograd_and_the_nn_loop(w0, lr, num_epochs):
     """Does a float64 autograd loop, and an nn.Linear + SGD loop, give the same run?"""
     ref_w, ref_losses = lab.reference_train(X, Y, w0, lr, num_epochs)
-    for w, losses in (_autograd_run(X, Y, w0, lr, num_epochs),
-                      _nn_run(X, Y, w0, lr, num_epochs)):  # fmt: skip
+    for w, losses in (
+        _autograd_run(X, Y, w0, lr, num_epochs),
+        _nn_run(X, Y, w0, lr, num_epochs),
+    ):
         assert math.isclose(ref_w, w, rel_tol=1e-10)
         assert np.allclose(ref_losses, losses, rtol=1e-10, atol=0)
 
@@ -164,8 +185,10 @@ def test_reference_reproduces_the_documents_autograd_printout():
 
 def test_sum_mistake_reproduces_the_documents_numpy_printout():
     """Is the document's numpy loop the run whose gradient is N times too large?"""
-    runs = [mistakes.mistaken_train(X, Y, P.w0, P.lr, k, gradient_scale=P.n)
-            for k in range(1, 21, 2)]  # fmt: skip
+    runs = [
+        mistakes.mistaken_train(X, Y, P.w0, P.lr, k, gradient_scale=P.n)
+        for k in range(1, 21, 2)
+    ]
     assert [round(w, 3) for w, _ in runs] == DOC_NUMPY_W
     losses = runs[-1][1]
     assert np.allclose(losses[:10:2], DOC_NUMPY_LOSS, rtol=FLOAT32_RTOL, atol=PRINTED)
@@ -229,12 +252,14 @@ SIMULATED = {
     "accumulate": (dict(accumulate=True), _no_zero_run),
     "shrink": (dict(shrink=True), _shrink_run),
     "ascend": (dict(ascend=True), lambda *a: _nn_run(*a, maximize=True)),
-    "sum": (dict(gradient_scale=P.n, loss_scale=P.n),
-            lambda *a: _nn_run(*a, reduction="sum")),
+    "sum": (
+        dict(gradient_scale=P.n, loss_scale=P.n),
+        lambda *a: _nn_run(*a, reduction="sum"),
+    ),
     "frozen": (dict(frozen=True), lambda *a: _nn_run(*a, order="bzs")),
     "delay": (dict(delay=True), lambda *a: _nn_run(*a, order="szb")),
     "broadcast": (dict(broadcast=True), lambda *a: _nn_run(*a, reshape_y=False)),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", SIMULATED)
@@ -338,3 +363,23 @@ def test_loss_run_is_stable_and_ends_far_from_its_floor():
     losses = lab.reference_train(X, Y, *lab.LOSS_RUN.values())[1]
     assert all(b < a for a, b in zip(losses, losses[1:], strict=False))
     assert losses[-1] > 1e-2
+
+
+def test_prediction_experiments_give_what_the_lab_teaches():
+    """Do the experiments behind the prediction tasks give the values the lab's text
+    and worked solution state (backward adds, no_grad records nothing, from_numpy
+    shares memory and keeps float64, @ refuses mixed dtypes, * promotes)?"""
+    assert lab.reference_accumulate() == (12.0, 6.0)
+    assert lab.reference_no_grad() == (False, True, True)
+    assert lab.reference_numpy() == (10.0, 1.0, True, False)
+
+
+@pytest.mark.parametrize("name", sorted(lab.PREDICTIONS))
+def test_every_prediction_entry_has_its_reason(name):
+    """Does each entry of each prediction have a sentence naming its true value?"""
+    what, experiment = lab.PREDICTIONS[name]
+    truth = experiment()
+    assert len(what) == len(truth) == len(mistakes.PREDICTION_WHY[name])
+    for true, why in zip(truth, mistakes.PREDICTION_WHY[name], strict=True):
+        shown = str(true) if isinstance(true, bool) else f"{true:g}"
+        assert shown in why, (true, why)

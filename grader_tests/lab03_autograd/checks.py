@@ -7,15 +7,16 @@ finite -> value -> diagnosis (the mistakes are in mistakes.py). A student functi
 that raises gets a hint read from its exception and the warnings it gave (an in-place
 update outside torch.no_grad(), a rebound non-leaf w whose .grad is None, x not
 reshaped for nn.Linear). The multiple-choice answers live here (`ANSWERS`), never in
-the released notebook.
+the released notebook. A prediction task (`check_prediction`) compares the
+student's tuple with what torch does in the same experiment (reference.py).
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
@@ -37,11 +38,14 @@ from grader_tests.lab03_autograd.reference import (  # noqa: F401  (re-exported:
     DEFAULT,
     LabParams,
     lab_run,
+    reference_accumulate,
     reference_central_difference,
     reference_data,
     reference_forward,
     reference_gradient,
     reference_mse,
+    reference_no_grad,
+    reference_numpy,
     reference_tensors,
     reference_train,
 )
@@ -68,9 +72,30 @@ TRAIN_MATCH_RTOL = 1e-4
 LOSS_RTOL = 1e-4
 MONOTONE_RTOL = tolerances.MONOTONE_RTOL
 
+
+class _Variant(TypedDict):
+    """Other data for gradient: x, y and the w of y_hat = w * x."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    w: float
+
+
+class _Run(TypedDict):
+    """Other train_autograd and train_nn arguments."""
+
+    w0: float
+    lr: float
+    num_epochs: int
+
+
 # Inputs the checks choose.
 PROBE_W = 0.5  # not the start 0: a dropped y_hat or w shows; y_hat = 0.5 x
-VARIANT = {"x": (0.5, -1.0, 2.0, 3.0, 1.5), "y": (1.0, -2.5, 3.5, 7.0, 2.0), "w": 0.7}
+VARIANT: _Variant = {
+    "x": (0.5, -1.0, 2.0, 3.0, 1.5),
+    "y": (1.0, -2.5, 3.5, 7.0, 2.0),
+    "w": 0.7,
+}
 CUBIC = {"w": 1.5, "h": 0.01}  # f(w) = w ** 3: central difference 3 w^2 + h^2
 # With its default h the central difference of the cubic must match 3 w^2 = 6.75 to
 # gradcheck.AGREEMENT_RTOL (1e-7): h = 1e-6 is off by h^2 = 1e-12 plus ~5e-10 of
@@ -79,7 +104,7 @@ CUBIC = {"w": 1.5, "h": 0.01}  # f(w) = w ** 3: central difference 3 w^2 + h^2
 # The losses come from a run with another start, lr and length than the notebook's,
 # so a function reading the notebook's W0, LR or NUM_EPOCHS instead of its arguments
 # shows; lr = 0.015 is stable (2 / L = 2 / 15) and the run ends far from its floor.
-LOSS_RUN = {"w0": -1.0, "lr": 0.015, "num_epochs": 12}
+LOSS_RUN: _Run = {"w0": -1.0, "lr": 0.015, "num_epochs": 12}
 
 ANSWERS = {"zero": "b", "exact": "c", "no_grad": "a"}
 LETTERS = ("a", "b", "c")
@@ -180,7 +205,7 @@ def _warned(fn: object, caught: Sequence[warnings.WarningMessage]) -> list[str]:
     return [str(w.message) for w in caught] + remote.last_call(fn).warnings
 
 
-def _fmt_list(values: Sequence[float]) -> str:
+def _fmt_list(values: np.ndarray) -> str:
     """[1, 2.5, -3] for a short list of floats."""
     return "[" + ", ".join(f"{float(v):g}" for v in values) + "]"
 
@@ -337,7 +362,7 @@ def check_numerical_gradient(
 # ---- training: train_autograd and train_nn ----
 
 
-def _nn_weight(model: object, text: str) -> float:
+def _nn_weight(model: Any, text: str) -> float:
     """The one weight of the model train_nn returned, as a float."""
     __tracebackhide__ = True  # noqa: F841
     if not remote.is_instance(model, torch.nn.Module):
@@ -363,14 +388,14 @@ def _nn_weight(model: object, text: str) -> float:
     return validate.to_floats(params[0][1])[0]
 
 
-def _settings_text(name: str, run: dict) -> str:
+def _settings_text(name: str, run: Mapping[str, Any]) -> str:
     return "{}(x, y, w0={}, lr={}, num_epochs={})".format(
         name, run["w0"], run["lr"], run["num_epochs"]
     )
 
 
 def _run_student(
-    fn: Callable, kind: str, run: dict, p: LabParams
+    fn: Callable, kind: str, run: Mapping[str, Any], p: LabParams
 ) -> tuple[str, float, object, list[str]]:
     """Call the student's training function on the lab's float32 data.
 
@@ -398,7 +423,9 @@ def _run_student(
     return text, w, losses, warned
 
 
-def _nn_start_hint(train_nn: Callable, run: dict, p: LabParams) -> str | None:
+def _nn_start_hint(
+    train_nn: Callable, run: Mapping[str, Any], p: LabParams
+) -> str | None:
     """If train_nn with 0 epochs leaves the weight away from w0: say how to set it."""
     x, y = reference_tensors(p)
     try:
@@ -524,6 +551,79 @@ def check_train_nn_losses(train_nn: Callable, p: LabParams = DEFAULT) -> None:
     _check_train_losses(train_nn, NN, p)
 
 
+# ---- predictions: graded experiments ----
+
+# The predicted numbers are small exact values (6, 12, 10.0): a tolerance of 1e-6
+# forgives a prediction written as 12.0000001, and nothing else.
+PREDICT_ATOL = 1e-6
+# What each entry of a prediction tuple is, and the experiment that gives the truth.
+PREDICTIONS: dict[str, tuple[tuple[str, ...], Callable[[], tuple]]] = {
+    "accumulate": (
+        (
+            "a.grad after the second backward",
+            "a.grad after zero_() and a third backward",
+        ),
+        reference_accumulate,
+    ),
+    "no_grad": (
+        ("z.requires_grad", "z.grad_fn is None", "w.requires_grad after the block"),
+        reference_no_grad,
+    ),
+    "numpy": (
+        (
+            "shared[0]",
+            "copied[0]",
+            "whether shared @ w32 raises",
+            "whether shared * w32 raises",
+        ),
+        reference_numpy,
+    ),
+}
+
+
+def _prediction_entry(value: object, truth: object, label: str) -> float | bool:
+    """One entry of a prediction as a float or a bool, of the truth's kind."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(truth, bool):
+        if not isinstance(value, (bool, np.bool_)):
+            raise AssertionError(
+                f"{label} should be True or False; got {messages.fmt_type(value)}."
+            )
+        return bool(value)
+    return validate.to_number(value, label)
+
+
+@validate.quiet
+def check_prediction(name: str, prediction: object) -> None:
+    """predict_<name> equals, entry by entry, what torch does in the experiment
+    (numbers to PREDICT_ATOL, booleans exactly); each wrong entry gets its reason."""
+    __tracebackhide__ = True  # noqa: F841
+    what, experiment = PREDICTIONS[name]
+    truth = experiment()
+    label = f"predict_{name}"
+    if not isinstance(prediction, (tuple, list)) or len(prediction) != len(truth):
+        raise AssertionError(
+            f"{label} should be a tuple of {len(truth)} entries "
+            f"({', '.join(what)}); got {messages.fmt_type(prediction)}."
+        )
+    wrong = []
+    for i, (value, true, text) in enumerate(zip(prediction, truth, what, strict=True)):
+        got = _prediction_entry(value, true, f"{label}[{i}] ({text})")
+        if isinstance(true, bool):
+            right = got == true
+        else:
+            right = abs(float(got) - float(true)) <= PREDICT_ATOL
+        if not right:
+            shown = got if isinstance(got, bool) else messages.fmt_number(got)
+            why = mistakes.PREDICTION_WHY[name][i]
+            wrong.append(f"{label}[{i}] ({text}) = {shown} is not right. {why}")
+    if wrong:
+        raise AssertionError(
+            " ".join(wrong) + " Run the experiment cell above the test cell and "
+            "compare what it prints with your prediction."
+        )
+
+
 # ---- answers ----
 
 
@@ -539,6 +639,9 @@ CHECKS = {
     "train_losses": check_train_autograd_losses,
     "nn_w": check_train_nn_w,
     "nn_losses": check_train_nn_losses,
+    "predict_accumulate": functools.partial(check_prediction, "accumulate"),
+    "predict_no_grad": functools.partial(check_prediction, "no_grad"),
+    "predict_numpy": functools.partial(check_prediction, "numpy"),
     "answer_zero": functools.partial(check_answer, "zero"),
     "answer_exact": functools.partial(check_answer, "exact"),
     "answer_no_grad": functools.partial(check_answer, "no_grad"),

@@ -87,3 +87,57 @@ def lab_run(p: LabParams = DEFAULT, **settings: float) -> tuple[float, list[floa
     x, y = reference_data(p)
     run = {"w0": p.w0, "lr": p.lr, "num_epochs": p.num_epochs} | settings
     return reference_train(x, y, run["w0"], run["lr"], int(run["num_epochs"]))
+
+
+# ---- the prediction tasks: what the notebook's experiment cells print ----
+# Each runs the experiment of a locked cell in torch and returns what it prints, so
+# the graded truth is torch's behaviour, never a stored answer.
+
+
+def reference_accumulate() -> tuple[float, float]:
+    """a = 3 after one (a**2).backward(): a.grad after a second backward, and after
+    a.grad.zero_() and a third (Section 4.2)."""
+    a = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    (a**2).backward()
+    (a**2).backward()
+    assert a.grad is not None  # backward() always fills a leaf's grad
+    second = a.grad.item()
+    a.grad.zero_()
+    (a**2).backward()
+    return second, a.grad.item()
+
+
+def reference_no_grad() -> tuple[bool, bool, bool]:
+    """(z.requires_grad, z.grad_fn is None, w.requires_grad) after `w -= lr * w.grad;
+    z = 2 * w` inside torch.no_grad() on a leaf w (Section 4.5)."""
+    w = torch.tensor(0.0, requires_grad=True)
+    (w * 2.0).backward()
+    assert w.grad is not None  # backward() always fills a leaf's grad
+    with torch.no_grad():
+        w -= 0.01 * w.grad
+        z = 2 * w
+    return z.requires_grad, z.grad_fn is None, w.requires_grad
+
+
+def _raises(fn: Callable[[], object]) -> bool:
+    """Whether fn() raises a RuntimeError (torch's dtype mismatch)."""
+    try:
+        fn()
+    except RuntimeError:
+        return True
+    return False
+
+
+def reference_numpy() -> tuple[float, float, bool, bool]:
+    """(shared[0], copied[0], `shared @ w32` raises, `shared * w32` raises) after
+    a[0] = 10 on a float64 array a = [1, 2, 3] (Section 4.7)."""
+    a = np.array([1.0, 2.0, 3.0])
+    shared, copied = torch.from_numpy(a), torch.tensor(a)
+    w32 = torch.ones(3)
+    a[0] = 10.0
+    return (
+        shared[0].item(),
+        copied[0].item(),
+        _raises(lambda: shared @ w32),
+        _raises(lambda: shared * w32),
+    )
