@@ -50,8 +50,7 @@
 # | 9. Feature scaling | 1 |
 # | **Total** | **21** |
 #
-# Mistakes common in code for this data set are flagged as **Pitfall** where they
-# matter; in Section 7 you debug one.
+# Common mistakes are flagged as **Pitfall**; in Section 7 you debug one.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 0. Setup
@@ -105,37 +104,40 @@ warnings.filterwarnings("ignore", message="Converting a tensor with requires_gra
 #
 # **Reproducibility.** Random numbers depend on the seed *and on the order of the
 # draws*: after `torch.manual_seed(42)`, `w` takes the first six numbers and `b` the
-# next two. Drawing `b` first gives another starting point and another result after
-# 500 epochs. Without a seed no printed number could be reproduced.
+# next two. Drawing `b` first gives another starting point.
 #
-# **Task (2 points).** Write `init_params(seed)` with this recipe, *in this order*:
+# **Task (2 points).** Write `init_params(n_inputs, n_outputs, seed)` with this
+# recipe, *in this order* (the lab calls `init_params(3, 2, SEED)`):
 #
 # 1. `torch.manual_seed(seed)`
-# 2. `w = torch.randn(2, 3, requires_grad=True)`
-# 3. `b = torch.randn(2, requires_grad=True)`
+# 2. `w = torch.randn(n_outputs, n_inputs, requires_grad=True)`
+# 3. `b = torch.randn(n_outputs, requires_grad=True)`
 #
-# 1 point for the shapes (float32 leaf tensors that require grad), 1 for the values.
+# The lab's function names follow Lab 01's table of course names. 1 point for the
+# shapes (float32 leaf tensors that require grad), 1 for the values.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def init_params(seed):
+def init_params(n_inputs, n_outputs, seed):
     """Seeded random weights and bias that autograd tracks.
 
-    Returns w of shape (2, 3) (one row per output, one column per input feature)
-    and b of shape (2,), float32 leaf tensors with requires_grad=True.
+    Returns w of shape (n_outputs, n_inputs) (one row per output, one column per
+    input feature) and b of shape (n_outputs,), float32 leaf tensors with
+    requires_grad=True.
     """
     ### BEGIN SOLUTION
     torch.manual_seed(seed)
-    w = torch.randn(2, 3, requires_grad=True)
-    b = torch.randn(2, requires_grad=True)
+    w = torch.randn(n_outputs, n_inputs, requires_grad=True)
+    b = torch.randn(n_outputs, requires_grad=True)
     ### END SOLUTION
     return w, b
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_init_shapes", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check init_params: w (2, 3) and b (2,), float32 leaf tensors that require grad."""
-w_small, b_small = init_params(0)
+w_small, b_small = init_params(3, 2, 0)
 assert tuple(w_small.shape) == (2, 3), (
-    f"w has shape {tuple(w_small.shape)}, expected (2, 3): (outputs, features)"
+    f"w has shape {tuple(w_small.shape)}, expected (2, 3): (n_outputs, n_inputs)"
 )
 assert tuple(b_small.shape) == (2,), (
     f"b has shape {tuple(b_small.shape)}, expected (2,)"
@@ -155,17 +157,17 @@ judge.check("init_shapes", init_params)
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_init_values", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 """Check init_params' values: torch.manual_seed(seed), then w, then b."""
-w_small, b_small = init_params(0)
+w_small, b_small = init_params(3, 2, 0)
 torch.manual_seed(0)
 w_draw, b_draw = torch.randn(2, 3), torch.randn(2)
 assert torch.equal(w_small.detach(), w_draw), (
-    "w differs from torch.manual_seed(seed) then torch.randn(2, 3): "
+    "w differs from torch.manual_seed(seed) then torch.randn(n_outputs, n_inputs): "
     "did you seed first, and draw w before b?"
 )
 assert torch.equal(b_small.detach(), b_draw), (
-    "b differs from the draw torch.randn(2) right after w"
+    "b differs from the draw torch.randn(n_outputs) right after w"
 )
-print("init_params(0) reproduces the seeded draws, w first")
+print("init_params(3, 2, 0) reproduces the seeded draws, w first")
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
@@ -176,7 +178,7 @@ judge.check("init_values", init_params)
 # The lab's starting point:
 
 # %% nbgrader={"grade": false, "grade_id": "mo_params_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
-w0, b0 = init_params(SEED)
+w0, b0 = init_params(3, 2, SEED)
 w0, b0
 
 
@@ -203,17 +205,18 @@ w0, b0
 # **Pitfall: globals.** Code like this is common:
 #
 # ```python
-# def model(x):
+# def predict(x):
 #     return x @ w.t() + b  # reads the global w and b
 # ```
 #
 # Pass `w` and `b` in, so the same function works (and can be tested) with any
 # weights.
 #
-# **Task (1 point).** Write `model(x, w, b)`.
+# **Task (1 point).** Write `predict(x, w, b)`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def model(x, w, b):
+def predict(x, w, b):
     """Linear model: x (n, 3), w (2, 3), b (2,) -> y_hat (n, 2)."""
     ### BEGIN SOLUTION
     y_hat = x @ w.t() + b
@@ -222,19 +225,11 @@ def model(x, w, b):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_model", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check model on 2 examples with hand-picked weights."""
+"""Check predict on 2 examples with hand-picked weights."""
 x_small = torch.tensor([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0]])
 w_small = torch.tensor([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]])
 b_small = torch.tensor([10.0, -1.0])
-try:
-    y_hat_small = model(x_small, w_small, b_small)
-except NotImplementedError:
-    raise
-except RuntimeError as error:
-    raise AssertionError(
-        f"model raised RuntimeError: {error}. w is (2, 3), one row per output, so "
-        "x @ w does not fit: x @ w.t() is (n, 3) @ (3, 2) -> (n, 2)"
-    ) from error
+y_hat_small = predict(x_small, w_small, b_small)  # x @ w fails here: see the Pitfall
 assert tuple(y_hat_small.shape) == (2, 2), (
     f"y_hat has shape {tuple(y_hat_small.shape)}, expected (2, 2): "
     "one row per example, one column per output"
@@ -247,15 +242,15 @@ assert torch.allclose(y_hat_small, torch.tensor([[8.0, 2.0], [8.0, -0.5]])), (
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("model", model)
+judge.check("predict", predict)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_model_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The predictions of the random starting point, next to the targets (apples,
-# oranges): the oranges come out negative. Training has work to do.
+# oranges): the oranges come out negative.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_model_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
-torch.cat([model(inputs, w0, b0), targets], dim=1).detach()
+torch.cat([predict(inputs, w0, b0), targets], dim=1).detach()
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -275,6 +270,7 @@ torch.cat([model(inputs, w0, b0), targets], dim=1).detach()
 # outputs*.
 #
 # **Task (1 point).** Write `mse(y_hat, y)`; it returns a 0-dim tensor.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_mse", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def mse(y_hat, y):
@@ -310,7 +306,7 @@ judge.check("mse", mse)
 # $\sqrt{19322} \approx 139$ on average.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_loss_show", "locked": true, "schema_version": 3, "solution": false, "task": false}
-mse(model(inputs, w0, b0), targets)
+mse(predict(inputs, w0, b0), targets)
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_gradients", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -353,12 +349,13 @@ mse(model(inputs, w0, b0), targets)
 # **Task (4 points).**
 #
 # 1. `gradients(x, y, w, b)`: the gradients by autograd. Compute the loss with your
-#    `model` and `mse`, call `loss.backward()` once, and return `w.grad, b.grad`
+#    `predict` and `mse`, call `loss.backward()` once, and return `w.grad, b.grad`
 #    (`w` and `b` come in as leaf tensors that require grad and have no gradient yet).
 #    1 point for `dw`, 1 for `db`.
 # 2. `formula_gradients(x, y, w, b)`: the same two gradients from the formulas above,
 #    without autograd (`w` and `b` come in as plain tensors). 1 point for `dw`, 1 for
 #    `db`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def gradients(x, y, w, b):
@@ -368,7 +365,7 @@ def gradients(x, y, w, b):
     requires_grad=True and no gradient yet. Returns w.grad (2, 3), b.grad (2,).
     """
     ### BEGIN SOLUTION
-    loss = mse(model(x, w, b), y)
+    loss = mse(predict(x, w, b), y)
     loss.backward()
     ### END SOLUTION
     return w.grad, b.grad
@@ -380,21 +377,9 @@ x_small = torch.tensor([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0]])
 y_small = torch.tensor([[8.0, 1.0], [7.0, 0.0]])
 w_small = torch.tensor([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]], requires_grad=True)
 b_small = torch.tensor([10.0, -1.0], requires_grad=True)
-try:
-    dw_small, _ = gradients(x_small, y_small, w_small, b_small)
-except NotImplementedError:
-    raise
-except RuntimeError as error:
-    raise AssertionError(
-        f"gradients raised RuntimeError: {error}. loss.backward() needs one number "
-        "computed from w and b: do the model and mse tests pass?"
-    ) from error
-# 2 / numel * E.T @ x with numel = 4
-dw_expected = torch.tensor([[0.0, -0.5, 1.0], [0.5, 1.25, 1.0]])
-print("dw =", dw_small.tolist())
-assert tuple(dw_small.shape) == (2, 3), (
-    f"dw has shape {tuple(dw_small.shape)}, expected (2, 3), the shape of w"
-)
+dw_small, _ = gradients(x_small, y_small, w_small, b_small)
+dw_expected = torch.tensor([[0.0, -0.5, 1.0], [0.5, 1.25, 1.0]])  # 2 / 4 * E.T @ x
+print("dw =", dw_small.tolist(), "(should be", dw_expected.tolist(), ")")
 assert torch.allclose(dw_small, dw_expected), (
     f"expected {dw_expected.tolist()}: 4x means the loss is a sum, "
     "2x that it divides by the number of rows"
@@ -411,25 +396,17 @@ x_small = torch.tensor([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0]])
 y_small = torch.tensor([[8.0, 1.0], [7.0, 0.0]])
 w_small = torch.tensor([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]], requires_grad=True)
 b_small = torch.tensor([10.0, -1.0], requires_grad=True)
-try:
-    _, db_small = gradients(x_small, y_small, w_small, b_small)
-except NotImplementedError:
-    raise
-except RuntimeError as error:
-    raise AssertionError(
-        f"gradients raised RuntimeError: {error}. loss.backward() needs one number "
-        "computed from w and b: do the model and mse tests pass?"
-    ) from error
+_, db_small = gradients(x_small, y_small, w_small, b_small)
 print("db =", db_small.tolist(), "(should be 2 / 4 * E.sum(0) = [0.5, 0.25])")
-assert tuple(db_small.shape) == (2,), (
-    f"db has shape {tuple(db_small.shape)}, expected (2,), the shape of b"
+assert torch.allclose(db_small, torch.tensor([0.5, 0.25])), (
+    "expected [0.5, 0.25]: do the predict and mse tests pass?"
 )
-assert torch.allclose(db_small, torch.tensor([0.5, 0.25])), "expected [0.5, 0.25]"
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
 judge.check("grad_b", gradients)
 ### END HIDDEN TESTS
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_formula_gradients", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def formula_gradients(x, y, w, b):
@@ -438,7 +415,7 @@ def formula_gradients(x, y, w, b):
     x (n, 3), y (n, 2), w (2, 3), b (2,) -> dw (2, 3), db (2,).
     """
     ### BEGIN SOLUTION
-    error = model(x, w, b) - y  # E, (n, 2)
+    error = predict(x, w, b) - y  # E, (n, 2)
     dw = 2 / error.numel() * error.t() @ x
     db = 2 / error.numel() * error.sum(dim=0)
     ### END SOLUTION
@@ -490,7 +467,7 @@ judge.check("formula_db", formula_gradients)
 # (float32 would agree only to about 1e-6 relative): they agree to rounding.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_gradients_compare", "locked": true, "schema_version": 3, "solution": false, "task": false}
-w64, b64 = (t.detach().double().requires_grad_() for t in init_params(SEED))
+w64, b64 = (t.detach().double().requires_grad_() for t in init_params(3, 2, SEED))
 dw_auto, db_auto = gradients(inputs.double(), targets.double(), w64, b64)
 dw_formula, db_formula = formula_gradients(
     inputs.double(), targets.double(), w64.detach(), b64.detach()
@@ -511,9 +488,9 @@ print(
 # times the gradient:
 
 # %% nbgrader={"grade": false, "grade_id": "mo_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
-w_demo, b_demo = init_params(SEED)
+w_demo, b_demo = init_params(3, 2, SEED)
 for k in range(3):
-    mse(model(inputs, w_demo, b_demo), targets).backward()
+    mse(predict(inputs, w_demo, b_demo), targets).backward()
     print(f"after backward number {k + 1}: b.grad = {b_demo.grad.tolist()}")
 
 
@@ -537,13 +514,15 @@ for k in range(3):
 # **Pitfall.** An update like `w.sub_(w * lr)` uses the weights instead of their
 # gradient. Section 7 shows what that does.
 #
-# **Task (2 points).** Write `step(w, b, lr)`: inside `with torch.no_grad():` subtract
-# `w.grad * lr` from `w` and `b.grad * lr` from `b`, in place; then set both gradients
-# to zero with `.zero_()`. It returns nothing. 1 point for the new values, 1 for the
-# zeroed gradients.
+# **Task (2 points).** Write `step_(w, b, lr)`: inside `with torch.no_grad():`
+# subtract `w.grad * lr` from `w` and `b.grad * lr` from `b`, in place; then set both
+# gradients to zero with `.zero_()`. The trailing underscore means *in place*, as in
+# torch's `add_` and `zero_` (Lab 01's `step` returns new values instead). 1 point
+# for the new values, 1 for the zeroed gradients.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def step(w, b, lr):
+def step_(w, b, lr):
     """One gradient descent update of w and b, in place; then zero their gradients.
 
     w (2, 3) and b (2,) are leaf tensors whose .grad holds dL/dw and dL/db.
@@ -559,28 +538,17 @@ def step(w, b, lr):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_step", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check one update with lr = 0.1 and hand-picked gradients."""
+"""Check one in-place update with lr = 0.1 and hand-picked gradients."""
 w_small = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
 b_small = torch.tensor([1.0, -1.0], requires_grad=True)
 w_small.grad = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, 0.0]])
 b_small.grad = torch.tensor([0.5, -0.5])
-try:
-    step(w_small, b_small, 0.1)
-except NotImplementedError:
-    raise
-except RuntimeError as error:
-    raise AssertionError(
-        f"step raised RuntimeError: {error} Is the update inside "
-        "`with torch.no_grad():`?"
-    ) from error
-print("w:", w_small.detach().round(decimals=4).tolist())
-print("b:", b_small.detach().round(decimals=4).tolist())
-assert torch.allclose(
-    w_small.detach(), torch.tensor([[0.9, 2.0, 3.1], [3.8, 5.0, 6.0]])
-), (
-    "w should be w - lr * w.grad = [[0.9, 2, 3.1], [3.8, 5, 6]]; "
-    "[[0.9, 1.8, 2.7], [3.6, 4.5, 5.4]] means you used w instead of w.grad, "
-    "[[1.1, 2, 2.9], [4.2, 5, 6]] that you added the gradient"
+step_(w_small, b_small, 0.1)  # an error here: is the update inside torch.no_grad()?
+print("w:", w_small.detach().round(decimals=4).tolist(), "(should be w - 0.1 * w.grad)")
+w_expected = torch.tensor([[0.9, 2.0, 3.1], [3.8, 5.0, 6.0]])
+assert torch.allclose(w_small.detach(), w_expected), (
+    "w should be [[0.9, 2, 3.1], [3.8, 5, 6]]; [[0.9, 1.8, 2.7], [3.6, 4.5, 5.4]] "
+    "means you used w instead of w.grad, [[1.1, 2, 2.9], [4.2, 5, 6]] that you added it"
 )
 assert torch.allclose(b_small.detach(), torch.tensor([0.95, -0.95])), (
     "b should be b - lr * b.grad = [0.95, -0.95]"
@@ -588,34 +556,26 @@ assert torch.allclose(b_small.detach(), torch.tensor([0.95, -0.95])), (
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("step", step)
+judge.check("step", step_)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_step_zero_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check that step leaves w.grad and b.grad at zero."""
+"""Check that step_ leaves w.grad and b.grad at zero."""
 w_small = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
 b_small = torch.tensor([1.0, -1.0], requires_grad=True)
 w_small.grad = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, 0.0]])
 b_small.grad = torch.tensor([0.5, -0.5])
-try:
-    step(w_small, b_small, 0.1)
-except NotImplementedError:
-    raise
-except RuntimeError as error:
-    raise AssertionError(
-        f"step raised RuntimeError: {error} Is the update inside "
-        "`with torch.no_grad():`?"
-    ) from error
+step_(w_small, b_small, 0.1)
 for name, param in (("w", w_small), ("b", b_small)):
     assert param.grad is None or not param.grad.any(), (
-        f"{name}.grad is {param.grad.tolist()} after step: "
+        f"{name}.grad is {param.grad.tolist()} after step_: "
         f"did you forget {name}.grad.zero_()?"
     )
-print("w.grad and b.grad are zero after step")
+print("w.grad and b.grad are zero after step_")
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("step_zero_grad", step)
+judge.check("step_zero_grad", step_)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -623,34 +583,36 @@ judge.check("step_zero_grad", step)
 #
 # One epoch of full-batch gradient descent is four steps:
 #
-# 1. **Predict**: `y_hat = model(x, w, b)`.
+# 1. **Predict**: `y_hat = predict(x, w, b)`.
 # 2. **Loss**: `loss = mse(y_hat, y)`; record `loss.item()` (a Python float) *before*
 #    the update, so `losses[0]` is the loss at the starting point.
 # 3. **Gradients**: `loss.backward()`.
-# 4. **Step**: `step(w, b, lr)` (update, then zero the gradients).
+# 4. **Step**: `step_(w, b, lr)` (update, then zero the gradients).
 #
 # **Task (3 points).** Write `train(x, y, w, b, lr, num_epochs)` with your own
-# functions. It trains `w` and `b` in place and returns the list `losses` of
-# `num_epochs` floats. 2 points for the final `w` and `b`, 1 for the losses.
+# functions. It trains the `w` and `b` passed in, in place, and returns
+# `(w, b, losses)`: those same tensors and the list of `num_epochs` losses, as in
+# Lab 01. 2 points for the final `w` and `b`, 1 for the losses.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_train", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train(x, y, w, b, lr, num_epochs):
     """Full-batch gradient descent on w and b, in place.
 
     x (n, 3), y (n, 2); w (2, 3) and b (2,) leaf tensors that require grad.
-    Returns losses, a list of num_epochs floats: losses[k] is the loss before
-    update k.
+    Returns (w, b, losses): the same w and b, trained, and a list of num_epochs
+    floats, losses[k] the loss before update k.
     """
     ### BEGIN SOLUTION
     losses = []
     for _ in range(num_epochs):
-        y_hat = model(x, w, b)  # 1. predict
+        y_hat = predict(x, w, b)  # 1. predict
         loss = mse(y_hat, y)  # 2. loss, recorded before the update
         losses.append(loss.item())
         loss.backward()  # 3. gradients
-        step(w, b, lr)  # 4. update, zero the gradients
+        step_(w, b, lr)  # 4. update, zero the gradients
     ### END SOLUTION
-    return losses
+    return w, b, losses
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_train_params", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -660,16 +622,15 @@ w_true = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]])
 b_true = torch.tensor([0.5, -0.5])
 w_small = torch.zeros(2, 3, requires_grad=True)
 b_small = torch.zeros(2, requires_grad=True)
-train(x_small, x_small @ w_true.t() + b_true, w_small, b_small, 1.0, 300)
-print("w:", w_small.detach().round(decimals=3).tolist())
-print("b:", b_small.detach().round(decimals=3).tolist())
-assert torch.allclose(w_small.detach(), w_true, atol=1e-3) and torch.allclose(
-    b_small.detach(), b_true, atol=1e-3
-), (
-    "train did not find w = [[1, 2, 3], [-1, 0, 1]], b = [0.5, -0.5]: do both step "
-    "tests pass (subtract w.grad * lr, then zero the gradients), and does train "
-    "change the w and b passed in?"
+y_small = x_small @ w_true.t() + b_true
+w_out, b_out, _ = train(x_small, y_small, w_small, b_small, 1.0, 300)
+print("w:", w_small.detach().round(decimals=3).tolist(), "(should be w_true)")
+w_ok = torch.allclose(w_small.detach(), w_true, atol=1e-3)
+assert w_ok and torch.allclose(b_small.detach(), b_true, atol=1e-3), (
+    "train did not find w = [[1, 2, 3], [-1, 0, 1]], b = [0.5, -0.5]: do both step_ "
+    "tests pass, and does train change the w and b passed in?"
 )
+assert w_out is w_small and b_out is b_small, "train should return the w, b passed in"
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
@@ -682,23 +643,16 @@ x_small = torch.cat([torch.zeros(1, 3), torch.eye(3)])  # 0, then each unit vect
 y_small = x_small @ torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]]).t() + 0.5
 w_small = torch.zeros(2, 3, requires_grad=True)
 b_small = torch.zeros(2, requires_grad=True)
-losses_small = train(x_small, y_small, w_small, b_small, 1.0, 3)
+_, _, losses_small = train(x_small, y_small, w_small, b_small, 1.0, 3)
 print("losses:", losses_small, "(should start at mean(y ** 2) = 3 and decrease)")
-assert isinstance(losses_small, list) and len(losses_small) == 3, (
-    "train should return a list with one loss per epoch (3 here), got "
-    f"{str(losses_small)[:80]}"
-)
-assert all(isinstance(value, float) for value in losses_small), (
-    "losses should hold Python floats: append loss.item()"
+assert [type(value) for value in losses_small] == [float] * 3, (
+    f"losses should be 3 Python floats (append loss.item()), got {losses_small}"
 )
 assert abs(losses_small[0] - 3.0) < 1e-5, (
     f"losses[0] is {losses_small[0]:.4f}, expected 3, the loss at w = 0, b = 0: "
-    "24 means mse sums the 8 squared errors; a smaller value, that you recorded "
-    "the loss after the update"
+    "24 means mse sums the 8 squared errors; less, that you recorded it after the update"
 )
-assert losses_small[0] > losses_small[1] > losses_small[2], (
-    "the loss should decrease: does step subtract w.grad * lr and zero the gradients?"
-)
+assert losses_small[0] > losses_small[1] > losses_small[2], "the loss should decrease"
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
@@ -706,29 +660,29 @@ judge.check("train_losses", train)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Task (1 point).** Train on the crop data: start from `init_params(SEED)` (store
-# the weights in `w` and `b`), then train them with `LR` for `NUM_EPOCHS` epochs and
-# store the returned list in `losses`.
+# **Task (1 point).** Train on the crop data: start from `init_params(3, 2, SEED)`
+# (store the weights in `w` and `b`), then train them with `LR` for `NUM_EPOCHS`
+# epochs: `w, b, losses = train(...)`.
 
 # %% nbgrader={"grade": false, "grade_id": "mo_train_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
-w, b = init_params(SEED)
-losses = train(inputs, targets, w, b, LR, NUM_EPOCHS)
+w, b = init_params(3, 2, SEED)
+w, b, losses = train(inputs, targets, w, b, LR, NUM_EPOCHS)
 ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_trained", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check the run: NUM_EPOCHS losses, starting at the loss of init_params(SEED)."""
+"""Check the run: NUM_EPOCHS losses, the first at init_params(3, 2, SEED)."""
 assert len(losses) == NUM_EPOCHS, (
     f"losses has {len(losses)} entries, expected NUM_EPOCHS = {NUM_EPOCHS}"
 )
-w_check, b_check = init_params(SEED)
-loss_start = mse(model(inputs, w_check, b_check), targets).item()
+w_check, b_check = init_params(3, 2, SEED)
+loss_start = mse(predict(inputs, w_check, b_check), targets).item()
 print(
     f"losses[0] = {losses[0]:.2f} (should be {loss_start:.2f}), losses[-1] = {losses[-1]:.3f}"
 )
 assert abs(losses[0] - loss_start) < 1e-3 * loss_start, (
-    "losses[0] should be the loss at init_params(SEED): "
-    "did you call init_params(SEED) right before train?"
+    "losses[0] should be the loss at init_params(3, 2, SEED): "
+    "did you call init_params(3, 2, SEED) right before train?"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -741,14 +695,15 @@ judge.check("trained", w, b, losses)
 # predictions are now close to the targets:
 
 # %% nbgrader={"grade": false, "grade_id": "mo_train_result", "locked": true, "schema_version": 3, "solution": false, "task": false}
-print(f"loss after {NUM_EPOCHS} epochs: {mse(model(inputs, w, b), targets).item():.3f}")
-torch.cat([model(inputs, w, b), targets], dim=1).detach()
+print(
+    f"loss after {NUM_EPOCHS} epochs: {mse(predict(inputs, w, b), targets).item():.3f}"
+)
+torch.cat([predict(inputs, w, b), targets], dim=1).detach()
 
 # %% nbgrader={"grade": false, "grade_id": "mo_train_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.semilogy(losses)
 ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title=f"Training, lr = {LR:g}");
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_train_lstsq", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Is that the best a linear model can do?** No. Least squares solves for the
 # minimum directly (in float64 here): its loss is about 0.483, sixteen times lower.
@@ -761,7 +716,7 @@ theta = torch.linalg.lstsq(A, targets.double()).solution  # (4, 2): w.t() over b
 loss_lstsq = mse(A @ theta, targets.double()).item()
 print(
     f"least squares: loss {loss_lstsq:.4f}; gradient descent: "
-    f"{mse(model(inputs, w, b), targets).item():.4f}"
+    f"{mse(predict(inputs, w, b), targets).item():.4f}"
 )
 
 
@@ -769,14 +724,15 @@ print(
 # ## 7. Debugging a training loop (4 points)
 #
 # Here is a training loop for the same model as it is often written (with your
-# `model` and `mse`, and the data and parameters as arguments). It has bugs:
+# `predict` and `mse`, and the data and parameters as arguments). It has bugs:
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_debug_buggy", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def train_buggy(x, y, w, b, lr, num_epochs):
     """A training loop for the same model. It has bugs."""
     losses = []
     for _ in range(num_epochs):
-        predictions = model(x, w, b)
+        predictions = predict(x, w, b)
         loss = mse(predictions, y)
         losses.append(loss.item())
         loss.backward()
@@ -785,7 +741,7 @@ def train_buggy(x, y, w, b, lr, num_epochs):
             factor_2 = b * lr
             w.sub_(factor)
             b.sub_(factor_2)
-    return losses
+    return w, b, losses
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_debug_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -794,10 +750,10 @@ def train_buggy(x, y, w, b, lr, num_epochs):
 
 # %% nbgrader={"grade": false, "grade_id": "mo_debug_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 DEBUG_EPOCHS = 100  # the length of the checked run
-w_bug, b_bug = init_params(SEED)
+w_bug, b_bug = init_params(3, 2, SEED)
 w_start = w_bug.detach().clone()
-losses_bug = train_buggy(inputs, targets, w_bug, b_bug, LR, DEBUG_EPOCHS)
-loss_end = mse(model(inputs, w_bug, b_bug), targets).item()
+w_bug, b_bug, losses_bug = train_buggy(inputs, targets, w_bug, b_bug, LR, DEBUG_EPOCHS)
+loss_end = mse(predict(inputs, w_bug, b_bug), targets).item()
 print(
     f"train_buggy: loss {losses_bug[0]:.1f} -> {loss_end:.1f} in {DEBUG_EPOCHS} epochs"
 )
@@ -806,23 +762,23 @@ print(
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_debug_task", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Find the bug.** A bug leaves a signature: look at what the weights did. Compare
 # `w_bug` with `w_start` (their ratio, for instance), think about what the loop
-# subtracts, and print `w_bug.grad`. A common answer to *"What if the loss doesn't
-# decrease?"* is *"Lower the learning rate"*. Here that would only make the loss move
-# less: a loss that falls by 17 out of 19322 in 100 epochs points to a bug.
+# subtracts, and print `w_bug.grad`. *"Lower the learning rate"*, a common answer to
+# a loss that does not decrease, would only make it move less here: a loss that falls
+# by 17 out of 19322 in 100 epochs points to a bug.
 #
 # **Task (2 points).** Write `train_fixed(x, y, w, b, lr, num_epochs)`: the loop of
-# `train_buggy`, corrected, with the same arguments and returning the list of losses
-# (record `loss.item()` before each update). Fix *every* bug: the hidden check
-# compares your losses and final weights with a correct run of 100 epochs from
-# `init_params(SEED)`.
+# `train_buggy`, corrected, with the same arguments and returning `(w, b, losses)`
+# like `train`. Fix *every* bug: the hidden check compares your losses and final
+# weights with a correct run of 100 epochs from `init_params(3, 2, SEED)`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_train_fixed", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_fixed(x, y, w, b, lr, num_epochs):
-    """The training loop of train_buggy, fixed. Returns the losses."""
+    """The training loop of train_buggy, fixed. Returns (w, b, losses)."""
     ### BEGIN SOLUTION
     losses = []
     for _ in range(num_epochs):
-        predictions = model(x, w, b)
+        predictions = predict(x, w, b)
         loss = mse(predictions, y)
         losses.append(loss.item())
         loss.backward()
@@ -832,7 +788,7 @@ def train_fixed(x, y, w, b, lr, num_epochs):
             w.grad.zero_()  # the gradients of the next epoch must not add up
             b.grad.zero_()
     ### END SOLUTION
-    return losses
+    return w, b, losses
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_mo_debug_fix", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -842,13 +798,11 @@ w_true = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0]])
 b_true = torch.tensor([0.5, -0.5])
 w_small = torch.zeros(2, 3, requires_grad=True)
 b_small = torch.zeros(2, requires_grad=True)
-losses_small = train_fixed(
-    x_small, x_small @ w_true.t() + b_true, w_small, b_small, 1.0, 300
-)
-print(f"loss {losses_small[0]:.4f} -> {losses_small[-1]:.2e}")
-assert torch.allclose(w_small.detach(), w_true, atol=1e-3) and torch.allclose(
-    b_small.detach(), b_true, atol=1e-3
-), (
+y_small = x_small @ w_true.t() + b_true
+_, _, losses_small = train_fixed(x_small, y_small, w_small, b_small, 1.0, 300)
+print(f"loss {losses_small[0]:.4f} -> {losses_small[-1]:.2e} (should be below 1e-6)")
+w_ok = torch.allclose(w_small.detach(), w_true, atol=1e-3)
+assert w_ok and torch.allclose(b_small.detach(), b_true, atol=1e-3), (
     "train_fixed did not find w = [[1, 2, 3], [-1, 0, 1]], b = [0.5, -0.5]: "
     "is every bug fixed?"
 )
@@ -899,7 +853,7 @@ judge.check("answer_bug", answer_bug)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_question_accumulate", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Question (1 point).** Suppose you fix only the two update lines,
 # `w.sub_(w.grad * lr)` and `b.sub_(b.grad * lr)`, and leave the rest of
-# `train_buggy` as it is. Over 500 epochs from `init_params(SEED)` with `LR`:
+# `train_buggy` as it is. Over 500 epochs from `init_params(3, 2, SEED)` with `LR`:
 #
 # - a) it trains exactly like `train`: zeroing the gradients only saves memory, it does
 #   not change any step;
@@ -974,6 +928,7 @@ judge.check("answer_accumulate", answer_accumulate)
 #    using your `hessian` and `torch.linalg.eigvalsh` (eigenvalues of a symmetric
 #    matrix, in ascending order). 1 point.
 
+
 # %% nbgrader={"grade": false, "grade_id": "mo_hessian", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def hessian(x, num_outputs):
     """Hessian of the MSE w.r.t. one output's (w_j, b_j): x (n, k) -> (k + 1, k + 1).
@@ -1007,6 +962,7 @@ from coursekit import judge
 
 judge.check("hessian", hessian)
 ### END HIDDEN TESTS
+
 
 # %% nbgrader={"grade": false, "grade_id": "mo_largest_stable_lr", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def largest_stable_lr(x, num_outputs):
@@ -1048,10 +1004,10 @@ for lam in eig_raw.tolist():
     print(f"{lam:10.4g}{1 - LR * lam:27.8f}{(1 - LR * lam) ** NUM_EPOCHS:24.4f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_eigen_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The table lists the smallest eigenvalue first. The last row, the steepest
-# direction, is done, and the third row nearly (4% left), but about 63% of the error
-# along the second row's direction and all of it along the first, the flattest, are
-# still there. `LR` is already a tenth of the limit. Just below the limit the loss
+# The table lists the smallest eigenvalue first, so read it from the bottom: the last
+# row, the steepest direction, is done, and the third row nearly (4% left), but the
+# second row keeps about 63% of its error and the first, the flattest, all of it.
+# `LR` is already a tenth of the limit. Just below the limit the loss
 # falls further (0.555 after 500 epochs, still above the least-squares 0.483); just
 # above it, it explodes:
 
@@ -1062,12 +1018,12 @@ for lr_k, label in [
     (0.9 * lr_max, f"lr = 0.9 x 2/L = {0.9 * lr_max:.3g}"),
     (1.01 * lr_max, f"lr = 1.01 x 2/L = {1.01 * lr_max:.3g}"),
 ]:
-    w_k, b_k = init_params(SEED)
-    ax.semilogy(train(inputs, targets, w_k, b_k, lr_k, NUM_EPOCHS), label=label)
+    w_k, b_k = init_params(3, 2, SEED)
+    w_k, b_k, losses_k = train(inputs, targets, w_k, b_k, lr_k, NUM_EPOCHS)
+    ax.semilogy(losses_k, label=label)
 ax.axhline(loss_lstsq, color="k", ls="--", label="least squares")
 ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Raw inputs")
 ax.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_scaling", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 9. Feature scaling (1 point)
 #
@@ -1105,8 +1061,8 @@ for name, eig, lr_k in [
 
 # %% nbgrader={"grade": false, "grade_id": "mo_scaling_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 LR_STD = 0.5
-w_std, b_std = init_params(SEED)
-losses_std = train(inputs_std, targets, w_std, b_std, LR_STD, NUM_EPOCHS)
+w_std, b_std = init_params(3, 2, SEED)
+w_std, b_std, losses_std = train(inputs_std, targets, w_std, b_std, LR_STD, NUM_EPOCHS)
 for name, losses_k in [
     ("raw, lr = LR", losses),
     ("standardised, lr = 0.5", losses_std),
@@ -1124,7 +1080,6 @@ ax.semilogy(losses_std, label=f"standardised inputs, lr = {LR_STD:g}")
 ax.axhline(loss_lstsq, color="k", ls="--", label="least squares")
 ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Feature scaling")
 ax.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "mo_md_scaling_back", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The weights found on the standardised inputs, converted back to the raw units,
 # are the least-squares weights:
@@ -1195,10 +1150,8 @@ judge.check("answer_scaling", answer_scaling)
 # ## Exercises (not graded)
 #
 # 1. Rewrite `train` with `torch.nn.Linear(3, 2)`, `torch.nn.functional.mse_loss`
-#    and `torch.optim.SGD`. Copy `w` and `b` into the layer's `weight` and `bias`
-#    first and check that 500 epochs give the same weights as your `train`.
+#    and `torch.optim.SGD`, starting from `w` and `b` copied into `weight` and
+#    `bias`: do 500 epochs give the same weights as your `train`?
 # 2. Train in mini-batches with `TensorDataset` and
 #    `DataLoader(dataset, batch_size=2, shuffle=True)`. How does the loss curve
 #    change?
-# 3. Standardise the targets as well. What does that change in the gradients and the
-#    largest stable learning rate?

@@ -57,10 +57,13 @@ def torch_loop(lr, epochs, update="gradient", zero=True, x=X64, seed=P.seed):
 
 def test_data_is_the_documents():
     """Are inputs and targets the seed documents' arrays, float32, (5, 3) and (5, 2)?"""
-    inputs = np.array([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37],
-                       [69, 96, 70.0]], dtype="float32")  # fmt: skip
-    targets = np.array([[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]],
-                       dtype="float32")  # fmt: skip
+    inputs = np.array(
+        [[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70.0]],
+        dtype="float32",
+    )
+    targets = np.array(
+        [[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]], dtype="float32"
+    )
     x, y = lab.data(P)
     assert x.dtype == y.dtype == torch.float32
     assert torch.equal(x, torch.from_numpy(inputs))
@@ -76,9 +79,20 @@ def test_reference_init_is_the_recipe():
     ref_w, ref_b = lab.reference_init(P.seed, P)
     assert torch.equal(ref_w, w.detach()) and torch.equal(ref_b, b.detach())
     # the values torch 2.x draws for seed 42, as printed in the notebook
-    assert np.allclose(W0, [[0.3367, 0.1288, 0.2345], [0.2303, -1.1229, -0.1863]],
-                       atol=1e-4)  # fmt: skip
+    assert np.allclose(
+        W0, [[0.3367, 0.1288, 0.2345], [0.2303, -1.1229, -0.1863]], atol=1e-4
+    )
     assert np.allclose(B0, [2.2082, -0.6380], atol=1e-4)
+
+
+def test_reference_init_other_sizes():
+    """Is reference_init with sizes=(n_inputs, n_outputs) randn(n_outputs, n_inputs),
+    then randn(n_outputs), as init_params(n_inputs, n_outputs, seed) draws them?"""
+    torch.manual_seed(7)
+    w, b = torch.randn(1, 4), torch.randn(1)
+    ref_w, ref_b = lab.reference_init(7, P, sizes=(4, 1))
+    assert torch.equal(ref_w, w) and torch.equal(ref_b, b)
+    assert lab.OTHER_SIZES == (4, 1)
 
 
 def test_reference_init_other_order_and_global_state():
@@ -181,8 +195,9 @@ def test_the_documented_figures():
     """19322.35 -> 7.917 in 500 epochs; the bug: 19322.3 -> 19305.4 in 100 epochs."""
     _, _, losses, final = lab.seeded_run(P)
     assert round(losses[0], 2) == 19322.35 and round(final, 3) == 7.917
-    *_, bug_losses, bug_final = torch_loop(P.lr, P.debug_epochs, update="weights",
-                                           zero=False)  # fmt: skip
+    *_, bug_losses, bug_final = torch_loop(
+        P.lr, P.debug_epochs, update="weights", zero=False
+    )
     assert round(bug_losses[0], 1) == 19322.3 and round(bug_final, 1) == 19305.4
     assert round(lab.condition_number(X64, P.num_outputs) / 1e6, 1) == 2.2
 
@@ -229,8 +244,9 @@ def test_answer_bug_is_right():
     """(c): the buggy loop multiplies the weights by (1 - lr) per epoch, whatever."""
     assert lab.ANSWERS["bug"] == "c"
     for lr in (P.lr, 1e-3):  # (a) is wrong: a larger lr does not make it train
-        w, b, losses, final = torch_loop(lr, P.debug_epochs, update="weights",
-                                         zero=False)  # fmt: skip
+        w, b, losses, final = torch_loop(
+            lr, P.debug_epochs, update="weights", zero=False
+        )
         factor = (1 - lr) ** P.debug_epochs
         assert np.allclose(w, W0 * factor, rtol=1e-12)
         assert np.allclose(b, B0 * factor, rtol=1e-12)

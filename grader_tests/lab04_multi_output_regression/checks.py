@@ -6,6 +6,11 @@ reference computed from `LabParams` (reference.py), and raises AssertionError wi
 sentence on the first thing wrong: defined -> type -> shape -> dtype -> finite -> value
 -> diagnosis (the mistakes are in mistakes.py). The multiple-choice answers live
 here (`ANSWERS`), never in the released notebook.
+
+The student's functions follow the course convention (lab 01's table):
+init_params(n_inputs, n_outputs, seed) -> (w, b), predict(x, w, b), step_(w, b, lr)
+in place, and train / train_fixed(x, y, w, b, lr, num_epochs) -> (w, b, losses), the
+caller's w, b trained in place and returned.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import functools
 import io
 from collections.abc import Callable
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
@@ -69,9 +75,19 @@ MONOTONE_RTOL = tolerances.MONOTONE_RTOL
 # Hessian without the bias column is 5.4e-5 off on the raw inputs, 5x this.
 LR_RTOL = 1e-5
 
+
+class _Run(TypedDict):
+    """The losses check's run: the seed of its start w, b, its lr and length."""
+
+    seed: int
+    lr: float
+    num_epochs: int
+
+
 # ---- inputs the checks choose ----
-OTHER_SEED = 7  # init_params(7) too: a hard-coded 42 shows
-PROBE_SEED = 3  # w, b for model, mse and gradients: not the notebook's seed-42 values
+OTHER_SEED = 7  # init_params(3, 2, 7) too: a hard-coded 42 shows
+OTHER_SIZES = (4, 1)  # init_params(4, 1, 7): hard-coded sizes (2, 3) show
+PROBE_SEED = 3  # w, b for predict, mse and gradients: not the notebook's seed-42 values
 SHIFT = 0.5  # a second x: the first 4 rows + 0.5 (a hard-coded 5 or global x shows)
 STEP_W = ((0.5, -1.0, 2.0), (1.5, 0.25, -0.75))
 STEP_B = (0.3, -0.2)
@@ -80,7 +96,7 @@ STEP_DB = (-2.0, 1.0)
 STEP_LR = 0.1  # large enough that w * (1 - lr) and w - lr * dw are far apart
 # The losses check: another start, another stable lr, fewer epochs, so a loop that
 # reads the notebook's w, b, LR or NUM_EPOCHS instead of its arguments shows.
-LOSS_RUN = {"seed": 43, "lr": 3e-5, "num_epochs": 50}
+LOSS_RUN: _Run = {"seed": 43, "lr": 3e-5, "num_epochs": 50}
 LR_CASES = ((1.0, 2), (0.01, 3))  # (scale of the inputs, number of outputs)
 
 ANSWERS = {"bug": "c", "accumulate": "b", "scaling": "a"}
@@ -94,7 +110,7 @@ ANSWER_HINTS = {  # must not give the letter away
 }
 
 DIVERGED = (
-    "Training diverged: does step subtract w.grad * lr (not add it), and does mse "
+    "Training diverged: does step_ subtract w.grad * lr (not add it), and does mse "
     "average over all entries?"
 )
 
@@ -111,7 +127,7 @@ def _np_flat(*arrays: np.ndarray) -> list[float]:
     return np.concatenate([np.asarray(a, np.float64).ravel() for a in arrays]).tolist()
 
 
-def _call(fn: Callable, text: str, *args, hints: tuple = ()) -> object:
+def _call(fn: Callable, text: str, *args, hints: tuple = ()) -> Any:
     """Call student code; on an exception add the likely mistake, from its message."""
     __tracebackhide__ = True  # noqa: F841
     try:
@@ -145,33 +161,35 @@ def _require_matrix(
 
 # ---- init_params ----
 
-SHAPE_HINTS = {
-    ("w", (3, 2)): "w holds one row per output and one column per input feature: "
-    "(2, 3), so that x @ w.t() is (5, 2).",
-    ("b", (2, 1)): "b is 1-D, one entry per output: torch.randn(2).",
-    ("b", (1, 2)): "b is 1-D, one entry per output: torch.randn(2).",
-}
+
+def _init_cases(p: LabParams) -> list[tuple[int, int, int]]:
+    """(n_inputs, n_outputs, seed): the lab's call, another seed, another size."""
+    lab = (p.num_features, p.num_outputs)
+    return [(*lab, p.seed), (*lab, OTHER_SEED), (*OTHER_SIZES, OTHER_SEED)]
 
 
-def _init(init_params: Callable, seed: int, p: LabParams) -> tuple[str, tuple]:
+def _init(init_params: Callable, case: tuple[int, int, int]) -> tuple[str, tuple]:
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(init_params, "init_params")
-    text = f"init_params({seed})"
-    result = _call(init_params, text, seed)
+    text = "init_params({}, {}, {})".format(*case)
+    result = _call(init_params, text, *case)
     return text, validate.unpack(result, text, ("w", "b"))
 
 
 @validate.quiet
 def check_init_shapes(init_params: Callable, p: LabParams = DEFAULT) -> None:
-    """init_params returns float32 leaf tensors w (2, 3), b (2,) that require grad."""
+    """init_params returns float32 leaf tensors w (n_outputs, n_inputs), b (n_outputs,)
+    that require grad."""
     __tracebackhide__ = True  # noqa: F841
-    shapes = {"w": (p.num_outputs, p.num_features), "b": (p.num_outputs,)}
-    for seed in (p.seed, OTHER_SEED):
-        text, result = _init(init_params, seed, p)
+    for case in _init_cases(p):
+        n_inputs, n_outputs, _ = case
+        text, result = _init(init_params, case)
+        shapes = {"w": (n_outputs, n_inputs), "b": (n_outputs,)}
         for name, value in zip("wb", result, strict=True):
             label = f"{name} from {text}"
             tensor = validate.require_tensor(value, label)
-            hint = SHAPE_HINTS.get((name, tuple(tensor.shape)))
+            shape = tuple(tensor.shape)
+            hint = mistakes.init_shape(name, shape, n_inputs, n_outputs)
             validate.require_shape(tensor, label, shapes[name], hint)
             if tensor.dtype != torch.float32:
                 raise AssertionError(
@@ -196,29 +214,33 @@ def check_init_shapes(init_params: Callable, p: LabParams = DEFAULT) -> None:
 
 @validate.quiet
 def check_init_values(init_params: Callable, p: LabParams = DEFAULT) -> None:
-    """init_params(seed) draws w then b with torch.randn right after manual_seed(seed)."""
+    """init_params(n_inputs, n_outputs, seed) draws w then b with torch.randn right
+    after manual_seed(seed)."""
     __tracebackhide__ = True  # noqa: F841
-    for seed in (p.seed, OTHER_SEED):
-        text, (w, b) = _init(init_params, seed, p)
-        shape_w, shape_b = (p.num_outputs, p.num_features), (p.num_outputs,)
+    for case in _init_cases(p):
+        n_inputs, n_outputs, seed = case
+        text, (w, b) = _init(init_params, case)
+        shape_w, shape_b = (n_outputs, n_inputs), (n_outputs,)
         got = validate.require_tensor_values(w, f"w from {text}", shape_w)
         got += validate.require_tensor_values(b, f"b from {text}", shape_b)
-        expected = _flat(*reference_init(seed, p))
+        sizes = (n_inputs, n_outputs)
+        expected = _flat(*reference_init(seed, p, sizes=sizes))
         if compare.worst_entry(got, expected, 0.0, INIT_ATOL) is None:
             continue
-        hint = diagnose.best_match(got, mistakes.init_values(seed, p))
+        hint = diagnose.best_match(got, mistakes.init_values(seed, p, sizes))
         if hint is None and all(0.0 <= v < 1.0 for v in got):
             hint = "All values lie in [0, 1): did you use torch.rand instead of torch.randn?"
         hint = hint or (
-            "The recipe is torch.manual_seed(seed), then w = torch.randn(2, 3, "
-            "requires_grad=True), then b = torch.randn(2, requires_grad=True): did "
-            "you seed with the argument right before drawing w?"
+            "The recipe is torch.manual_seed(seed), then w = torch.randn(n_outputs, "
+            "n_inputs, requires_grad=True), then b = torch.randn(n_outputs, "
+            "requires_grad=True): did you seed with the argument right before drawing "
+            "w?"
         )
         label = f"(w, b) from {text}"
         compare.require_entries(label, got, expected, 0.0, INIT_ATOL, hint)
 
 
-# ---- model, mse ----
+# ---- predict, mse ----
 
 
 def _cases(p: LabParams) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -228,26 +250,26 @@ def _cases(p: LabParams) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 @validate.quiet
-def check_model(model: Callable, p: LabParams = DEFAULT) -> None:
-    """model(x, w, b) equals x @ w.T + b, shape (n, 2), and autograd tracks it."""
+def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
+    """predict(x, w, b) equals x @ w.T + b, shape (n, 2), and autograd tracks it."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(model, "model")
+    validate.require_callable(predict, "predict")
     w_np, b_np = init64(PROBE_SEED, p)
     for x, _ in _cases(p):
         n = x.shape[0]
         w, b = _t64(w_np, grad=True), _t64(b_np, grad=True)
-        text = f"model(x, w, b) with x of shape ({n}, {p.num_features})"
+        text = f"predict(x, w, b) with x of shape ({n}, {p.num_features})"
         expected = _np_flat(reference_model(x, w_np, b_np))  # before student code
-        value = _call(model, text, _t64(x), w, b)
+        value = _call(predict, text, _t64(x), w, b)
         shape = tuple(getattr(value, "shape", ()))
-        hint = mistakes.model_shape(shape, n, p.num_outputs)
+        hint = mistakes.predict_shape(shape, n, p.num_outputs)
         got = validate.require_tensor_values(value, text, (n, p.num_outputs), hint)
-        _require_matrix(text, got, expected, mistakes.model(x, w_np, b_np, p))
+        _require_matrix(text, got, expected, mistakes.predict(x, w_np, b_np, p))
         if not value.requires_grad:
             raise AssertionError(
                 f"{text} is right but autograd does not track it (requires_grad is "
                 "False), so loss.backward() could not reach w and b: did you use "
-                "w.data, w.detach() or torch.no_grad() inside model?"
+                "w.data, w.detach() or torch.no_grad() inside predict?"
             )
 
 
@@ -291,7 +313,7 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
 
 GRAD_NONE = (
     "{text} returned None for {name}{why}: did you call loss.backward(), and is the "
-    "loss computed from the {param} passed in (a model(x) that reads a global "
+    "loss computed from the {param} passed in (a predict(x) that reads a global "
     "{param} is not)?"
 )
 FORMULA_HINTS = (
@@ -368,25 +390,25 @@ def check_formula_db(formula_gradients: Callable, p: LabParams = DEFAULT) -> Non
     _check_gradient(formula_gradients, p, "db", formula=True)
 
 
-# ---- step ----
+# ---- step_ ----
 
 
-def _step(step: Callable) -> tuple[str, torch.Tensor, torch.Tensor]:
-    """Call step on leaf tensors whose .grad the check sets; return them afterwards."""
+def _step(step_: Callable) -> tuple[str, torch.Tensor, torch.Tensor]:
+    """Call step_ on leaf tensors whose .grad the check sets; return them afterwards."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(step, "step")
+    validate.require_callable(step_, "step_")
     w, b = _t64(STEP_W, grad=True), _t64(STEP_B, grad=True)
     w.grad, b.grad = _t64(STEP_DW), _t64(STEP_DB)
-    text = f"step(w, b, lr={STEP_LR})"
-    _call(step, text, w, b, STEP_LR)
+    text = f"step_(w, b, lr={STEP_LR})"
+    _call(step_, text, w, b, STEP_LR)
     return text, w, b
 
 
 @validate.quiet
-def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
-    """step moves w and b in place by -lr times their gradients."""
+def check_step(step_: Callable, p: LabParams = DEFAULT) -> None:
+    """step_ moves w and b in place by -lr times their gradients."""
     __tracebackhide__ = True  # noqa: F841
-    text, w, b = _step(step)
+    text, w, b = _step(step_)
     for name, tensor, start, grad in (
         ("w", w, STEP_W, STEP_DW),
         ("b", b, STEP_B, STEP_DB),
@@ -407,7 +429,7 @@ def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
                 )
             )
         _require_matrix(
-            label, got, expected, mistakes.step(name, start_np, grad_np, STEP_LR)
+            label, got, expected, mistakes.step_(name, start_np, grad_np, STEP_LR)
         )
         if not (remote.is_leaf(tensor) and tensor.requires_grad):
             raise AssertionError(
@@ -417,10 +439,10 @@ def check_step(step: Callable, p: LabParams = DEFAULT) -> None:
 
 
 @validate.quiet
-def check_step_zero_grad(step: Callable, p: LabParams = DEFAULT) -> None:
-    """After step, w.grad and b.grad are zero (or None), ready for the next backward."""
+def check_step_zero_grad(step_: Callable, p: LabParams = DEFAULT) -> None:
+    """After step_, w.grad and b.grad are zero (or None), ready for the next backward."""
     __tracebackhide__ = True  # noqa: F841
-    text, w, b = _step(step)
+    text, w, b = _step(step_)
     for name, tensor, grad in (("w", w, STEP_DW), ("b", b, STEP_DB)):
         if tensor.grad is None:
             continue
@@ -449,16 +471,55 @@ def _start(seed: int, p: LabParams) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _loss_values(losses: object, label: str) -> list[float]:
-    """A loss history (core.recipes), and not w or b with it: they change in place."""
+    """A loss history (core.recipes), not a tensor of parameters in its place."""
     __tracebackhide__ = True  # noqa: F841
     if isinstance(losses, (list, tuple)) and losses:
         if getattr(losses[0], "numel", lambda: 1)() > 1:
             raise AssertionError(
                 f"{label} should be a list of floats, one per epoch; its first entry "
-                f"is {messages.fmt_type(losses[0])}. Return only the losses (w and b "
-                "change in place)."
+                f"is {messages.fmt_type(losses[0])}. Return w, b, losses in this "
+                "order."
             )
     return recipes.loss_history(losses, label, lambda i: f"{label}[{i}]")
+
+
+def _unpack_run(result: object, text: str) -> tuple[object, object, object]:
+    """A training function's (w, b, losses); a bare list of losses is named as such."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(result, (torch.Tensor, np.ndarray)) or (
+        isinstance(result, (list, tuple)) and len(result) != 3
+    ):
+        raise AssertionError(
+            f"{text} should return 3 values (w, b, losses); got "
+            f"{messages.fmt_type(result)}. Train the w and b passed in, in place, and "
+            "return them with the list of losses: return w, b, losses."
+        )
+    w, b, losses = validate.unpack(result, text, ("w", "b", "losses"))
+    if isinstance(w, (list, tuple)) and not isinstance(losses, (list, tuple)):
+        raise AssertionError(
+            f"The first value {text} returns is {messages.fmt_type(w)}, the third "
+            f"{messages.fmt_type(losses)}: return w, b, losses in this order."
+        )
+    return w, b, losses
+
+
+def _require_returned(text: str, w: torch.Tensor, b: torch.Tensor, returned) -> None:
+    """The w, b a training function returns hold the values it trained in place."""
+    __tracebackhide__ = True  # noqa: F841
+    for name, mine, value in zip("wb", (w, b), returned, strict=True):
+        label = f"the {name} returned by {text}"
+        tensor = validate.require_tensor(value, label)
+        same = tuple(tensor.shape) == tuple(mine.shape) and (
+            compare.worst_entry(
+                validate.to_floats(tensor), validate.to_floats(mine), 0.0, TRAIN_ATOL
+            )
+            is None
+        )
+        if not same:
+            raise AssertionError(
+                f"{label} is not the {name} passed in, trained in place: return the "
+                f"tensors you trained, return w, b, losses (not new or other tensors)."
+            )
 
 
 def _require_params(
@@ -473,21 +534,25 @@ def _require_params(
     if compare.worst_entry(got, expected, 0.0, TRAIN_ATOL) is None:
         return
     hint = diagnose.best_match(got, candidates(), TRAIN_MATCH_RTOL) or (
-        "The reference is a float64 run of the same loop: do model, mse and step pass "
+        "The reference is a float64 run of the same loop: do predict, mse and step_ pass "
         "their own checks?"
     )
     compare.require_entries(label, got, expected, 0.0, TRAIN_ATOL, hint)
 
 
 def _run(fn: Callable, fn_name: str, p: LabParams, seed: int, lr: float, epochs: int):
-    """Call a training function on the lab's float32 data from init_params(seed)."""
+    """Call a training function on the lab's float32 data from the seed's w, b.
+
+    Returns (text, w, b, returned, losses): the caller's w, b after the run, and
+    the w, b and losses the function returned.
+    """
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(fn, fn_name)
     x, y = data(p)
     w, b = _start(seed, p)
     text = f"{fn_name}(x, y, w, b, lr={lr:g}, num_epochs={epochs})"
-    losses = _call(fn, text, x, y, w, b, lr, epochs)
-    return text, w, b, losses
+    w_out, b_out, losses = _unpack_run(_call(fn, text, x, y, w, b, lr, epochs), text)
+    return text, w, b, (w_out, b_out), losses
 
 
 def _check_run(fn: Callable, fn_name: str, p: LabParams, epochs: int) -> None:
@@ -496,13 +561,14 @@ def _check_run(fn: Callable, fn_name: str, p: LabParams, epochs: int) -> None:
     x, y = data64(p)
     w0, b0 = init64(p.seed, p)
     w_ref, b_ref, _ = reference_train(x, y, w0, b0, p.lr, epochs)
-    text, w, b, _ = _run(fn, fn_name, p, p.seed, p.lr, epochs)
+    text, w, b, returned, _ = _run(fn, fn_name, p, p.seed, p.lr, epochs)
     _require_params(
         f"(w, b) after {text}",
         _flat(w, b),
         _np_flat(w_ref, b_ref),
         lambda: mistakes.train_run(x, y, w0, b0, p.lr, epochs),
     )
+    _require_returned(text, w, b, returned)
 
 
 @validate.quiet
@@ -514,13 +580,15 @@ def check_train_params(train: Callable, p: LabParams = DEFAULT) -> None:
 
 @validate.quiet
 def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
-    """train's losses: one per epoch, taken before each update, never rising."""
+    """train's losses (its third value): one per epoch, before each update, never
+    rising."""
     __tracebackhide__ = True  # noqa: F841
     r = LOSS_RUN
     x, y = data64(p)
     w0, b0 = init64(r["seed"], p)
     ref = reference_train(x, y, w0, b0, r["lr"], r["num_epochs"])[2]
-    text, _, _, losses = _run(train, "train", p, r["seed"], r["lr"], r["num_epochs"])
+    ran = _run(train, "train", p, r["seed"], r["lr"], r["num_epochs"])
+    text, losses = ran[0], ran[-1]
     values = _loss_values(losses, f"the losses from {text}")
     recipes.require_one_per_epoch(
         values, f"the losses from {text}", r["num_epochs"], p.num_epochs
@@ -529,47 +597,67 @@ def check_train_losses(train: Callable, p: LabParams = DEFAULT) -> None:
     w42, b42 = init64(p.seed, p)
     after = reference_train(x, y, w0, b0, r["lr"], 2)[2][1]
     first = [
-        (after, "losses[0] is the loss after the first update: record loss.item() "
-         "before calling step."),
-        (reference_mse(reference_model(x, w42, b42), y), "losses[0] is the loss at "
-         f"the seed-{p.seed} weights, not at the w, b passed in: does train call "
-         "init_params or use the global w, b?"),
-    ]  # fmt: skip
-    require_close(f"losses[0] from {text}", values[0], ref[0], LOSS_RTOL, 0.0,
-                  candidates=first)  # fmt: skip
+        (
+            after,
+            "losses[0] is the loss after the first update: record loss.item() "
+            "before calling step_.",
+        ),
+        (
+            reference_mse(reference_model(x, w42, b42), y),
+            "losses[0] is the loss at "
+            f"the seed-{p.seed} weights, not at the w, b passed in: does train call "
+            "init_params or use the global w, b?",
+        ),
+    ]
+    require_close(
+        f"losses[0] from {text}", values[0], ref[0], LOSS_RTOL, 0.0, candidates=first
+    )
     for i in range(1, len(values)):
         if values[i] > values[i - 1] * (1 + MONOTONE_RTOL):
             a, b = messages.fmt_pair(values[i - 1], values[i])
             raise AssertionError(
                 f"The losses from {text} rise at epoch {i}: {a} -> {b}. Below "
-                "lr = 2 / L the loss of gradient descent never rises: does step "
+                "lr = 2 / L the loss of gradient descent never rises: does step_ "
                 "subtract w.grad * lr and zero the gradients?"
             )
 
     def last() -> list[tuple[float, str]]:
-        run = lambda **k: simulate(x, y, w0, b0, k.pop("lr", r["lr"]),  # noqa: E731
-                                   r["num_epochs"], **k)[2][-1]  # fmt: skip
+        run = lambda **k: simulate(  # noqa: E731
+            x, y, w0, b0, k.pop("lr", r["lr"]), r["num_epochs"], **k
+        )[2][-1]
         return [
-            (run(lr=p.lr), f"The losses follow a run with lr = {p.lr:g} (the "
-             f"notebook's), not the lr = {r['lr']:g} passed in: does train use its "
-             "lr argument?"),
-            (run(zero_grad=False), "The losses follow a run whose gradients were "
-             "never zeroed: does step call w.grad.zero_() and b.grad.zero_()?"),
-            (run(update="weights"), "The losses follow a run updated with the "
-             "weights instead of the gradients: subtract w.grad * lr."),
-        ]  # fmt: skip
+            (
+                run(lr=p.lr),
+                f"The losses follow a run with lr = {p.lr:g} (the "
+                f"notebook's), not the lr = {r['lr']:g} passed in: does train use its "
+                "lr argument?",
+            ),
+            (
+                run(zero_grad=False),
+                "The losses follow a run whose gradients were "
+                "never zeroed: does step_ call w.grad.zero_() and b.grad.zero_()?",
+            ),
+            (
+                run(update="weights"),
+                "The losses follow a run updated with the "
+                "weights instead of the gradients: subtract w.grad * lr.",
+            ),
+        ]
 
-    require_close(f"losses[-1] from {text}", values[-1], ref[-1], LOSS_RTOL, 0.0,
-                  candidates=last)  # fmt: skip
+    require_close(
+        f"losses[-1] from {text}", values[-1], ref[-1], LOSS_RTOL, 0.0, candidates=last
+    )
 
 
 @validate.quiet
 def check_trained(w: object, b: object, losses: object, p: LabParams = DEFAULT) -> None:
-    """The notebook's run: init_params(SEED), then LR and NUM_EPOCHS: w, b, losses."""
+    """The notebook's run: init_params(3, 2, SEED), then LR and NUM_EPOCHS: w, b, losses."""
     __tracebackhide__ = True  # noqa: F841
     got: list[float] = []
-    for name, value, shape in (("w", w, (p.num_outputs, p.num_features)),
-                               ("b", b, (p.num_outputs,))):  # fmt: skip
+    for name, value, shape in (
+        ("w", w, (p.num_outputs, p.num_features)),
+        ("b", b, (p.num_outputs,)),
+    ):
         tensor = validate.require_tensor(value, name)
         validate.require_shape(tensor, name, shape)
         validate.require_floating(tensor, name)
@@ -582,11 +670,14 @@ def check_trained(w: object, b: object, losses: object, p: LabParams = DEFAULT) 
     w0, b0 = init64(p.seed, p)
     w_ref, b_ref, ref, _ = seeded_run(p)
     if not compare.is_close(values[0], ref[0], LOSS_RTOL, 0.0):
-        hint = diagnose.best_match([values[0]], [
-            ([v], m) for v, m in mistakes.first_loss(x, y, p)]) or (
+        hint = diagnose.best_match(
+            [values[0]], [([v], m) for v, m in mistakes.first_loss(x, y, p)]
+        ) or (
             "losses[0], the loss before the first update, should be the loss at "
-            "init_params(SEED): do model and mse pass their checks, and did you call "
-            f"init_params(SEED) right before train, with SEED = {p.seed}?")  # fmt: skip
+            "init_params(3, 2, SEED): do predict and mse pass their checks, and did "
+            f"you call init_params(3, 2, SEED) right before train, with SEED = "
+            f"{p.seed}?"
+        )
         allowed = LOSS_RTOL * abs(ref[0])
         raise AssertionError(
             messages.with_hint(
@@ -613,14 +704,16 @@ def check_debug_fix(train_fixed: Callable, p: LabParams = DEFAULT) -> None:
     x, y = data64(p)
     w0, b0 = init64(p.seed, p)
     w_ref, b_ref, ref = reference_train(x, y, w0, b0, p.lr, p.debug_epochs)
-    text, w, b, losses = _run(train_fixed, "train_fixed", p, p.seed, p.lr,
-                              p.debug_epochs)  # fmt: skip
+    text, w, b, returned, losses = _run(
+        train_fixed, "train_fixed", p, p.seed, p.lr, p.debug_epochs
+    )
     _require_params(
         f"(w, b) after {text}",
         _flat(w, b),
         _np_flat(w_ref, b_ref),
         lambda: mistakes.train_run(x, y, w0, b0, p.lr, p.debug_epochs),
     )
+    _require_returned(text, w, b, returned)
     values = _loss_values(losses, f"the losses from {text}")
     recipes.require_one_per_epoch(
         values, f"the losses from {text}", p.debug_epochs, p.num_epochs
@@ -695,7 +788,7 @@ check_answer = CHOICE.check
 CHECKS = {
     "init_shapes": check_init_shapes,
     "init_values": check_init_values,
-    "model": check_model,
+    "predict": check_predict,
     "mse": check_mse,
     "grad_w": check_grad_w,
     "grad_b": check_grad_b,

@@ -62,14 +62,20 @@ def data64(p: LabParams = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
 
 
 def reference_init(
-    seed: int, p: LabParams = DEFAULT, order: str = "wb"
+    seed: int,
+    p: LabParams = DEFAULT,
+    order: str = "wb",
+    sizes: tuple[int, int] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The lab's recipe: manual_seed(seed), w = randn(2, 3), b = randn(2), float32.
+    """The recipe of init_params(n_inputs, n_outputs, seed), float32: manual_seed(seed),
+    w = randn(n_outputs, n_inputs), b = randn(n_outputs).
 
-    `order="bw"` draws b first (a mistake the checks recognise). The global random
-    state is left as it was. The tensors are plain (no requires_grad).
+    `sizes` is (n_inputs, n_outputs), the lab's (3, 2) by default. `order="bw"` draws
+    b first (a mistake the checks recognise). The global random state is left as it
+    was. The tensors are plain (no requires_grad).
     """
-    shapes = {"w": (p.num_outputs, p.num_features), "b": (p.num_outputs,)}
+    n_inputs, n_outputs = sizes or (p.num_features, p.num_outputs)
+    shapes = {"w": (n_outputs, n_inputs), "b": (n_outputs,)}
     drawn = {}
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
