@@ -34,8 +34,13 @@ def test_data_is_the_seed_documents_table():
     """Are inputs and targets document 002's five rows, as float32 tensors?"""
     inputs, targets = lab.reference_data(P)
     assert inputs.dtype == targets.dtype == torch.float32
-    assert inputs.tolist() == [[73, 67, 43], [91, 88, 64], [87, 134, 58],
-                               [102, 43, 37], [69, 96, 70]]  # fmt: skip
+    assert inputs.tolist() == [
+        [73, 67, 43],
+        [91, 88, 64],
+        [87, 134, 58],
+        [102, 43, 37],
+        [69, 96, 70],
+    ]
     assert targets.tolist() == [[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]
     assert np.array_equal(X64, inputs.double().numpy())
 
@@ -97,8 +102,9 @@ def test_forward_and_mse_match_torch():
     x, y = torch.from_numpy(X64), torch.from_numpy(Y64)
     y_hat = lab.reference_forward(X64, W0, B0)
     assert np.allclose(y_hat, model(x).detach().numpy(), rtol=EXACT, atol=0)
-    assert math.isclose(lab.reference_mse(y_hat, Y64),
-                        F.mse_loss(model(x), y).item(), rel_tol=EXACT)  # fmt: skip
+    assert math.isclose(
+        lab.reference_mse(y_hat, Y64), F.mse_loss(model(x), y).item(), rel_tol=EXACT
+    )
 
 
 def _flat_loss(params: torch.Tensor) -> torch.Tensor:
@@ -120,8 +126,9 @@ def test_gradient_layers_agree(seed):
     assert layers.max_relative_error() < gradcheck.AGREEMENT_RTOL
 
 
-def _torch_run(batch, seed, epochs, lr=P.lr, dtype=torch.float64, order="bsz",
-               loss_fn=F.mse_loss):  # fmt: skip
+def _torch_run(
+    batch, seed, epochs, lr=P.lr, dtype=torch.float64, order="bsz", loss_fn=F.mse_loss
+):
     """nn.Linear + loss_fn + optim.SGD over a seeded loader; the step's calls in `order`."""
     model = lab.reference_model(P.seed, P).to(dtype)
     opt = torch.optim.SGD(model.parameters(), lr=lr)
@@ -143,9 +150,12 @@ def _torch_run(batch, seed, epochs, lr=P.lr, dtype=torch.float64, order="bsz",
 
 @pytest.mark.parametrize(
     ("batch", "seed", "epochs"),
-    [(P.batch_size, P.seed, P.num_epochs), (lab.FIT_BATCH, lab.FIT_SEED, lab.FIT_EPOCHS),
-     (1, 3, 20)],
-)  # fmt: skip
+    [
+        (P.batch_size, P.seed, P.num_epochs),
+        (lab.FIT_BATCH, lab.FIT_SEED, lab.FIT_EPOCHS),
+        (1, 3, 20),
+    ],
+)
 def test_reference_fit_is_torch_nn_in_float64(batch, seed, epochs):
     """Does reference_fit end where nn.Linear + F.mse_loss + SGD end, same losses?"""
     order = lab.reference_order(len(X64), batch, seed, epochs)
@@ -199,9 +209,13 @@ def test_lab_run_lowers_the_loss_as_the_notebook_says():
 
 @pytest.mark.parametrize(
     ("order", "flags"),
-    [("bsz", {}), ("bs", {"accumulate": True}), ("szb", {"step_first": True}),
-     ("sb", {"step_first": True, "accumulate": True})],
-)  # fmt: skip
+    [
+        ("bsz", {}),
+        ("bs", {"accumulate": True}),
+        ("szb", {"step_first": True}),
+        ("sb", {"step_first": True, "accumulate": True}),
+    ],
+)
 def test_simulate_matches_torch_with_the_same_mistake(order, flags):
     """Do the accumulate / step_first flags model what torch does with that order?"""
     batches = lab.reference_order(5, 2, 7, 10)
@@ -279,8 +293,9 @@ def test_fit_candidates_are_far_from_the_reference():
         expected = lab.reference_fit(X64, Y64, W0, B0, P.lr, schedule(epochs))[:2]
         flat = np.concatenate([expected[0].ravel(), expected[1]])
         lab_schedule = lab._schedule(P, P.batch_size, P.seed)
-        for values, message in mistakes.fit_params(X64, Y64, W0, B0, P.lr, epochs,
-                                                   schedule, lab_schedule, P):  # fmt: skip
+        for values, message in mistakes.fit_params(
+            X64, Y64, W0, B0, P.lr, epochs, schedule, lab_schedule, P
+        ):
             assert _distance(values, flat) > 10 * lab.PARAM_ATOL, message
 
 
@@ -316,8 +331,9 @@ def test_answer_shuffle_is_right():
     """Batches of 5 of 5 rows: shuffling changes only rounding (a); batches of 2: more."""
     assert lab.ANSWERS["shuffle"] == "a"
     shuffled = lab.reference_lab_run(P)[0]
-    plain = lab.reference_fit(X64, Y64, W0, B0, P.lr,
-                              lab.unshuffled_order(5, 5, P.num_epochs))[0]  # fmt: skip
+    plain = lab.reference_fit(
+        X64, Y64, W0, B0, P.lr, lab.unshuffled_order(5, 5, P.num_epochs)
+    )[0]
     assert np.abs(shuffled - plain).max() < 1e-13
     small = lab.reference_fit(X64, Y64, W0, B0, P.lr, lab.reference_order(5, 2, 7, 50))
     small_plain = lab.reference_fit(
@@ -332,3 +348,59 @@ def test_answer_steps_is_right():
     x, y = lab.reference_data(P)
     loader = lab.reference_loader(x, y, 2, 0)
     assert sum(1 for _ in range(10) for _ in loader) == 30
+
+
+# ---- the mini-batch run (Section 10) ----
+
+
+def _minibatch_reference():
+    order = lab.reference_order(5, lab.MB_BATCH, P.seed, P.num_epochs)
+    return lab.reference_fit(X64, Y64, W0, B0, P.lr, order)
+
+
+def test_minibatch_reference_is_torch_in_float64_and_float32_fits():
+    """Is the mini-batch reference nn.Linear + SGD on a real seeded DataLoader of
+    batches of 2, and does the notebook's float32 run stay 10x inside the tolerances?"""
+    w, b, losses = _minibatch_reference()
+    tw, tb, tlosses = _torch_run(lab.MB_BATCH, P.seed, P.num_epochs)
+    assert np.allclose(w, tw, rtol=1e-10, atol=1e-13)
+    assert np.allclose(losses, tlosses, rtol=1e-10, atol=0)
+    assert len(losses) == 3 * P.num_epochs
+    fw, fb, flosses = _torch_run(
+        lab.MB_BATCH, P.seed, P.num_epochs, dtype=torch.float32
+    )
+    assert np.abs(fw - w).max() < lab.PARAM_ATOL / 10
+    assert np.abs(fb - b).max() < lab.PARAM_ATOL / 10
+    gap = np.abs(np.array(flosses) - losses) / (
+        lab.HISTORY_ATOL + lab.HISTORY_RTOL * np.abs(losses)
+    )
+    assert gap.max() < 0.1
+    assert round(losses[0], 1) == 1234.5  # the visible test's printed value
+
+
+def test_minibatch_candidates_are_far_from_the_reference_and_apart():
+    """Is every mistaken mini-batch history far outside the tolerance, and are the
+    candidates told apart?"""
+    expected = np.array(_minibatch_reference()[2])
+    candidates = mistakes.minibatch_losses(X64, Y64, W0, B0, lab.MB_BATCH, P)
+    allowed = lab.HISTORY_ATOL + lab.HISTORY_RTOL * np.abs(expected)
+    for values, message in candidates:
+        assert (np.abs(np.array(values) - expected) / allowed).max() > 10, message
+    for i, (a, _) in enumerate(candidates):
+        for c, _ in candidates[i + 1 :]:
+            assert _distance(a, c) > 3 * lab.MATCH_RTOL * max(map(abs, c))
+
+
+def test_minibatch_start_tells_a_wrong_order_from_a_wrong_start():
+    """The seeded start's loss on any batch of 2 means the order is wrong."""
+    first = lab.reference_mse(lab.reference_forward(X64[[0, 3]], W0, B0), Y64[[0, 3]])
+    assert "not the seeded ones" in mistakes.minibatch_start(
+        first, X64, Y64, W0, B0, 2, lab.LOSS_RTOL
+    )
+    other_w, other_b = lab.reference_init(0, P)
+    other = lab.reference_mse(
+        lab.reference_forward(X64[[0, 3]], other_w, other_b), Y64[[0, 3]]
+    )
+    assert "start from a fresh" in mistakes.minibatch_start(
+        other, X64, Y64, W0, B0, 2, lab.LOSS_RTOL
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
@@ -76,6 +76,15 @@ PRED_ATOL = 1e-3
 # candidates differ from each other by 1e-3 relative or more.
 MATCH_RTOL = 1e-4
 
+
+class _Run(TypedDict):
+    """train's other run: the seed of its start w, b, its lr and length."""
+
+    seed: int
+    lr: float
+    num_epochs: int
+
+
 # ---- inputs the checks choose ----
 # Loader probe: 11 examples whose values encode their index, batches of 4 (3 batches,
 # the last one short), a seed of its own, 2 epochs.
@@ -86,9 +95,14 @@ STEP_LR = 2e-5
 # fit: batches of 2 (3 per epoch) with a seed of their own, where a loss on the
 # whole data set, a shuffled order and one entry per batch all show.
 FIT_BATCH, FIT_SEED, FIT_EPOCHS = 2, 7, 30
-# manual_fit: the notebook's run, then a short one with another start and lr.
-MANUAL_OTHER = {"seed": 7, "lr": 2e-5, "num_epochs": 50}
+# train: the notebook's run, then a short one with another start and lr.
+MANUAL_OTHER: _Run = {"seed": 7, "lr": 2e-5, "num_epochs": 50}
 LOSS_BATCH = [3, 1]  # a second batch for loss_fn, of another size
+MB_BATCH = 2  # the notebook's mini-batch run (Section 10): batches of 2, SEED
+# LinearRegression: the notebook's seed and one of the check's own; outputs of about
+# 100 from float32 weights agree with the float64 forward pass to ~1e-5.
+MODULE_SEEDS = (DEFAULT.seed, 7)
+MODULE_ATOL = 1e-3
 
 ANSWERS = {"zero_grad": "b", "shuffle": "a", "steps": "c"}
 LETTERS = ("a", "b", "c")
@@ -111,7 +125,7 @@ def _f64(t: torch.Tensor) -> np.ndarray:
     return t.detach().to(torch.float64).numpy()
 
 
-def _params(model: nn.Module) -> tuple[np.ndarray, np.ndarray]:
+def _params(model: nn.Linear) -> tuple[np.ndarray, np.ndarray]:
     """A model's weight and bias as float64 arrays (copies)."""
     return _f64(model.weight).copy(), _f64(model.bias).copy()
 
@@ -126,10 +140,10 @@ def _lab_model(kernel: remote.Kernel, p: LabParams, lr: float) -> tuple[Any, Any
 
 def _require_params(
     label: str,
-    model: nn.Module,
+    model: nn.Linear,
     expected: tuple[np.ndarray, np.ndarray],
     atol: float,
-    candidates: Callable[[], mistakes.Vector],
+    candidates: Callable[..., mistakes.Vector],
     fallback: str,
 ) -> None:
     """Weight, then bias, within atol of the reference, else the likely mistake."""
@@ -150,8 +164,9 @@ def _require_params(
     flat = got["weight"] + got["bias"]
     hint = diagnose.best_match(flat, candidates(), MATCH_RTOL) or fallback
     name = bad[0]
-    compare.require_entries(f"model.{name} {label}", got[name], want[name], 0.0,
-                            atol, hint)  # fmt: skip
+    compare.require_entries(
+        f"model.{name} {label}", got[name], want[name], 0.0, atol, hint
+    )
 
 
 # ---- make_loader ----
@@ -226,7 +241,7 @@ def check_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
     text = f"make_loader(inputs, targets, batch_size={batch}, seed={seed})"
     loader = validate.call(make_loader, text, x.clone(), y.clone(), batch, seed)
     if not remote.is_instance(loader, DataLoader):
-        hint = (
+        hint: str | None = (
             " Did you return the dataset instead of the DataLoader built on it?"
             if remote.is_instance(loader, TensorDataset)
             else ""
@@ -337,7 +352,7 @@ def check_model(make_model: Callable, p: LabParams = DEFAULT) -> None:
         text = f"make_model({seed})"
         model = validate.call(make_model, text, seed)
         if not remote.is_instance(model, nn.Linear):
-            hint = (
+            hint: str | None = (
                 " Return the nn.Linear layer itself, so that model.weight and "
                 "model.bias exist."
                 if remote.is_instance(model, nn.Module)
@@ -377,8 +392,14 @@ def check_model(make_model: Callable, p: LabParams = DEFAULT) -> None:
         if compare.worst_entry(got, want, 0.0, INIT_ATOL) is None:
             continue
         hint = _init_hint(make_model, text, seed, got, p)
-        compare.require_entries(f"the initial state of {text} (weight, then bias)", got,
-                                want, 0.0, INIT_ATOL, hint)  # fmt: skip
+        compare.require_entries(
+            f"the initial state of {text} (weight, then bias)",
+            got,
+            want,
+            0.0,
+            INIT_ATOL,
+            hint,
+        )
 
 
 def _init_hint(
@@ -443,8 +464,14 @@ def check_loss_fn(loss_fn: object, p: LabParams = DEFAULT) -> None:
         validate.require_finite([got], text)
         y_hat64, y64 = _f64(y_hat), _f64(target)
         expected = reference_mse(y_hat64, y64)
-        compare.require_close(text, got, expected, LOSS_RTOL, 0.0,
-                              candidates=mistakes.loss_value(y_hat64, y64))  # fmt: skip
+        compare.require_close(
+            text,
+            got,
+            expected,
+            LOSS_RTOL,
+            0.0,
+            candidates=mistakes.loss_value(y_hat64, y64),
+        )
 
 
 # ---- make_optimizer ----
@@ -483,10 +510,17 @@ def check_optimizer(make_optimizer: Callable, p: LabParams = DEFAULT) -> None:
         got = float(group["lr"])
         candidates = [(c, m) for c, m in mistakes.optimizer_lr(lr) if c != lr]
         if lr != p.lr:
-            candidates.append((p.lr, f"{p.lr:g} is the notebook's LR: use the "
-                               "argument lr."))  # fmt: skip
-        compare.require_close(f"the lr of the optimizer from {text}", got, lr, 1e-9,
-                              0.0, candidates=candidates)  # fmt: skip
+            candidates.append(
+                (p.lr, f"{p.lr:g} is the notebook's LR: use the argument lr.")
+            )
+        compare.require_close(
+            f"the lr of the optimizer from {text}",
+            got,
+            lr,
+            1e-9,
+            0.0,
+            candidates=candidates,
+        )
         extras = {
             k: group.get(k)
             for k in ("momentum", "weight_decay", "dampening")
@@ -543,8 +577,9 @@ def check_train_step(train_step: Callable, p: LabParams = DEFAULT) -> None:
         whole = reference_gradients(x64, y64, w, b)
         expected = (w - STEP_LR * grads[-1][0], b - STEP_LR * grads[-1][1])
         before = reference_mse(reference_forward(x64[rows], w, b), y64[rows])
-        value = validate.call(train_step, text, model, mse_loss, opt,
-                              x[rows].clone(), y[rows].clone())  # fmt: skip
+        value = validate.call(
+            train_step, text, model, mse_loss, opt, x[rows].clone(), y[rows].clone()
+        )
         _require_params(
             f"after {text}",
             model,
@@ -558,8 +593,14 @@ def check_train_step(train_step: Callable, p: LabParams = DEFAULT) -> None:
         )
         got = _number(value, f"the value returned by {text}")
         after = reference_mse(reference_forward(x64[rows], *expected), y64[rows])
-        compare.require_close(f"the loss returned by {text}", got, before, LOSS_RTOL,
-                              0.0, candidates=mistakes.returned_loss(after))  # fmt: skip
+        compare.require_close(
+            f"the loss returned by {text}",
+            got,
+            before,
+            LOSS_RTOL,
+            0.0,
+            candidates=mistakes.returned_loss(after),
+        )
         w, b = expected
 
 
@@ -575,11 +616,11 @@ def _run_fit(fit: Callable, p: LabParams, batch: int, seed: int, epochs: int):
     model, opt = _lab_model(kernel, p, p.lr)
     loader = kernel_objects.loader(kernel, x.clone(), y.clone(), batch, seed)
     text = (
-        f"fit({epochs}, model, F.mse_loss, opt, train_dl) (the lab's data in "
+        f"fit(model, F.mse_loss, opt, loader, {epochs}) (the lab's data in "
         f"batches of {batch}, seed {seed}, lr={p.lr:g})"
     )
     mse_loss = kernel_objects.mse_loss(kernel)
-    result = validate.call(fit, text, epochs, model, mse_loss, opt, loader)
+    result = validate.call(fit, text, model, mse_loss, opt, loader, epochs)
     return text, result, model
 
 
@@ -613,7 +654,7 @@ def check_fit_params(fit: Callable, p: LabParams = DEFAULT) -> None:
                 x64, y64, w0, b0, p.lr, e, s, ls, p
             ),
             "The reference is a float64 run of the same loop: does train_step pass "
-            "its check, and does fit call it once per batch of train_dl?",
+            "its check, and does fit call it once per batch of loader?",
         )
 
 
@@ -670,38 +711,47 @@ def check_fit_losses(fit: Callable, p: LabParams = DEFAULT) -> None:
     if compare.worst_entry(values, expected, HISTORY_RTOL, HISTORY_ATOL) is None:
         return
     lab_schedule = _schedule(p, p.batch_size, p.seed)
-    candidates = mistakes.fit_losses(x64, y64, w0, b0, p.lr, epochs, schedule,
-                                     lab_schedule, p)  # fmt: skip
+    candidates = mistakes.fit_losses(
+        x64, y64, w0, b0, p.lr, epochs, schedule, lab_schedule, p
+    )
     hint = diagnose.best_match(values, candidates, MATCH_RTOL) or (
         "losses[i] should be the loss of batch i before its step, as train_step "
         "returns it."
     )
-    compare.require_entries(f"the loss history from {text}", values, expected,
-                            HISTORY_RTOL, HISTORY_ATOL, hint)  # fmt: skip
+    compare.require_entries(
+        f"the loss history from {text}",
+        values,
+        expected,
+        HISTORY_RTOL,
+        HISTORY_ATOL,
+        hint,
+    )
 
 
-# ---- manual_fit: full-batch gradient descent by hand ----
+# ---- train: full-batch gradient descent by hand ----
 
 
 @validate.quiet
-def check_full_batch(manual_fit: Callable, p: LabParams = DEFAULT) -> None:
-    """manual_fit ends where full-batch nn.Linear + SGD ends (float64 reference)."""
+def check_full_batch(train: Callable, p: LabParams = DEFAULT) -> None:
+    """train ends where full-batch nn.Linear + SGD ends (float64 reference)."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(manual_fit, "manual_fit")
+    validate.require_callable(train, "train")
     x, y = reference_data(p)
     x64, y64 = reference_data64(p)
     other = MANUAL_OTHER
-    for seed, lr, epochs in ((p.seed, p.lr, p.num_epochs),
-                             (other["seed"], other["lr"], other["num_epochs"])):  # fmt: skip
+    for seed, lr, epochs in (
+        (p.seed, p.lr, p.num_epochs),
+        (other["seed"], other["lr"], other["num_epochs"]),
+    ):
         w0, b0 = reference_init(seed, p)
         w = torch.tensor(w0, dtype=torch.float32, requires_grad=True)
         b = torch.tensor(b0, dtype=torch.float32, requires_grad=True)
         text = (
-            f"manual_fit({epochs}, w, b, inputs, targets, lr={lr:g}) (w, b: the "
+            f"train(inputs, targets, w, b, lr={lr:g}, {epochs}) (w, b: the "
             f"initial weights of make_model({seed}))"
         )
         result = validate.unpack(
-            validate.call(manual_fit, text, epochs, w, b, x.clone(), y.clone(), lr),
+            validate.call(train, text, x.clone(), y.clone(), w, b, lr, epochs),
             text,
             ("w", "b", "losses"),
         )
@@ -724,20 +774,22 @@ def check_full_batch(manual_fit: Callable, p: LabParams = DEFAULT) -> None:
                     "and return them."
                 )
             continue
-        candidates = mistakes.manual_fit_params(x64, y64, w0, b0, lr, epochs,
-                                                (p.lr, p.num_epochs))  # fmt: skip
+        candidates = mistakes.train_params(
+            x64, y64, w0, b0, lr, epochs, (p.lr, p.num_epochs)
+        )
         hint = diagnose.best_match(got, candidates, MATCH_RTOL) or (
             "The reference is full-batch nn.Linear + F.mse_loss + optim.SGD from the "
             "same start: does each epoch compute preds = inputs @ w.t() + b, the "
             "mean squared error, loss.backward(), then w -= w.grad * lr and "
             "b -= b.grad * lr under torch.no_grad(), then zero both gradients?"
         )
-        compare.require_entries(f"the result of {text} (w, then b)", got, want, 0.0,
-                                PARAM_ATOL, hint)  # fmt: skip
+        compare.require_entries(
+            f"the result of {text} (w, then b)", got, want, 0.0, PARAM_ATOL, hint
+        )
 
 
 def _require_manual_losses(losses: object, text: str, expected: list[float]) -> None:
-    """manual_fit's losses: loss.item() of each epoch, before its update."""
+    """train's losses: loss.item() of each epoch, before its update."""
     __tracebackhide__ = True  # noqa: F841
     if isinstance(losses, (list, tuple)):
         for i, v in enumerate(losses):
@@ -755,31 +807,43 @@ def _require_manual_losses(losses: object, text: str, expected: list[float]) -> 
             "before the update."
         )
     validate.require_finite(values, f"the losses from {text}", DIVERGED)
-    compare.require_entries(f"the losses from {text}", values, expected,
-                            HISTORY_RTOL, HISTORY_ATOL, "Record loss.item() in each "
-                            "epoch before the update.")  # fmt: skip
+    compare.require_entries(
+        f"the losses from {text}",
+        values,
+        expected,
+        HISTORY_RTOL,
+        HISTORY_ATOL,
+        "Record loss.item() in each epoch before the update.",
+    )
 
 
 # ---- the trained model's prediction ----
 
 
 @validate.quiet
-def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -> None:
-    """predict(model, x_new) equals model(x_new), and the model is the seeded run's."""
+def check_prediction(
+    predict_with: Callable, model: Any, p: LabParams = DEFAULT
+) -> None:
+    """predict_with(model, x_new) equals model(x_new), and the model is the seeded run's."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(predict, "predict")
+    validate.require_callable(predict_with, "predict_with")
     if not remote.is_instance(model, nn.Linear) or tuple(model.weight.shape) != (2, 3):
         raise AssertionError(
             f"model should be the notebook's trained nn.Linear(3, 2); got "
             f"{messages.fmt_type(model)}"
-            + (f" with weight of shape {messages.fmt_shape(model.weight.shape)}"
-               if remote.is_instance(model, nn.Linear) else "")
+            + (
+                f" with weight of shape {messages.fmt_shape(model.weight.shape)}"
+                if remote.is_instance(model, nn.Linear)
+                else ""
+            )
             + ". Do make_model and the training cell run without errors?"
-        )  # fmt: skip
+        )
     w, b = _params(model)
     x_new = torch.tensor(p.new_input)
-    text = f"predict(model, x_new) for x_new = {[list(r) for r in p.new_input]}"
-    value, graph = validate.call_counting_graph(predict, text, model, x_new.clone())
+    text = f"predict_with(model, x_new) for x_new = {[list(r) for r in p.new_input]}"
+    value, graph = validate.call_counting_graph(
+        predict_with, text, model, x_new.clone()
+    )
     rows = len(p.new_input)
     shape = (rows, 2)
     hint = None
@@ -798,9 +862,14 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
     x_np = np.array(p.new_input, np.float64)
     own = reference_forward(x_np, w, b).ravel().tolist()
     if compare.worst_entry(got, own, 0.0, PRED_ATOL):
-        compare.require_entries(text, got, own, 0.0, PRED_ATOL,
-                                "predict should return model(x) for the model "
-                                "passed in.")  # fmt: skip
+        compare.require_entries(
+            text,
+            got,
+            own,
+            0.0,
+            PRED_ATOL,
+            "predict_with should return model(x) for the model passed in.",
+        )
     if graph.saved:
         raise AssertionError(
             Diagnosis(
@@ -814,15 +883,171 @@ def check_prediction(predict: Callable, model: object, p: LabParams = DEFAULT) -
     expected = reference_forward(x_np, ref_w, ref_b).ravel().tolist()
     if compare.worst_entry(got, expected, 0.0, PRED_ATOL) is None:
         return
-    validate.require_finite(w.ravel().tolist() + b.ravel().tolist(),
-                            "the trained model's weights", DIVERGED)  # fmt: skip
+    validate.require_finite(
+        w.ravel().tolist() + b.ravel().tolist(), "the trained model's weights", DIVERGED
+    )
     hint = diagnose.best_match(got, mistakes.prediction(x_np, p), MATCH_RTOL) or (
         "The reference is the seeded run of the notebook (make_model(SEED), "
         "make_loader(inputs, targets, BATCH_SIZE, SEED), make_optimizer(model, LR), "
         "fit for NUM_EPOCHS): do the checks above pass?"
     )
-    compare.require_entries(text, got, expected, 0.0,
-                            PRED_ATOL, hint)  # fmt: skip
+    compare.require_entries(text, got, expected, 0.0, PRED_ATOL, hint)
+
+
+# ---- the mini-batch run ----
+
+
+@validate.quiet
+def check_minibatch(losses: object, model: Any, p: LabParams = DEFAULT) -> None:
+    """Section 10's run: make_model(SEED) trained by fit on make_loader(inputs,
+    targets, 2, SEED) for NUM_EPOCHS epochs, loss by loss against the float64 replay
+    of the same seeded loop, then the final parameters."""
+    __tracebackhide__ = True  # noqa: F841
+    if not remote.is_instance(model, nn.Linear) or tuple(model.weight.shape) != (2, 3):
+        raise AssertionError(
+            f"model_mb should be the nn.Linear(3, 2) from make_model(SEED) that you "
+            f"trained; got {messages.fmt_type(model)}. Does the cell run without "
+            "errors?"
+        )
+    x64, y64 = reference_data64(p)
+    w0, b0 = reference_init(p.seed, p)
+    n = len(x64)
+    order = reference_order(n, MB_BATCH, p.seed, p.num_epochs)
+    w_ref, b_ref, expected = reference_fit(x64, y64, w0, b0, p.lr, order)
+    text = "losses_mb (from fit)"
+    values = _loss_values(losses, text)
+    if len(values) != len(expected):
+        message = (
+            f"losses_mb has {len(values)} entries; expected {len(expected)} = "
+            f"{p.num_epochs} epochs x {len(order[0])} batches of "
+            f"make_loader(inputs, targets, {MB_BATCH}, SEED), one per batch."
+        )
+        hint = mistakes.minibatch_length(len(values), n, MB_BATCH, p)
+        raise AssertionError(messages.with_hint(message, hint))
+    validate.require_finite(values, "losses_mb", DIVERGED)
+    if compare.worst_entry(values, expected, HISTORY_RTOL, HISTORY_ATOL) is not None:
+        candidates = mistakes.minibatch_losses(x64, y64, w0, b0, MB_BATCH, p)
+        hint = diagnose.best_match(values, candidates, MATCH_RTOL)
+        if hint is None:
+            hint = mistakes.minibatch_start(
+                values[0], x64, y64, w0, b0, MB_BATCH, LOSS_RTOL
+            )
+        compare.require_entries(
+            "losses_mb", values, expected, HISTORY_RTOL, HISTORY_ATOL, hint
+        )
+    _require_params(
+        "after the mini-batch run (model_mb)",
+        model,
+        (w_ref, b_ref),
+        PARAM_ATOL,
+        lambda: [],
+        "losses_mb is the seeded run's, but model_mb is not the model it trained: "
+        "pass model_mb to make_optimizer and fit, and keep it.",
+    )
+
+
+# ---- the nn.Module subclass ----
+
+
+def _module_instance(cls: object, seed: int) -> tuple[str, Any]:
+    """LinearRegression() made where the class lives, torch seeded with `seed`."""
+    __tracebackhide__ = True  # noqa: F841
+    text = f"LinearRegression() (after torch.manual_seed({seed}))"
+    remote.seed_where(cls, seed)
+    try:
+        model = validate.call(cls, text)
+    except AssertionError as exc:
+        hint = (
+            "Call super().__init__() first in __init__: nn.Module sets up its "
+            "bookkeeping there, before any layer can be stored."
+            if "Module.__init__()" in str(exc)
+            else None
+        )
+        raise AssertionError(messages.with_hint(str(exc), hint)) from None
+    if not remote.is_instance(model, nn.Module):
+        raise AssertionError(
+            f"{text} should be an nn.Module; got {messages.fmt_type(model)}. Write "
+            "class LinearRegression(nn.Module):."
+        )
+    return text, model
+
+
+@validate.quiet
+def check_module(cls: object, p: LabParams = DEFAULT) -> None:
+    """LinearRegression(): an nn.Module whose parameters are nn.Linear(3, 2)'s, drawn
+    as nn.Linear draws them, whose forward is x @ W.T + b, and whose parameters()
+    hands an optimizer both tensors."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(cls, "LinearRegression")
+    x, _ = reference_data(p)
+    x64, _ = reference_data64(p)
+    for seed in MODULE_SEEDS:
+        text, model = _module_instance(cls, seed)
+        params = list(model.named_parameters())
+        shapes = sorted((tuple(t.shape) for _, t in params), key=len)
+        if shapes != [(2,), (2, 3)]:
+            listed = ", ".join(
+                f"{name} {messages.fmt_shape(t.shape)}" for name, t in params
+            )
+            hint = (
+                "A tensor stored as a plain attribute is not a parameter: store "
+                "self.linear = nn.Linear(3, 2)."
+                if not params
+                else "Did you write nn.Linear(2, 3)? weight is (out_features, "
+                "in_features) = (2, 3)."
+                if shapes == [(3,), (3, 2)]
+                else "Store one nn.Linear(3, 2) and nothing else with parameters."
+            )
+            raise AssertionError(
+                f"{text} has the parameters ({listed or 'none'}); expected a weight "
+                f"(2, 3) and a bias (2,), those of one nn.Linear(3, 2). {hint}"
+            )
+        by_shape = {tuple(t.shape): t for _, t in params}
+        weight, bias = by_shape[(2, 3)], by_shape[(2,)]
+        got = _f64(weight).ravel().tolist() + _f64(bias).ravel().tolist()
+        ref_w, ref_b = reference_init(seed, p)
+        want = ref_w.ravel().tolist() + ref_b.ravel().tolist()
+        compare.require_entries(
+            f"the initial parameters of {text} (weight, then bias)",
+            got,
+            want,
+            0.0,
+            INIT_ATOL,
+            "torch.manual_seed(s) then LinearRegression() should give "
+            "the weights of torch.manual_seed(s) then nn.Linear(3, 2): create the "
+            "nn.Linear(3, 2) in __init__, with no other random draw and no seed of "
+            "its own.",
+        )
+        out = validate.call(model, f"model(x) for model = {text}", x.clone())
+        values = validate.require_tensor_values(
+            out, f"model(x) for model = {text}", (len(x), 2)
+        )
+        w64, b64 = _f64(weight), _f64(bias)
+        own = reference_forward(x64, w64, b64).ravel().tolist()
+        if compare.worst_entry(values, own, 0.0, MODULE_ATOL) is not None:
+            no_bias = (x64 @ w64.T).ravel().tolist()
+            candidates = [
+                (no_bias, "forward leaves out the bias: return self.linear(x).")
+            ]
+            hint = diagnose.best_match(values, candidates, MATCH_RTOL) or (
+                "forward(x) should return self.linear(x)."
+            )
+            compare.require_entries(
+                f"model(x) for model = {text}", values, own, 0.0, MODULE_ATOL, hint
+            )
+        opt = kernel_objects.sgd(model, 0.1)
+        held = {remote.tensor_ref(q) for g in opt.param_groups for q in g["params"]}
+        if held != {remote.tensor_ref(weight), remote.tensor_ref(bias)}:
+            raise AssertionError(
+                f"torch.optim.SGD(model.parameters()) for model = {text} does not "
+                "hold both the weight and the bias: keep them in an nn.Linear "
+                "stored on self."
+            )
+        if not (weight.requires_grad and bias.requires_grad):
+            raise AssertionError(
+                f"the parameters of {text} do not require gradients: leave "
+                "requires_grad on, training needs their gradients."
+            )
 
 
 # ---- multiple choice ----
@@ -842,6 +1067,8 @@ CHECKS = {
     "fit_losses": check_fit_losses,
     "fit_params": check_fit_params,
     "full_batch": check_full_batch,
+    "minibatch": check_minibatch,
+    "module": check_module,
     "prediction": check_prediction,
     "answer_zero_grad": functools.partial(check_answer, "zero_grad"),
     "answer_shuffle": functools.partial(check_answer, "shuffle"),

@@ -10,7 +10,8 @@ student, for `diagnose.best_match`. Nothing is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -22,8 +23,10 @@ from grader_tests.lab05_torch_nn.reference import (
     reference_data64,
     reference_forward,
     reference_init,
+    reference_lab_run,
     reference_mse,
     reference_order,
+    unshuffled_order,
 )
 
 Vector = list[tuple[list[float], str]]
@@ -102,7 +105,7 @@ def simulate(
             xb, yb = (x, y) if whole else (x[idx], y[idx])
             value, dw, db = loss_and_gradients(xb, yb, w, b, loss)
             losses.append(value)
-            if step_first and grad_w is not None:
+            if step_first and grad_w is not None and grad_b is not None:
                 w, b = w - lr * grad_w, b - lr * grad_b
             if accumulate and grad_w is not None:
                 grad_w, grad_b = grad_w + dw, grad_b + db
@@ -132,11 +135,11 @@ def fit_runs(
     schedule(k): the batches the check's loader yields in k epochs (a fresh seeded
     loader repeats them, so the first epochs of a longer run are the same);
     lab_schedule(k): those of the notebook's train_dl, what a fit that loops over the
-    global train_dl instead of its argument sees.
+    global train_dl instead of its argument loader sees.
     """
     batches = schedule(num_epochs)
     size, per_epoch = len(batches[0][0]), len(batches[0])
-    runs = [
+    runs: list[tuple[Mapping[str, Any], str]] = [
         ({"accumulate": True}, ZERO_GRAD),
         ({"step_first": True}, _sentence(STEP_FIRST)),
         ({"step_first": True, "accumulate": True}, _sentence(STEP_FIRST)),
@@ -165,8 +168,8 @@ def fit_runs(
     if lab_size != size:
         message = (
             f"They match training on the notebook's train_dl (batches of {lab_size}), "
-            f"not on the train_dl passed in (batches of {size}): does fit loop over "
-            "its argument train_dl?"
+            f"not on the loader passed in (batches of {size}): does fit loop over "
+            "its argument loader?"
         )
         out.append((simulate(x, y, w0, b0, lr, lab_batches), message))
     return out
@@ -209,8 +212,13 @@ def fit_losses(
             _, dw, db = loss_and_gradients(x[idx], y[idx], w, b)
             w, b = w - lr * dw, b - lr * db
             after.append(reference_mse(reference_forward(x[idx], w, b), y[idx]))
-    out.append((after, "The losses are those after each step: record the batch's "
-                "loss before opt.step() (train_step returns it)."))  # fmt: skip
+    out.append(
+        (
+            after,
+            "The losses are those after each step: record the batch's "
+            "loss before opt.step() (train_step returns it).",
+        )
+    )
     return out
 
 
@@ -219,30 +227,48 @@ def loss_value(y_hat: np.ndarray, y: np.ndarray) -> Scalar:
     error = y_hat - y
     mse, numel, rows = reference_mse(y_hat, y), error.size, error.shape[0]
     return [
-        (numel * mse, f"The loss is {numel}x the mean squared error (the batch has "
-         f"{numel} entries): did you use reduction='sum' (or torch.sum without "
-         "dividing by numel)?"),
-        (float(np.mean(np.abs(error))), "That is the mean absolute error: did you "
-         "use F.l1_loss instead of F.mse_loss?"),
-        (float(np.sum(np.abs(error))), "That is the summed absolute error: did you "
-         "use F.l1_loss with reduction='sum'?"),
-        (mse**0.5, "That is the square root of the MSE (the RMSE): the MSE has no "
-         "square root."),
-        (numel / rows * mse, f"The loss is {numel // rows}x the MSE: did you divide "
-         f"the summed squares by the number of rows ({rows}) instead of the number "
-         f"of entries ({numel})?"),
+        (
+            numel * mse,
+            f"The loss is {numel}x the mean squared error (the batch has "
+            f"{numel} entries): did you use reduction='sum' (or torch.sum without "
+            "dividing by numel)?",
+        ),
+        (
+            float(np.mean(np.abs(error))),
+            "That is the mean absolute error: did you "
+            "use F.l1_loss instead of F.mse_loss?",
+        ),
+        (
+            float(np.sum(np.abs(error))),
+            "That is the summed absolute error: did you "
+            "use F.l1_loss with reduction='sum'?",
+        ),
+        (
+            mse**0.5,
+            "That is the square root of the MSE (the RMSE): the MSE has no "
+            "square root.",
+        ),
+        (
+            numel / rows * mse,
+            f"The loss is {numel // rows}x the MSE: did you divide "
+            f"the summed squares by the number of rows ({rows}) instead of the number "
+            f"of entries ({numel})?",
+        ),
         (mse / 2, "The loss is half the MSE: did you divide by 2?"),
-    ]  # fmt: skip
+    ]
 
 
 def optimizer_lr(lr: float) -> Scalar:
     """Learning rates a student may write instead of the argument lr."""
     return [
-        (SOURCE_LR, f"{SOURCE_LR:g} is a typed-in learning rate, not the argument: "
-         f"did you copy it from a by-hand loop? Use the argument lr."),
+        (
+            SOURCE_LR,
+            f"{SOURCE_LR:g} is a typed-in learning rate, not the argument: "
+            f"did you copy it from a by-hand loop? Use the argument lr.",
+        ),
         (10 * lr, "That is 10x the argument: use lr, not a typed-in value."),
         (lr / 10, "That is a tenth of the argument: use lr, not a typed-in value."),
-    ]  # fmt: skip
+    ]
 
 
 def step_params(
@@ -261,25 +287,42 @@ def step_params(
     (dw, db), k = grads[-1], len(grads)
     acc_w, acc_b = sum(g[0] for g in grads), sum(g[1] for g in grads)
     out = [
-        (_flat(w0, b0), "The parameters did not change: did you call opt.step() "
-         "before loss.backward() (the step then finds no gradient), or not at all?"),
-        (_flat(w0 + lr * dw, b0 + lr * db), "The parameters moved uphill, by "
-         "+lr * gradient: SGD subtracts lr times the gradient."),
-        (_flat(w0 - lr * whole[0], b0 - lr * whole[1]), "The step used the "
-         "gradient of the whole data set, not of the batch xb, yb passed in: did "
-         "you compute the loss on inputs, targets?"),
-        (_flat(w0 - lab_lr * dw, b0 - lab_lr * db), f"The step has the size of "
-         f"lr = {lab_lr:g} (the notebook's LR), not of the optimizer passed in: "
-         "does train_step use the argument opt?"),
-    ]  # fmt: skip
+        (
+            _flat(w0, b0),
+            "The parameters did not change: did you call opt.step() "
+            "before loss.backward() (the step then finds no gradient), or not at all?",
+        ),
+        (
+            _flat(w0 + lr * dw, b0 + lr * db),
+            "The parameters moved uphill, by "
+            "+lr * gradient: SGD subtracts lr times the gradient.",
+        ),
+        (
+            _flat(w0 - lr * whole[0], b0 - lr * whole[1]),
+            "The step used the "
+            "gradient of the whole data set, not of the batch xb, yb passed in: did "
+            "you compute the loss on inputs, targets?",
+        ),
+        (
+            _flat(w0 - lab_lr * dw, b0 - lab_lr * db),
+            f"The step has the size of "
+            f"lr = {lab_lr:g} (the notebook's LR), not of the optimizer passed in: "
+            "does train_step use the argument opt?",
+        ),
+    ]
     if k > 1:
         prev_w, prev_b = grads[-2]
         out += [
-            (_flat(w0 - lr * acc_w, b0 - lr * acc_b), "The second step used the "
-             "first batch's gradient plus the second's: " + ZERO_GRAD),
-            (_flat(w0 - lr * prev_w, b0 - lr * prev_b), "The second step used the "
-             "first batch's gradient: " + STEP_FIRST),
-        ]  # fmt: skip
+            (
+                _flat(w0 - lr * acc_w, b0 - lr * acc_b),
+                "The second step used the "
+                "first batch's gradient plus the second's: " + ZERO_GRAD,
+            ),
+            (
+                _flat(w0 - lr * prev_w, b0 - lr * prev_b),
+                "The second step used the first batch's gradient: " + STEP_FIRST,
+            ),
+        ]
     return out
 
 
@@ -303,28 +346,51 @@ def prediction(x_new: np.ndarray, p: LabParams) -> Vector:
     def order(batch: int = p.batch_size, epochs: int = p.num_epochs) -> Batches:
         return reference_order(n, batch, p.seed, epochs)
 
-    runs = [
-        (dict(batches=order(), loss="sum"), "Was the model trained with the "
-         "summed squared error (reduction='sum')? Check loss_fn."),
-        (dict(batches=order(), loss="l1"), "Was the model trained with the mean "
-         "absolute error (F.l1_loss)? Check loss_fn."),
+    runs: list[tuple[dict[str, Any], str]] = [
+        (
+            dict(batches=order(), loss="sum"),
+            "Was the model trained with the "
+            "summed squared error (reduction='sum')? Check loss_fn.",
+        ),
+        (
+            dict(batches=order(), loss="l1"),
+            "Was the model trained with the mean "
+            "absolute error (F.l1_loss)? Check loss_fn.",
+        ),
         (dict(batches=order(), accumulate=True), ZERO_GRAD),
-        (dict(batches=order(), lr=SOURCE_LR), f"Was the model trained with lr = "
-         f"{SOURCE_LR:g} (a typed-in value) instead of {p.lr:g}? Check "
-         "make_optimizer."),
-        (dict(batches=order(epochs=SOURCE_EPOCHS)), f"The model looks trained for "
-         f"{SOURCE_EPOCHS} epochs, not {p.num_epochs}: does fit run num_epochs "
-         "epochs?"),
-        (dict(batches=order(epochs=2 * p.num_epochs)), f"The model looks trained "
-         f"for {2 * p.num_epochs} epochs: did you run the training cell twice? "
-         "Any extra fit(..., model, ...) continues training the same model; "
-         "restart the kernel and run all cells once."),
-        (dict(batches=order(batch=1)), "The model looks trained with batches of 1 "
-         "example: does make_loader pass batch_size=batch_size to the DataLoader?"),
-    ]  # fmt: skip
-    out = [(_flat(reference_forward(x_new, w0, b0)), "The prediction is the one of "
+        (
+            dict(batches=order(), lr=SOURCE_LR),
+            f"Was the model trained with lr = "
+            f"{SOURCE_LR:g} (a typed-in value) instead of {p.lr:g}? Check "
+            "make_optimizer.",
+        ),
+        (
+            dict(batches=order(epochs=SOURCE_EPOCHS)),
+            f"The model looks trained for "
+            f"{SOURCE_EPOCHS} epochs, not {p.num_epochs}: does fit run num_epochs "
+            "epochs?",
+        ),
+        (
+            dict(batches=order(epochs=2 * p.num_epochs)),
+            f"The model looks trained "
+            f"for {2 * p.num_epochs} epochs: did you run the training cell twice? "
+            "Any extra fit(..., model, ...) continues training the same model; "
+            "restart the kernel and run all cells once.",
+        ),
+        (
+            dict(batches=order(batch=1)),
+            "The model looks trained with batches of 1 "
+            "example: does make_loader pass batch_size=batch_size to the DataLoader?",
+        ),
+    ]
+    out = [
+        (
+            _flat(reference_forward(x_new, w0, b0)),
+            "The prediction is the one of "
             "the untrained model: did training run, and does train_step call "
-            "loss.backward() before opt.step()?")]  # fmt: skip
+            "loss.backward() before opt.step()?",
+        )
+    ]
     for kwargs, message in runs:
         lr = kwargs.pop("lr", p.lr)
         w, b, _ = simulate(x, y, w0, b0, lr, **kwargs)
@@ -332,7 +398,7 @@ def prediction(x_new: np.ndarray, p: LabParams) -> Vector:
     return out
 
 
-def manual_fit_params(
+def train_params(
     x: np.ndarray,
     y: np.ndarray,
     w0: np.ndarray,
@@ -341,7 +407,7 @@ def manual_fit_params(
     num_epochs: int,
     lab: tuple[float, int],
 ) -> Vector:
-    """(w, b) after manual_fit with one mistake, and the question.
+    """(w, b) after train with one mistake, and the question.
 
     lab: the notebook's (LR, NUM_EPOCHS), for a loop that reads them instead of its
     arguments.
@@ -349,28 +415,57 @@ def manual_fit_params(
     batches = full_batch(len(x), num_epochs)
     shrink = (1 - lr) ** num_epochs
     out = [
-        (_flat(w0 * shrink, b0 * shrink), Diagnosis("w and b only shrank toward 0: "
-         "did you update with the weights instead of their gradients, as in "
-         "w.sub_(w * learning_rate)? Use w -= w.grad * lr.",
-         "UpdatedWithWeights")),
-        (_flat(w0, b0), "w and b never moved: does the loop update them in place "
-         "(w -= w.grad * lr inside torch.no_grad()) and return them?"),
-    ]  # fmt: skip
-    runs = [
-        (dict(accumulate=True), Diagnosis("The loop's gradients accumulate: did you "
-         "forget w.grad.zero_() and b.grad.zero_() after each update?", "NoZeroGrad")),
-        (dict(loss="sum"), "w, b match training with the summed squared error: "
-         "divide the sum by diff.numel(), as the mean does."),
-        (dict(lr=SOURCE_LR), f"w, b match lr = {SOURCE_LR:g}, a typed-in "
-         "learning_rate: use the argument lr."),
-        (dict(lr=lab[0]), f"w, b match lr = {lab[0]:g} (the notebook's LR), not the "
-         "lr passed in: does manual_fit use its argument lr?"),
-        (dict(epochs=lab[1]), f"w, b match {lab[1]} epochs (the notebook's "
-         "NUM_EPOCHS), not the num_epochs passed in: does the loop use its "
-         "argument?"),
-        (dict(epochs=SOURCE_EPOCHS), f"w, b match {SOURCE_EPOCHS} epochs (typed "
-         "in), not the num_epochs passed in."),
-    ]  # fmt: skip
+        (
+            _flat(w0 * shrink, b0 * shrink),
+            Diagnosis(
+                "w and b only shrank toward 0: "
+                "did you update with the weights instead of their gradients, as in "
+                "w.sub_(w * learning_rate)? Use w -= w.grad * lr.",
+                "UpdatedWithWeights",
+            ),
+        ),
+        (
+            _flat(w0, b0),
+            "w and b never moved: does the loop update them in place "
+            "(w -= w.grad * lr inside torch.no_grad()) and return them?",
+        ),
+    ]
+    runs: list[tuple[dict[str, Any], str]] = [
+        (
+            dict(accumulate=True),
+            Diagnosis(
+                "The loop's gradients accumulate: did you "
+                "forget w.grad.zero_() and b.grad.zero_() after each update?",
+                "NoZeroGrad",
+            ),
+        ),
+        (
+            dict(loss="sum"),
+            "w, b match training with the summed squared error: "
+            "divide the sum by diff.numel(), as the mean does.",
+        ),
+        (
+            dict(lr=SOURCE_LR),
+            f"w, b match lr = {SOURCE_LR:g}, a typed-in "
+            "learning_rate: use the argument lr.",
+        ),
+        (
+            dict(lr=lab[0]),
+            f"w, b match lr = {lab[0]:g} (the notebook's LR), not the "
+            "lr passed in: does train use its argument lr?",
+        ),
+        (
+            dict(epochs=lab[1]),
+            f"w, b match {lab[1]} epochs (the notebook's "
+            "NUM_EPOCHS), not the num_epochs passed in: does the loop use its "
+            "argument?",
+        ),
+        (
+            dict(epochs=SOURCE_EPOCHS),
+            f"w, b match {SOURCE_EPOCHS} epochs (typed "
+            "in), not the num_epochs passed in.",
+        ),
+    ]
     for kwargs, message in runs:
         rate = kwargs.pop("lr", lr)
         epochs = kwargs.pop("epochs", num_epochs)
@@ -380,3 +475,88 @@ def manual_fit_params(
         w, b, _ = simulate(x, y, w0, b0, rate, run, **kwargs)
         out.append((_flat(w, b), message))
     return out
+
+
+def minibatch_length(count: int, n: int, batch: int, p: LabParams) -> str | None:
+    """Why the mini-batch run has `count` losses: another batch size or epoch count."""
+    per_epoch = -(-n // batch)
+    if count == p.num_epochs:
+        return (
+            "That is one loss per epoch: are the batches of all five rows "
+            f"(BATCH_SIZE)? Use make_loader(inputs, targets, {batch}, SEED)."
+        )
+    if count == n * p.num_epochs:
+        return (
+            f"That is {n} batches per epoch, batches of 1 row: use "
+            f"make_loader(inputs, targets, {batch}, SEED)."
+        )
+    if count and count % per_epoch == 0:
+        return (
+            f"That is {count // per_epoch} epochs of {per_epoch} batches: train for "
+            "NUM_EPOCHS epochs."
+        )
+    return None
+
+
+def minibatch_losses(
+    x: np.ndarray,
+    y: np.ndarray,
+    w0: np.ndarray,
+    b0: np.ndarray,
+    batch: int,
+    p: LabParams,
+) -> Vector:
+    """The mini-batch run's losses with one mistake, and the question."""
+    n, epochs = len(x), p.num_epochs
+    seeded = reference_order(n, batch, p.seed, epochs)
+    trained_w, trained_b, _ = reference_lab_run(p)
+    runs = [
+        (
+            (w0, b0, p.lr, unshuffled_order(n, batch, epochs)),
+            "The batches come in "
+            "the stored order, rows 0-1, 2-3, 4, every epoch: the loader does not "
+            f"shuffle. Use make_loader(inputs, targets, {batch}, SEED).",
+        ),
+        (
+            (trained_w, trained_b, p.lr, seeded),
+            "The run continued from Section 8's "
+            "trained model: start from a fresh model_mb = make_model(SEED).",
+        ),
+        (
+            (w0, b0, SOURCE_LR, seeded),
+            f"The run used lr = {SOURCE_LR:g}, typed in: "
+            "use make_optimizer(model_mb, LR).",
+        ),
+    ]
+    out = []
+    for (w, b, lr, order), message in runs:
+        out.append((simulate(x, y, w, b, lr, order)[2], message))
+    return out
+
+
+def minibatch_start(
+    first: float,
+    x: np.ndarray,
+    y: np.ndarray,
+    w0: np.ndarray,
+    b0: np.ndarray,
+    batch: int,
+    rtol: float,
+) -> str:
+    """Whether losses_mb[0] is the seeded start's loss on some batch: then the
+    batches are the wrong ones, else the start is."""
+    n = len(x)
+    pairs = [[i, j] for i in range(n) for j in range(n) if i < j]
+    firsts = [reference_mse(reference_forward(x[idx], w0, b0), y[idx]) for idx in pairs]
+    if any(abs(first - value) <= rtol * abs(value) for value in firsts):
+        return (
+            "losses_mb[0] is the loss of make_model(SEED)'s start on a batch of "
+            f"{batch} rows, but the batches are not the seeded ones: build the loader "
+            f"with make_loader(inputs, targets, {batch}, SEED), whose shuffle has a "
+            "seeded generator of its own (an unseeded or hand-built DataLoader visits "
+            "the rows in another order)."
+        )
+    return (
+        "losses_mb[0] is not the loss of make_model(SEED)'s start on any batch of "
+        f"{batch} rows: start from a fresh model_mb = make_model(SEED)."
+    )
