@@ -21,8 +21,8 @@
 # **Q1**–**Q45**, and eight more that come up along the way, **X1**–**X8**. The answers
 # these questions usually get are often vague and sometimes wrong
 # ("`torch.randn(size=())`" to make a weight matrix, "Learning rate." as the reason for
-# small steps, "Randomize the targets variable" for what shuffling does). Here you work
-# each one out, most with a small computation that settles it.
+# small steps, "Randomize the targets variable" for what shuffling does). Here a small
+# computation settles most of them.
 #
 # **Learning objectives.** After this lab you can
 #
@@ -40,7 +40,8 @@
 #   e.g. `answer_q14 = "a"`.
 # - *Numbers and shapes*: a number (`0.25`), a whole number (an `int`, `7`) or a tuple
 #   of ints (`(2, 3)`; with one element, `(5,)`), as the question says.
-# - *Code*: write the function, keeping its name and arguments.
+# - *Code*: write the function, keeping its name and arguments; the names follow lab
+#   01's table of course names.
 # - *Free text* (*YOUR ANSWER HERE*): a few precise sentences, with a formula, code or
 #   numbers where asked; a TA grades them by hand with a rubric.
 #
@@ -66,7 +67,7 @@
 # Two data sets: the crop-yield table (5 regions; temperature, rainfall and humidity as
 # inputs; the yields of apples and oranges as targets) and the *four-point example*,
 # $x = 1, 2, 3, 4$ on the line $y = 2x$, fitted by $\hat y = w x$ from $w = 0$. The
-# helper functions after it are the *visible* form checks the test cells use.
+# helpers after it are the test cells' *visible* form checks.
 
 # %% nbgrader={"grade": false, "grade_id": "rv_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import math
@@ -226,6 +227,7 @@ def require_number(name, value):
 # example. The targets stay 2-D even with a single target column. Mind the dtype: the
 # rows hold Python ints.
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_q4_split_table", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def split_table(rows, n_inputs):
     """Split a table into float32 tensors: inputs (n, n_inputs), targets (n, c - n_inputs).
@@ -279,8 +281,8 @@ judge.check("q4_split_table", split_table)
 # %% nbgrader={"grade": false, "grade_id": "rv_q6_shapes", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your answer: q6_w_shape = (..., ...) and q6_b_shape = (...,), tuples of ints
 ### BEGIN SOLUTION
-# w has one row per target and one column per input feature, (n_targets,
-# n_features), so that inputs (n, 7) @ w.T (7, 4) gives predictions (n, 4) like the
+# w has one row per target and one column per input feature, (n_outputs,
+# n_inputs), so that inputs (n, 7) @ w.T (7, 4) gives predictions (n, 4) like the
 # targets. b has one entry per target, shared by all examples: broadcasting adds it
 # to every row. The number of examples, 200, appears in neither.
 q6_w_shape = (4, 7)
@@ -307,51 +309,40 @@ judge.check("q6_shapes", q6_w_shape, q6_b_shape)
 #   2.38. What is the difference between the two functions, and which numbers are
 #   right? (Not graded; the worked solution answers it.)
 #
-# **Task (1 point).** Write `init_params(n_features, n_targets, seed)`: call
+# **Task (1 point).** Write `init_params(n_inputs, n_outputs, seed)`: call
 # `torch.manual_seed(seed)`, then draw `w` and then `b` from the standard normal
 # distribution with `torch.randn`, with the shapes of Q6 and `requires_grad=True`.
 #
 # **Pitfall.** A common answer to Q7, `torch.randn(size=())`, makes a 0-dim tensor: a
 # single number, whatever the data.
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_q7_init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def init_params(n_features, n_targets, seed):
-    """Random w (n_targets, n_features) and b (n_targets,): float32, requires_grad=True."""
+def init_params(n_inputs, n_outputs, seed):
+    """Random w (n_outputs, n_inputs) and b (n_outputs,): float32, requires_grad=True."""
     ### BEGIN SOLUTION
     # Pass the shape to torch.randn. requires_grad=True at creation makes w and b
-    # leaf tensors that backward() fills with .grad. (torch.randn(2, 3,
-    # requires_grad=True) * 0.1 would not be a leaf: its .grad stays None.)
-    # X5: rand draws uniformly from [0, 1), all positive; randn draws from the
-    # standard normal N(0, 1), either sign. Either is a fine start for linear
-    # regression (its loss has a single minimum), but they give different numbers:
-    # after np.random.seed(42) the rand start (b 0.375, w 0.951) has
-    # gradients 3.464 and 2.384, the randn start (b 0.497, w -0.138) has 2.680 and
-    # 1.809. Both sets are right, each for its own start; the comments and the
-    # code just used different functions.
+    # leaves that backward() fills with .grad (torch.randn(2, 3,
+    # requires_grad=True) * 0.1 is not a leaf: its .grad stays None).
+    # X5: rand draws uniformly from [0, 1), randn from the standard normal N(0, 1).
+    # Either is a fine start here (one minimum), but the numbers differ: after
+    # np.random.seed(42) the rand start (b 0.375, w 0.951) has gradients 3.464
+    # and 2.384, the randn start (b 0.497, w -0.138) 2.680 and 1.809. Both are
+    # right, each for its own start: comments and code used different functions.
     torch.manual_seed(seed)
-    w = torch.randn(n_targets, n_features, requires_grad=True)
-    b = torch.randn(n_targets, requires_grad=True)
+    w = torch.randn(n_outputs, n_inputs, requires_grad=True)
+    b = torch.randn(n_outputs, requires_grad=True)
     ### END SOLUTION
     return w, b
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q7_init_params", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check init_params(3, 2, seed=0): shapes, requires_grad, leaves, seeded draws."""
+"""Check init_params(3, 2, 0): shapes, requires_grad, leaves, seeded draws."""
 w_small, b_small = init_params(3, 2, 0)
-print(
-    "w:",
-    tuple(w_small.shape),
-    "b:",
-    tuple(b_small.shape),
-    "(should be (2, 3) and (2,))",
-)
-assert w_small.shape == (2, 3) and b_small.shape == (2,), (
-    f"got w {tuple(w_small.shape)}, b {tuple(b_small.shape)}; expected (2, 3) and (2,): "
-    "pass the shapes to torch.randn (torch.randn(size=()) is a single number)"
-)
-assert w_small.requires_grad and b_small.requires_grad, (
-    "create them with requires_grad=True"
-)
+shapes = tuple(w_small.shape), tuple(b_small.shape)
+print("shapes of w, b:", shapes, "(should be ((2, 3), (2,)))")
+assert shapes == ((2, 3), (2,)), "pass the shapes to torch.randn, w first"
+assert w_small.requires_grad and b_small.requires_grad, "use requires_grad=True"
 assert w_small.is_leaf and b_small.is_leaf, "w and b should be leaf tensors"
 assert not torch.equal(init_params(3, 2, 0)[0], init_params(3, 2, 1)[0]), (
     "init_params ignores its seed: call torch.manual_seed(seed)"
@@ -369,44 +360,44 @@ judge.check("q7_init_params", init_params)
 #   with an example.
 # - **Q9.** How do you generate predictions using a linear regression model?
 #
-# **Task (1 point).** Write `linear_model(X, w, b)` for `X` of shape `(n, d)`, `w` of
+# **Task (1 point).** Write `predict(x, w, b)` for `x` of shape `(n, d)`, `w` of
 # shape `(m, d)` and `b` of shape `(m,)`, returning the predictions of shape `(n, m)`.
 # The worked solution explains the example.
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_q8_linear_model", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def linear_model(X, w, b):
-    """Predictions X @ w.T + b: X (n, d), w (m, d), b (m,) -> (n, m)."""
+def predict(x, w, b):
+    """Predictions x @ w.T + b: x (n, d), w (m, d), b (m,) -> (n, m)."""
     ### BEGIN SOLUTION
-    # Q8: @ is the matrix product. Entry (i, k) of X @ w.T is the dot product of
-    # example i (row i of X) with the weights of target k (row k of w); + b adds b_k
+    # Q8: @ is the matrix product. Entry (i, k) of x @ w.T is the dot product of
+    # example i (row i of x) with the weights of target k (row k of w); + b adds b_k
     # to column k of every row (broadcasting). Example: X = [[1, 2]], w = [[3, 4],
     # [5, 6]], b = [0.5, -1] gives [[1*3 + 2*4 + 0.5, 1*5 + 2*6 - 1]] = [[11.5, 16]].
     # One matrix product handles every example and every target at once, no loops.
-    # Q9: call the model on the inputs, preds = linear_model(inputs, w, b) (or
-    # model(inputs) with w, b as globals); for predictions that are not
-    # used for training, inside torch.no_grad() (Q45).
-    preds = X @ w.T + b
+    # Q9: call the model on the inputs, y_hat = predict(inputs, w, b); for
+    # predictions not used for training, inside torch.no_grad() (Q45).
+    y_hat = x @ w.T + b
     ### END SOLUTION
-    return preds
+    return y_hat
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q8_linear_model", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check linear_model on two examples with two targets."""
-X_small = torch.tensor([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]])
+"""Check predict on two examples with two targets."""
+x_small = torch.tensor([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0]])
 w_small = torch.tensor([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])
 b_small = torch.tensor([0.5, -0.5])
-preds_small = linear_model(X_small, w_small, b_small)
+preds_small = predict(x_small, w_small, b_small)
 print("preds:", preds_small.tolist(), "(should be [[7.5, 1.5], [-0.5, -2.5]])")
 assert preds_small.shape == (2, 2), (
     f"preds has shape {tuple(preds_small.shape)}, expected (2, 2)"
 )
 assert torch.allclose(preds_small, torch.tensor([[7.5, 1.5], [-0.5, -2.5]])), (
-    "preds should be X @ w.T + b"
+    "the predictions should be x @ w.T + b"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("q8_linear_model", linear_model)
+judge.check("q8_linear_model", predict)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_random_model", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -417,7 +408,7 @@ judge.check("q8_linear_model", linear_model)
 inputs, targets = split_table(crop_rows, N_INPUTS)
 w_random, b_random = init_params(N_INPUTS, 2, seed=1)
 with torch.no_grad():
-    preds_random = linear_model(inputs, w_random, b_random)
+    preds_random = predict(inputs, w_random, b_random)
 print("predictions of a random model:\n", preds_random.round(decimals=1))
 print("targets:\n", targets)
 
@@ -500,16 +491,17 @@ judge.check("q12_mse", q12_mse)
 # **Q13.** Write a function to calculate the mean squared error using model predictions
 # and actual targets.
 #
-# **Task (1 point).** Write `mse(preds, targets)` for two tensors of the same shape; it
+# **Task (1 point).** Write `mse(y_hat, y)` for two tensors of the same shape; it
 # returns a 0-dim tensor (so that `backward()` can be called on it).
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_q13_mse", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def mse(preds, targets):
-    """Mean squared error over all entries: preds, targets (n, m) -> 0-dim tensor."""
+def mse(y_hat, y):
+    """Mean squared error over all entries: y_hat, y (n, m) -> 0-dim tensor."""
     ### BEGIN SOLUTION
     # .mean() averages over every entry (n * m of them), the same as
     # torch.sum(diff * diff) / diff.numel().
-    loss = ((preds - targets) ** 2).mean()
+    loss = ((y_hat - y) ** 2).mean()
     ### END SOLUTION
     return loss
 
@@ -628,6 +620,7 @@ judge.check("q14", answer_q14)
 # `w0`: it returns $\frac{dL}{dw}$ at $w = $ `w0`, as a Python float, for
 # $L(w) = \frac{1}{N}\sum_i (w x_i - y_i)^2$. Create `w` with `requires_grad=True`,
 # compute the loss, call `backward()` and read `w.grad`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "rv_x7_autograd_dw", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def autograd_dw(x, y, w0):
@@ -891,16 +884,16 @@ judge.check("q24_grad", q24_grad)
 # **Q19.** How do you update the weights and biases of a model using their respective
 # gradients to reduce the loss slightly?
 #
-# **Task (2 points).** Write `gd_step(w, b, lr)`: `w` and `b` are leaf tensors whose
-# `.grad` holds the gradients of the loss. Update both *in place* by one gradient-descent
-# step, then reset their gradients to zero; return nothing. 1 point for the new values
-# (Q19), 1 for the reset gradients (Q24).
+# **Task (2 points).** Write `step_(w, b, lr)` (`_`: in place, as in `zero_`): `w` and
+# `b` are leaves whose `.grad` holds the gradients. Update both *in place* by one
+# gradient-descent step, then reset their gradients to zero; return nothing. 1 point for the new values (Q19), 1 for the reset gradients (Q24).
 #
 # **Pitfall.** A common update, `w.sub_(w * learning_rate)`, subtracts a multiple of the
 # *weights* and never looks at the gradient: Q29 shows what that does.
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_q19_gd_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def gd_step(w, b, lr):
+def step_(w, b, lr):
     """One in-place gradient-descent step on w and b, then zero their gradients."""
     ### BEGIN SOLUTION
     # Subtract lr times the GRADIENT ("multiply the weight derivative by learning
@@ -916,32 +909,28 @@ def gd_step(w, b, lr):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q19_gd_step", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check gd_step's new values on a one-weight example: w = 1, w.grad = 2, lr = 0.1."""
+"""Check step_'s new values on a one-weight example: w = 1, w.grad = 2, lr = 0.1."""
 w_small = torch.tensor([1.0], requires_grad=True)
 b_small = torch.tensor([0.0], requires_grad=True)
 w_small.grad, b_small.grad = torch.tensor([2.0]), torch.tensor([-1.0])
-gd_step(w_small, b_small, 0.1)
+step_(w_small, b_small, 0.1)
 print(f"w = {w_small.item():.2f}, b = {b_small.item():.2f} (should be 0.80 and 0.10)")
-assert w_small.item() != 1.0, (
-    "w did not change: update it in place (w -= ...) inside torch.no_grad()"
-)
-assert abs(w_small.item() - 0.9) > 1e-6, (
-    "w became w - lr * w: subtract lr * w.grad, not lr * w"
-)
+assert w_small.item() != 1.0, "w did not change: update it in place (w -= ...)"
+assert abs(w_small.item() - 0.9) > 1e-6, "w became w - lr * w: use lr * w.grad"
 assert abs(w_small.item() - 0.8) < 1e-6, "w should become w - lr * w.grad, in place"
 assert abs(b_small.item() - 0.1) < 1e-6, "b should become b - lr * b.grad, in place"
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("q19_gd_step", gd_step)
+judge.check("q19_gd_step", step_)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q24_zero_grad", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check that gd_step leaves zero (or None) gradients and w, b still leaves."""
+"""Check that step_ leaves zero (or None) gradients and w, b still leaves."""
 w_small = torch.tensor([1.0], requires_grad=True)
 b_small = torch.tensor([0.0], requires_grad=True)
 w_small.grad, b_small.grad = torch.tensor([2.0]), torch.tensor([-1.0])
-gd_step(w_small, b_small, 0.1)
+step_(w_small, b_small, 0.1)
 for t in (w_small, b_small):
     assert t.grad is None or float(t.grad.abs().sum()) == 0, (
         f"the gradient is still {t.grad.tolist()}: call .grad.zero_() after the update"
@@ -951,7 +940,7 @@ print("gradients reset, w and b still leaves")
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("q24_zero_grad", gd_step)
+judge.check("q24_zero_grad", step_)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q20_q21", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1043,6 +1032,7 @@ judge.check("q22_lr_max", q22_lr_max)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_lr_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Gradient descent on the four-point example from $w = 0$, with four learning rates:
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_lr_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 def losses_4pt(lr, num_epochs=30):
     # Gradient descent on the four-point example; the loss before each step.
@@ -1062,7 +1052,6 @@ ax.set(
     title="The four-point example, four learning rates",
 )
 ax.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_q25", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Q25: the steps of training (1 point)
 #
@@ -1257,7 +1246,6 @@ ax.set(
     title="Crop data, lr = 3e-5, same start",
 )
 ax.legend();
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_x1", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### X1: initial values (1 point)
 #
@@ -1339,21 +1327,22 @@ judge.check("x3", answer_x3)
 #
 # **Q31.** What is the purpose of the `TensorDataset` class in PyTorch? Give an example.
 #
-# **Task (1 point).** Write `make_dataset(inputs, targets)` returning a `TensorDataset`
-# whose element `i` is `(inputs[i], targets[i])`.
+# **Task (1 point).** Write `make_dataset(x, y)` returning a `TensorDataset` whose
+# element `i` is `(x[i], y[i])`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q31_make_dataset", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def make_dataset(inputs, targets):
-    """A TensorDataset pairing inputs (n, d) and targets (n, m) row by row."""
+def make_dataset(x, y):
+    """A TensorDataset pairing inputs x (n, d) and targets y (n, m) row by row."""
     ### BEGIN SOLUTION
     # TensorDataset wraps tensors with the same first dimension: len(ds) == n and
-    # ds[i] == (inputs[i], targets[i]); slices work too, ds[0:3]. It keeps each input
+    # ds[i] == (x[i], y[i]); slices work too, ds[0:3]. It keeps each input
     # row with its target row, so a DataLoader can batch and shuffle pairs. It does
     # not split data into train and test sets, nor make batches ("Convert to train
     # test batch" is a common mix-up): that is random_split and DataLoader.
     # Example: ds = TensorDataset(inputs, targets); ds[0] -> (tensor([73., 67.,
     # 43.]), tensor([56., 70.])).
-    dataset = TensorDataset(inputs, targets)
+    dataset = TensorDataset(x, y)
     ### END SOLUTION
     return dataset
 
@@ -1365,7 +1354,7 @@ print("len:", len(ds_small), "(should be 3); element 0:", ds_small[0])
 assert len(ds_small) == 3, f"len should be 3; got {len(ds_small)}"
 x0, y0 = ds_small[0]
 assert torch.equal(x0, torch.eye(3)[0]) and torch.equal(y0, 2 * torch.eye(3)[0]), (
-    "element 0 should be (inputs[0], targets[0])"
+    "element 0 should be (x[0], y[0])"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -1378,34 +1367,43 @@ judge.check("q31_make_dataset", make_dataset)
 #
 # **Q32.** What is a data loader in PyTorch? Give an example.
 #
-# **Task (1 point).** Write `make_loader(dataset, batch_size)` returning a `DataLoader`
-# over `dataset` with that batch size that shuffles the examples (and keeps the last,
-# smaller batch).
+# **Task (1 point).** Write `make_loader(x, y, batch_size, seed)`: a `DataLoader` over
+# `make_dataset(x, y)`, batches of `batch_size` (the last one smaller), shuffled with
+# `generator=torch.Generator().manual_seed(seed)`.
+
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q32_make_loader", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def make_loader(dataset, batch_size):
-    """A DataLoader over dataset: batches of batch_size, shuffled every epoch."""
+def make_loader(x, y, batch_size, seed):
+    """A DataLoader over make_dataset(x, y): batches of batch_size, seeded shuffle."""
     ### BEGIN SOLUTION
     # A DataLoader iterates over a dataset in batches: it picks the indices of a
     # batch (in order, or shuffled with shuffle=True), fetches the elements and
     # stacks them into batch tensors (xb: (batch_size, d), yb: (batch_size, m)).
-    # Options: batch_size, shuffle, drop_last, num_workers. "For batching of
-    # data" is right but says nothing of how. Example:
-    # loader = DataLoader(TensorDataset(inputs, targets), batch_size=5, shuffle=True).
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
+    # Options: batch_size, shuffle, drop_last, generator. "For batching of data"
+    # is right but says nothing of how. The generator draws each epoch's order:
+    # seeded, the run is reproducible; without it, the global random state decides.
+    generator = torch.Generator().manual_seed(seed)
+    loader = DataLoader(
+        make_dataset(x, y), batch_size=batch_size, shuffle=True, generator=generator
+    )
     ### END SOLUTION
     return loader
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q32_make_loader", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check make_loader(dataset, 5) on 12 examples: batch sizes and shuffling."""
-ds_small = TensorDataset(torch.arange(12.0).reshape(12, 1), torch.arange(12.0))
-loader_small = make_loader(ds_small, 5)
-sizes = [len(yb) for _, yb in loader_small]
+"""Check make_loader(x, y, 5, 0) on 12 examples: batch sizes, shuffling, seeding."""
+x_small, y_small = torch.arange(12.0).reshape(12, 1), torch.arange(12.0)
+sizes = [len(yb) for _, yb in make_loader(x_small, y_small, 5, 0)]
 print("batch sizes:", sizes, "(should be [5, 5, 2])")
 assert sizes == [5, 5, 2], f"got batch sizes {sizes}, expected [5, 5, 2]"
-orders = {tuple(torch.cat([yb for _, yb in loader_small]).tolist()) for _ in range(5)}
-assert len(orders) > 1, "five epochs gave the same order: did you pass shuffle=True?"
+
+
+def order(seed):  # the order of the targets in one epoch
+    return torch.cat([yb for _, yb in make_loader(x_small, y_small, 5, seed)]).tolist()
+
+
+assert order(0) != sorted(order(0)), "the order is 0..11: did you pass shuffle=True?"
+assert order(0) == order(0), "two loaders, two orders: seed a torch.Generator"
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
@@ -1670,6 +1668,7 @@ judge.check("q40_q42", answer_q40_q42)
 # **Task (1 point).** Write `make_optimizer(model, lr)` returning plain
 # `torch.optim.SGD` (no momentum) over the model's parameters with learning rate `lr`.
 
+
 # %% nbgrader={"grade": false, "grade_id": "rv_q43_make_optimizer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def make_optimizer(model, lr):
     """Plain SGD over model.parameters() with learning rate lr."""
@@ -1713,6 +1712,7 @@ judge.check("q43_make_optimizer", make_optimizer)
 # predictions and `loss_fn(predictions, yb)`, backpropagate, update with the optimizer
 # and reset the gradients. Return the list of the batch losses as Python floats
 # (`loss.item()`), one per batch, each the loss before its update.
+
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q44_fit", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def fit(model, loss_fn, optimizer, loader, num_epochs):
@@ -1759,12 +1759,13 @@ judge.check("q44_fit", fit)
 # - **Q45.** How do you use a linear regression model to make predictions on previously
 #   unseen data?
 #
-# **Task (1 point).** Write `predict(model, inputs)` returning the model's predictions
-# for `inputs` without recording a graph for autograd.
+# **Task (1 point).** Write `predict_with(model, x)` returning the model's predictions
+# for `x` without recording a graph for autograd.
+
 
 # %% nbgrader={"grade": false, "grade_id": "rv_q45_predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def predict(model, inputs):
-    """The model's predictions for inputs (k, d) -> (k, m), without autograd."""
+def predict_with(model, x):
+    """The model's predictions for x (k, d) -> (k, m), without autograd."""
     ### BEGIN SOLUTION
     # Q28: call the model on the inputs, inside torch.no_grad(): nothing is trained,
     # so no graph is needed (and the result does not hold on to one).
@@ -1775,29 +1776,27 @@ def predict(model, inputs):
     # model.eval() first. "model(unseen_input)" is the call, without these
     # conditions.
     with torch.no_grad():
-        preds = model(inputs)
+        y_hat = model(x)
     ### END SOLUTION
-    return preds
+    return y_hat
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_rv_q45_predict", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-"""Check predict on nn.Linear(2, 1): values, and no graph."""
+"""Check predict_with on nn.Linear(2, 1): values, and no graph."""
 model_small = nn.Linear(2, 1)
 with torch.no_grad():
     model_small.weight.copy_(torch.tensor([[1.0, -1.0]]))
     model_small.bias.fill_(0.5)
-preds_small = predict(model_small, torch.tensor([[2.0, 1.0], [0.0, 3.0]]))
+preds_small = predict_with(model_small, torch.tensor([[2.0, 1.0], [0.0, 3.0]]))
 print("predictions:", preds_small.tolist(), "(should be [[1.5], [-2.5]])")
-assert torch.allclose(preds_small, torch.tensor([[1.5], [-2.5]])), (
-    "return model(inputs)"
-)
+assert torch.allclose(preds_small, torch.tensor([[1.5], [-2.5]])), "return model(x)"
 assert not preds_small.requires_grad, (
     "the predictions require grad (a graph was recorded): compute them inside torch.no_grad()"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
 
-judge.check("q45_predict", predict)
+judge.check("q45_predict", predict_with)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "rv_md_together", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -1808,18 +1807,18 @@ judge.check("q45_predict", predict)
 # %% nbgrader={"grade": false, "grade_id": "rv_together", "locked": true, "schema_version": 3, "solution": false, "task": false}
 torch.manual_seed(0)
 crop_model = nn.Linear(N_INPUTS, 2)
-crop_loader = make_loader(make_dataset(inputs, targets), 2)
-crop_losses = fit(
+crop_loader = make_loader(inputs, targets, 2, 0)
+batch_losses = fit(
     crop_model, F.mse_loss, make_optimizer(crop_model, 1e-5), crop_loader, 100
 )
-print("predictions:\n", predict(crop_model, inputs).round(decimals=1))
+print("predictions:\n", predict_with(crop_model, inputs).round(decimals=1))
 print("targets:\n", targets)
 
-epoch_means = [sum(crop_losses[i : i + 3]) / 3 for i in range(0, len(crop_losses), 3)]
+epoch_means = [sum(batch_losses[i : i + 3]) / 3 for i in range(0, len(batch_losses), 3)]
 fig, ax = plt.subplots(figsize=(6, 4))
-ax.semilogy(crop_losses, lw=0.6, alpha=0.6, label="loss of each batch")
+ax.semilogy(batch_losses, lw=0.6, alpha=0.6, label="loss of each batch")
 ax.semilogy(
-    range(1, len(crop_losses), 3), epoch_means, "k", label="mean over each epoch"
+    range(1, len(batch_losses), 3), epoch_means, "k", label="mean over each epoch"
 )
 ax.set(
     xlabel="batch (3 per epoch)",

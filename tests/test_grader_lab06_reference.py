@@ -63,12 +63,12 @@ def test_init_params_is_the_recipe_and_keeps_the_global_state():
     assert torch.equal(w, torch.randn(2, 3)) and torch.equal(b, torch.randn(2))
 
 
-def test_linear_model_and_mse_match_torch():
-    """Do linear_model and mse equal F.linear and F.mse_loss in float64?"""
+def test_predict_and_mse_match_torch():
+    """Do predict and mse equal F.linear and F.mse_loss in float64?"""
     rng = np.random.default_rng(0)
     x, w, b = rng.normal(size=(6, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
     torch_preds = F.linear(t64(x), t64(w), t64(b)).numpy()
-    assert np.allclose(ref.linear_model(x, w, b), torch_preds, rtol=0, atol=EXACT)
+    assert np.allclose(ref.predict(x, w, b), torch_preds, rtol=0, atol=EXACT)
     y = rng.normal(size=(6, 2))
     assert math.isclose(
         ref.mse(torch_preds, y),
@@ -191,17 +191,32 @@ def test_linear_layer_matches_nn_linear():
 # ---- update step and training ----
 
 
-def test_gd_step_matches_an_in_place_torch_update():
-    """Is gd_step the in-place update w -= lr * w.grad under no_grad?"""
+def test_step_matches_an_in_place_torch_update():
+    """Is step's result what the in-place update w -= lr * w.grad leaves?"""
     w0, b0, gw, gb = lab._step_inputs(P)
     w, b = t64(w0).requires_grad_(), t64(b0).requires_grad_()
     w.grad, b.grad = t64(gw), t64(gb)
     with torch.no_grad():
         w -= 0.1 * w.grad
         b -= 0.1 * b.grad
-    nw, nb = ref.gd_step(w0, b0, gw, gb, 0.1)
+    nw, nb = ref.step(w0, b0, gw, gb, 0.1)
     assert np.allclose(nw, w.detach().numpy(), rtol=0, atol=EXACT)
     assert np.allclose(nb, b.detach().numpy(), rtol=0, atol=EXACT)
+
+
+@pytest.mark.parametrize(
+    ("n", "batch_size", "seed"), [(11, 4, 6), (11, 3, 7), (5, 2, 0)]
+)
+def test_loader_order_is_a_real_dataloader(n, batch_size, seed):
+    """Does loader_order give the orders of a seeded, shuffling DataLoader's epochs?"""
+    loader = DataLoader(
+        TensorDataset(torch.arange(n)),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(seed),
+    )
+    got = [[int(i) for (batch,) in loader for i in batch] for _ in range(3)]
+    assert got == ref.loader_order(n, batch_size, seed, 3)
 
 
 def test_mse_gradients_match_autograd():
@@ -300,8 +315,10 @@ def test_valid_orders_are_exactly_the_orders_that_train():
         if result is not None and np.allclose(result, reference, rtol=0, atol=1e-12):
             works.add(order)
     assert works == set(ref.valid_orders())
-    assert all(ref.order_is_valid("".join(p)) == ("".join(p) in works)
-               for p in itertools.permutations("abcde"))  # fmt: skip
+    assert all(
+        ref.order_is_valid("".join(p)) == ("".join(p) in works)
+        for p in itertools.permutations("abcde")
+    )
 
 
 def test_zero_instead_of_none_fails_before_the_first_backward():
@@ -445,8 +462,10 @@ def test_answer_q40_q42_sgd_step_is_the_manual_update():
     model = nn.Linear(3, 2).double()
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     before = [p.detach().clone() for p in model.parameters()]
-    F.mse_loss(model(torch.ones(4, 3, dtype=torch.float64)),
-               torch.zeros(4, 2, dtype=torch.float64)).backward()  # fmt: skip
+    F.mse_loss(
+        model(torch.ones(4, 3, dtype=torch.float64)),
+        torch.zeros(4, 2, dtype=torch.float64),
+    ).backward()
     opt.step()
     for p, p0 in zip(model.parameters(), before, strict=True):
         assert torch.allclose(p.detach(), p0 - 0.1 * p.grad, rtol=0, atol=1e-15)

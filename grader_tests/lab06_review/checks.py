@@ -6,7 +6,7 @@ Numbers and shapes (`check_q6_shapes`, `check_q12_mse`, ...): the form is checke
 first (a number, a whole number, a tuple of ints) with a sentence saying how to write
 it, then the value against a reference computed from `LabParams` (reference.py),
 with a diagnosis of the usual wrong values that does not give the answer away. Code
-(`check_split_table`, `check_gd_step`, `check_fit`, ...): the student's function is
+(`check_split_table`, `check_step_`, `check_fit`, ...): the student's function is
 called on the check's own float64 inputs and compared with the reference, stopping
 at the first thing wrong: defined -> type -> shape -> dtype -> finite -> value ->
 diagnosis. Each check raises AssertionError with one sentence and returns None.
@@ -17,11 +17,11 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+from torch.utils.data import DataLoader, TensorDataset
 
 from grader_tests.core import (
     choice,
@@ -116,7 +116,7 @@ def _describe(value: object) -> str:
     return messages.fmt_type(value)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int | np.integer]:
     return isinstance(value, (int, np.integer)) and not isinstance(
         value, (bool, np.bool_)
     )
@@ -239,8 +239,11 @@ def check_q6_shapes(w_shape: object, b_shape: object, p: LabParams = DEFAULT) ->
             "(n, 4) predictions wrongly.",
             (1, m): "Keep b one-dimensional, one entry per target: torch's "
             "broadcasting adds it to every row.",
-        }.get(b_got, "How many bias values does the model have, and do they depend on "
-                     "the example?")  # fmt: skip
+        }.get(
+            b_got,
+            "How many bias values does the model have, and do they depend on "
+            "the example?",
+        )
         raise AssertionError(f"q6_b_shape = {b_got} is not the shape of b. {hint}")
 
 
@@ -256,18 +259,30 @@ def check_q12_mse(value: object, p: LabParams = DEFAULT) -> None:
     sq = (preds - targets) ** 2
     rows, cols = preds.shape
     candidates = [
-        (sq.sum() / rows, f"Did you divide the sum of squared errors by the number of "
-         f"rows ({rows}) instead of by the number of entries ({sq.size})?"),
-        (sq.sum() / cols, f"Did you divide by the number of columns ({cols}) instead "
-         f"of by the number of entries ({sq.size})?"),
+        (
+            sq.sum() / rows,
+            f"Did you divide the sum of squared errors by the number of "
+            f"rows ({rows}) instead of by the number of entries ({sq.size})?",
+        ),
+        (
+            sq.sum() / cols,
+            f"Did you divide by the number of columns ({cols}) instead "
+            f"of by the number of entries ({sq.size})?",
+        ),
         (sq.sum(), "Did you sum the squared errors without averaging them?"),
         (math.sqrt(sq.mean()), "Did you take the square root (that is the RMSE)?"),
-        (np.abs(preds - targets).mean(), "That is the mean absolute error: did you "
-         "forget to square the differences?"),
+        (
+            np.abs(preds - targets).mean(),
+            "That is the mean absolute error: did you "
+            "forget to square the differences?",
+        ),
         (sq.mean() / 2, "Did you divide by 2?"),
-        ((preds - targets).mean() ** 2, "Did you square the mean difference instead "
-         "of averaging the squared differences?"),
-    ]  # fmt: skip
+        (
+            (preds - targets).mean() ** 2,
+            "Did you square the mean difference instead "
+            "of averaging the squared differences?",
+        ),
+    ]
     raise _wrong_number("q12_mse", got, "the MSE of these predictions", candidates)
 
 
@@ -283,16 +298,28 @@ def check_x4_change(value: object, p: LabParams = DEFAULT) -> None:
     w, delta = p.w4_start, p.w4_delta
     grad = ref.dw4(x, y, w)
     candidates = [
-        (-first, "The loss goes down when w moves against the sign of dL/dw: check "
-         "the sign."),
-        (grad, "That is dL/dw itself; the change of the loss is about dL/dw times the "
-         "change of w."),
-        (ref.loss4(x, y, w + delta), "That is the new loss; the question asks for the "
-         "change, new loss minus old loss."),
-        (len(x) * first, f"That is {len(x)}x the change: did you use a gradient summed "
-         "over the examples (like np.dot(2*x, y_pred - y)) instead of their mean?"),
+        (
+            -first,
+            "The loss goes down when w moves against the sign of dL/dw: check "
+            "the sign.",
+        ),
+        (
+            grad,
+            "That is dL/dw itself; the change of the loss is about dL/dw times the "
+            "change of w.",
+        ),
+        (
+            ref.loss4(x, y, w + delta),
+            "That is the new loss; the question asks for the "
+            "change, new loss minus old loss.",
+        ),
+        (
+            len(x) * first,
+            f"That is {len(x)}x the change: did you use a gradient summed "
+            "over the examples (like np.dot(2*x, y_pred - y)) instead of their mean?",
+        ),
         (grad / delta, "Multiply the derivative by the change of w, do not divide."),
-    ]  # fmt: skip
+    ]
     raise _wrong_number(
         "x4_change", got, "the change of the loss (new minus old)", candidates
     )
@@ -307,11 +334,14 @@ def check_q24_grad(value: object, p: LabParams = DEFAULT) -> None:
         return
     once = 2 * p.q24_w
     candidates = [
-        (once, "That is the gradient of one backward pass. Does backward() replace "
-         "w.grad or add to it? Run the cell and print w.grad."),
+        (
+            once,
+            "That is the gradient of one backward pass. Does backward() replace "
+            "w.grad or add to it? Run the cell and print w.grad.",
+        ),
         (0.0, "Nothing resets w.grad in this loop: run it and print w.grad."),
         (p.q24_w**2, "That is the loss, not its gradient."),
-    ]  # fmt: skip
+    ]
     raise _wrong_number("q24_grad", got, "w.grad after the loop", candidates)
 
 
@@ -326,12 +356,17 @@ def check_q22_lr_max(value: object, p: LabParams = DEFAULT) -> None:
     x, _ = ref.data4(p)
     mean_x2, sum_x2 = float(np.mean(x**2)), float(np.sum(x**2))
     candidates = [
-        (expected / 2, "That is 1 / L'': the learning rate that reaches the minimum "
-         "in one step. How much larger can lr be before the steps start to grow?"),
+        (
+            expected / 2,
+            "That is 1 / L'': the learning rate that reaches the minimum "
+            "in one step. How much larger can lr be before the steps start to grow?",
+        ),
         (2 / mean_x2, "Did you leave out the factor 2 in L''(w) = 2 mean(x^2)?"),
-        (2 / (2 * sum_x2), "Did you sum over the examples instead of averaging "
-         "(L is a mean)?"),
-    ]  # fmt: skip
+        (
+            2 / (2 * sum_x2),
+            "Did you sum over the examples instead of averaging (L is a mean)?",
+        ),
+    ]
     raise _wrong_number(
         "q22_lr_max", got, "the bound on stable learning rates", candidates
     )
@@ -503,21 +538,25 @@ def check_split_table(split_table: Callable, p: LabParams = DEFAULT) -> None:
                     "the data too."
                 )
             compare.require_entries(
-                label, validate.to_floats(tensor), want.ravel().tolist(), 0.0, 0.0,
+                label,
+                validate.to_floats(tensor),
+                want.ravel().tolist(),
+                0.0,
+                0.0,
                 "Are the first n_inputs columns the inputs and the rest the targets?",
-            )  # fmt: skip
+            )
 
 
 @validate.quiet
 def check_init_params(init_params: Callable, p: LabParams = DEFAULT) -> None:
-    """Q7: init_params draws w (targets, features), b (targets,) with randn, as leaves."""
+    """Q7: init_params draws w (outputs, inputs), b (outputs,) with randn, as leaves."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(init_params, "init_params")
-    for n_features, n_targets, seed in ((3, 2, p.check_seed), (5, 4, p.check_seed + 1)):
-        text = f"init_params({n_features}, {n_targets}, seed={seed})"
-        result = validate.call(init_params, text, n_features, n_targets, seed)
+    for n_inputs, n_outputs, seed in ((3, 2, p.check_seed), (5, 4, p.check_seed + 1)):
+        text = f"init_params({n_inputs}, {n_outputs}, {seed})"
+        result = validate.call(init_params, text, n_inputs, n_outputs, seed)
         w, b = validate.unpack(result, text, ("w", "b"))
-        shapes = ref.param_shapes(n_features, n_targets)
+        shapes = ref.param_shapes(n_inputs, n_outputs)
         for name, value, shape in zip("wb", (w, b), shapes, strict=True):
             label = f"{name} from {text}"
             tensor = validate.require_tensor(value, label)
@@ -526,12 +565,12 @@ def check_init_params(init_params: Callable, p: LabParams = DEFAULT) -> None:
             if got_shape == ():
                 hint = (
                     "torch.randn(size=()) makes a 0-dim tensor, a single number: "
-                    "pass the shape, e.g. torch.randn(n_targets, n_features)."
+                    "pass the shape, e.g. torch.randn(n_outputs, n_inputs)."
                 )
             elif name == "w" and got_shape == shape[::-1]:
                 hint = (
-                    "With preds = inputs @ w.T + b, w has one row per target: "
-                    "(n_targets, n_features)."
+                    "With y_hat = x @ w.T + b, w has one row per output: "
+                    "(n_outputs, n_inputs)."
                 )
             validate.require_shape(tensor, label, shape, hint)
             if tensor.dtype != torch.float32:
@@ -550,25 +589,25 @@ def check_init_params(init_params: Callable, p: LabParams = DEFAULT) -> None:
                     "e.g. torch.randn(..., requires_grad=True) * 0.1): its .grad stays "
                     "None. Draw it, scale it if you like, then call .requires_grad_()."
                 )
-        want_w, want_b = ref.init_params(n_features, n_targets, seed)
+        want_w, want_b = ref.init_params(n_inputs, n_outputs, seed)
         got_w, got_b = validate.to_floats(w), validate.to_floats(b)
         if got_w == validate.to_floats(want_w) and got_b == validate.to_floats(want_b):
             continue
         raise AssertionError(
             f"{text} does not match the recipe torch.manual_seed(seed), then "
-            "w = torch.randn(n_targets, n_features), then b = torch.randn(n_targets). "
-            + _init_hint(got_w, got_b, n_features, n_targets, seed)
+            "w = torch.randn(n_outputs, n_inputs), then b = torch.randn(n_outputs). "
+            + _init_hint(got_w, got_b, n_inputs, n_outputs, seed)
         )
 
 
-def _init_hint(got_w: list, got_b: list, n_features: int, n_targets: int, seed: int):
+def _init_hint(got_w: list, got_b: list, n_inputs: int, n_outputs: int, seed: int):
     """Why the drawn values differ from the recipe's."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        b_first = torch.randn(n_targets).tolist()
-        w_second = torch.randn(n_targets, n_features).ravel().tolist()
+        b_first = torch.randn(n_outputs).tolist()
+        w_second = torch.randn(n_outputs, n_inputs).ravel().tolist()
         torch.manual_seed(seed)
-        w_rand = torch.rand(n_targets, n_features).ravel().tolist()
+        w_rand = torch.rand(n_outputs, n_inputs).ravel().tolist()
     if got_w == w_rand or all(0.0 <= v < 1.0 for v in got_w + got_b):
         return (
             "All values lie in [0, 1): did you use torch.rand (uniform) instead of "
@@ -580,25 +619,25 @@ def _init_hint(got_w: list, got_b: list, n_features: int, n_targets: int, seed: 
 
 
 @validate.quiet
-def check_linear_model(linear_model: Callable, p: LabParams = DEFAULT) -> None:
-    """Q8: linear_model(X, w, b) equals X @ w.T + b (float64 inputs and reference)."""
+def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
+    """Q8: predict(x, w, b) equals x @ w.T + b (float64 inputs and reference)."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(linear_model, "linear_model")
+    validate.require_callable(predict, "predict")
     rng = _rng(p, 8)
     x, w, b = (rng.standard_normal(s) for s in ((6, 3), (2, 3), (2,)))
-    expected = ref.linear_model(x, w, b)
-    text = "linear_model(X, w, b) with X (6, 3), w (2, 3), b (2,)"
+    expected = ref.predict(x, w, b)
+    text = "predict(x, w, b) with x (6, 3), w (2, 3), b (2,)"
     try:
-        value = validate.call(linear_model, text, _t64(x), _t64(w), _t64(b))
+        value = validate.call(predict, text, _t64(x), _t64(w), _t64(b))
     except AssertionError as error:
         hint = None
         if "cannot be multiplied" in str(error) or "size mismatch" in str(error):
-            hint = "w has shape (n_targets, n_features): multiply X @ w.T."
+            hint = "w has shape (n_outputs, n_inputs): multiply x @ w.T."
         raise AssertionError(messages.with_hint(str(error), hint)) from None
     shape = tuple(getattr(value, "shape", ()))
     hint = None
     if shape == (2, 6):
-        hint = "That is (X @ w.T).T: did you compute w @ X.T? Use X @ w.T."
+        hint = "That is (x @ w.T).T: did you compute w @ x.T? Use x @ w.T."
     got = validate.require_tensor_values(value, text, expected.shape, hint)
     if not compare.worst_entry(
         got, expected.ravel().tolist(), FLOAT32_RTOL, FLOAT32_ATOL
@@ -616,13 +655,13 @@ def check_linear_model(linear_model: Callable, p: LabParams = DEFAULT) -> None:
 
 @validate.quiet
 def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
-    """Q13: mse(preds, targets) is the mean of the squared differences over all entries."""
+    """Q13: mse(y_hat, y) is the mean of the squared differences over all entries."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(mse, "mse")
     rng = _rng(p, 13)
     preds, targets = rng.standard_normal((7, 3)), rng.standard_normal((7, 3))
     expected = ref.mse(preds, targets)
-    text = "mse(preds, targets) with preds, targets (7, 3)"
+    text = "mse(y_hat, y) with y_hat, y (7, 3)"
     tracked = _t64(preds).requires_grad_()
     value = validate.call(mse, text, tracked, _t64(targets))
     shape = getattr(value, "shape", ())
@@ -635,24 +674,32 @@ def check_mse(mse: Callable, p: LabParams = DEFAULT) -> None:
     validate.require_finite([got], text)
     sq = (preds - targets) ** 2
     candidates = [
-        (sq.sum() / 7, "Did you divide the sum by the number of rows (7) instead of "
-         "the number of entries (21)? The mean runs over all entries."),
+        (
+            sq.sum() / 7,
+            "Did you divide the sum by the number of rows (7) instead of "
+            "the number of entries (21)? The mean runs over all entries.",
+        ),
         (sq.sum(), "Did you sum the squared differences without averaging?"),
         (math.sqrt(sq.mean()), "Did you return the square root (the RMSE)?"),
-        (np.abs(preds - targets).mean(), "That is the mean absolute error: did you "
-         "forget to square?"),
-        ((preds - targets).mean() ** 2, "Did you square the mean difference instead of "
-         "averaging the squared differences?"),
+        (
+            np.abs(preds - targets).mean(),
+            "That is the mean absolute error: did you forget to square?",
+        ),
+        (
+            (preds - targets).mean() ** 2,
+            "Did you square the mean difference instead of "
+            "averaging the squared differences?",
+        ),
         ((preds - targets).mean(), "Did you forget to square the differences?"),
         (sq.mean() / 2, "Did you divide by 2?"),
-    ]  # fmt: skip
+    ]
     compare.require_close(
         text, got, expected, FLOAT32_RTOL, FLOAT32_ATOL, candidates=candidates
     )
     if not (isinstance(value, torch.Tensor) and remote.grad_fn_name(value) is not None):
         raise AssertionError(
             f"{text} returns the right number as {messages.fmt_type(value)} that "
-            "backward() cannot run through (preds required grad): return the mean "
+            "backward() cannot run through (y_hat required grad): return the mean "
             "itself, a 0-dim tensor, without .item(), float() or .detach()."
         )
 
@@ -687,9 +734,12 @@ def check_autograd_dw(autograd_dw: Callable, p: LabParams = DEFAULT) -> None:
                 "(w.grad stays None if w was created without requires_grad=True.)"
             )
         got = validate.to_number(
-            value, text, diagnose.diagnose_shape(getattr(value, "shape", ()), len(x),
-                                                 "gradients 2 * x * (w x - y)"),
-        )  # fmt: skip
+            value,
+            text,
+            diagnose.diagnose_shape(
+                getattr(value, "shape", ()), len(x), "gradients 2 * x * (w x - y)"
+            ),
+        )
         validate.require_finite([got], text)
         expected = ref.dw4(x, y, w0)
         loss = ref.loss4(x, y, w0)
@@ -717,38 +767,38 @@ def check_autograd_dw(autograd_dw: Callable, p: LabParams = DEFAULT) -> None:
         )
 
 
-GD_STEP = {"lr": 0.1}
+STEP_SETTINGS = {"lr": 0.1}
 
 
 def _step_inputs(p: LabParams) -> tuple[np.ndarray, ...]:
-    """w (2, 3), b (2,) and their gradients for the gd_step check: no ties, no zeros."""
+    """w (2, 3), b (2,) and their gradients for the step_ check: no ties, no zeros."""
     rng = _rng(p, 19)
     w, b = rng.uniform(0.5, 1.5, (2, 3)), rng.uniform(0.5, 1.5, 2)
     gw, gb = rng.uniform(1.0, 3.0, (2, 3)), -rng.uniform(1.0, 3.0, 2)
     return w, b, gw, gb
 
 
-def _run_gd_step(gd_step: Callable, p: LabParams):
-    """Leaves w, b with .grad set; call gd_step(w, b, lr); return them and the result."""
+def _run_step_(step_: Callable, p: LabParams):
+    """Leaves w, b with .grad set; call step_(w, b, lr); return them and the result."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(gd_step, "gd_step")
+    validate.require_callable(step_, "step_")
     w0, b0, gw, gb = _step_inputs(p)
     w = _t64(w0).requires_grad_()
     b = _t64(b0).requires_grad_()
     w.grad, b.grad = _t64(gw), _t64(gb)
-    text = f"gd_step(w, b, lr={GD_STEP['lr']})"
-    result = validate.call(gd_step, text, w, b, GD_STEP["lr"])
+    text = f"step_(w, b, lr={STEP_SETTINGS['lr']})"
+    result = validate.call(step_, text, w, b, STEP_SETTINGS["lr"])
     return text, w, b, result
 
 
 @validate.quiet
-def check_gd_step(gd_step: Callable, p: LabParams = DEFAULT) -> None:
-    """Q19: gd_step changes w and b in place to w - lr * w.grad, b - lr * b.grad."""
+def check_step_(step_: Callable, p: LabParams = DEFAULT) -> None:
+    """Q19: step_ changes w and b in place to w - lr * w.grad, b - lr * b.grad."""
     __tracebackhide__ = True  # noqa: F841
-    text, w, b, result = _run_gd_step(gd_step, p)
+    text, w, b, result = _run_step_(step_, p)
     w0, b0, gw, gb = _step_inputs(p)
-    lr = GD_STEP["lr"]
-    want = ref.gd_step(w0, b0, gw, gb, lr)
+    lr = STEP_SETTINGS["lr"]
+    want = ref.step(w0, b0, gw, gb, lr)
     for name, tensor, start, grad, expected in zip(
         "wb", (w, b), (w0, b0), (gw, gb), want, strict=True
     ):
@@ -757,7 +807,7 @@ def check_gd_step(gd_step: Callable, p: LabParams = DEFAULT) -> None:
             continue
         if got == start.ravel().tolist():
             if name == "b":
-                hint = "did you forget to update b (b -= lr * b.grad)?"
+                hint: str | None = "did you forget to update b (b -= lr * b.grad)?"
             elif isinstance(result, (tuple, list)):
                 hint = (
                     "it returned new tensors instead: update the caller's tensors in "
@@ -773,26 +823,38 @@ def check_gd_step(gd_step: Callable, p: LabParams = DEFAULT) -> None:
                 )
             raise AssertionError(f"{text} left {name} unchanged: {hint}")
         candidates = [
-            ((start - lr * start).ravel().tolist(), f"Did you subtract lr * {name} "
-             f"(the weights) instead of lr * {name}.grad, as in "
-             f"{name}.sub_({name} * lr)? That only shrinks {name} towards zero."),
-            ((start + lr * grad).ravel().tolist(), f"{name} moved uphill: did you add "
-             f"lr * {name}.grad instead of subtracting it?"),
-            ((start - grad).ravel().tolist(), f"Did you forget to multiply "
-             f"{name}.grad by lr?"),
-        ]  # fmt: skip
+            (
+                (start - lr * start).ravel().tolist(),
+                f"Did you subtract lr * {name} "
+                f"(the weights) instead of lr * {name}.grad, as in "
+                f"{name}.sub_({name} * lr)? That only shrinks {name} towards zero.",
+            ),
+            (
+                (start + lr * grad).ravel().tolist(),
+                f"{name} moved uphill: did you add "
+                f"lr * {name}.grad instead of subtracting it?",
+            ),
+            (
+                (start - grad).ravel().tolist(),
+                f"Did you forget to multiply {name}.grad by lr?",
+            ),
+        ]
         hint = diagnose.best_match(got, candidates)
         compare.require_entries(
-            f"{name} after {text}", got, expected.ravel().tolist(), FLOAT32_RTOL, 0.0,
+            f"{name} after {text}",
+            got,
+            expected.ravel().tolist(),
+            FLOAT32_RTOL,
+            0.0,
             hint,
-        )  # fmt: skip
+        )
 
 
 @validate.quiet
-def check_gd_step_zero(gd_step: Callable, p: LabParams = DEFAULT) -> None:
-    """Q24: after gd_step, w.grad and b.grad are zero (or None), w and b still leaves."""
+def check_step_zero(step_: Callable, p: LabParams = DEFAULT) -> None:
+    """Q24: after step_, w.grad and b.grad are zero (or None), w and b still leaves."""
     __tracebackhide__ = True  # noqa: F841
-    text, w, b, _ = _run_gd_step(gd_step, p)
+    text, w, b, _ = _run_step_(step_, p)
     for name, tensor in zip("wb", (w, b), strict=True):
         if not (remote.is_leaf(tensor) and tensor.requires_grad):
             raise AssertionError(
@@ -822,16 +884,16 @@ def _xy(p: LabParams, salt: int, n: int = 6) -> tuple[torch.Tensor, torch.Tensor
 
 @validate.quiet
 def check_make_dataset(make_dataset: Callable, p: LabParams = DEFAULT) -> None:
-    """Q31: make_dataset(inputs, targets) is a TensorDataset of (inputs[i], targets[i])."""
+    """Q31: make_dataset(x, y) is a TensorDataset of (x[i], y[i])."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(make_dataset, "make_dataset")
     x, y = _xy(p, 31)
-    text = "make_dataset(inputs, targets) with inputs (6, 3), targets (6, 2)"
+    text = "make_dataset(x, y) with x (6, 3), y (6, 2)"
     ds = validate.call(make_dataset, text, x, y)
     if not remote.is_instance(ds, TensorDataset):
         raise AssertionError(
             f"{text} should return a torch.utils.data.TensorDataset; got "
-            f"{messages.fmt_type(ds)}. Use TensorDataset(inputs, targets)."
+            f"{messages.fmt_type(ds)}. Use TensorDataset(x, y)."
         )
     if len(ds) != len(x):
         raise AssertionError(f"len of {text} is {len(ds)}; expected {len(x)}.")
@@ -840,56 +902,144 @@ def check_make_dataset(make_dataset: Callable, p: LabParams = DEFAULT) -> None:
         if len(item) != 2:
             raise AssertionError(
                 f"element {i} of {text} holds {len(item)} tensors; expected 2, "
-                "(input, target): did you pass both inputs and targets?"
+                "(input, target): did you pass both x and y?"
             )
         if torch.equal(item[0], y[i]) and torch.equal(item[1], x[i]):
             raise AssertionError(
                 f"element {i} of {text} is (target, input): pass the inputs first, "
-                "TensorDataset(inputs, targets)."
+                "TensorDataset(x, y)."
             )
         if not (torch.equal(item[0], x[i]) and torch.equal(item[1], y[i])):
             raise AssertionError(
-                f"element {i} of {text} is not (inputs[{i}], targets[{i}]): did you "
+                f"element {i} of {text} is not (x[{i}], y[{i}]): did you "
                 "pass the arguments, unchanged, to TensorDataset?"
             )
 
 
+LOADER_N, LOADER_EPOCHS = 11, 2  # 11 examples: batches of 4 and 3 leave a remainder
+
+
+def _probe_xy(n: int = LOADER_N) -> tuple[torch.Tensor, torch.Tensor]:
+    """x (n, 3) and y (n, 2), float64, whose values encode their row index k."""
+    k = torch.arange(n, dtype=torch.float64)[:, None]
+    return torch.cat([k, k + 100, k + 200], 1), torch.cat([k + 1000, k + 2000], 1)
+
+
+def _epochs(loader: Any, text: str, scramble: int) -> list[list[tuple[Any, Any]]]:
+    """The (xb, yb) batches of LOADER_EPOCHS epochs, the global RNG seeded first.
+
+    A loader that shuffles from torch's global random state (no generator of its
+    own) gives other orders for other `scramble`s; validate.quiet restores the
+    notebook's random state afterwards.
+    """
+    __tracebackhide__ = True  # noqa: F841
+    remote.seed_where(loader, scramble)
+    out = []
+    for _ in range(LOADER_EPOCHS):
+        try:
+            epoch = list(loader)
+        except Exception as exc:  # the student's loader may raise anything
+            raise AssertionError(
+                f"iterating over {text} raised {type(exc).__name__}: {exc}"
+            ) from exc
+        for batch in epoch:
+            if not (isinstance(batch, (tuple, list)) and len(batch) == 2):
+                raise AssertionError(
+                    f"each batch of {text} should be a pair (xb, yb); got "
+                    f"{messages.fmt_type(batch)}. Build the DataLoader on "
+                    "make_dataset(x, y)."
+                )
+        out.append(epoch)
+    return out
+
+
+def _visits(epochs: list[list[tuple[Any, Any]]]) -> list[list[int]]:
+    """The row indices (the probe's first input column) each epoch visits."""
+    return [[int(v) for xb, _ in epoch for v in xb[:, 0].tolist()] for epoch in epochs]
+
+
 @validate.quiet
 def check_make_loader(make_loader: Callable, p: LabParams = DEFAULT) -> None:
-    """Q32: make_loader(dataset, batch_size) is a shuffling DataLoader over the dataset."""
+    """Q32: make_loader(x, y, batch_size, seed) batches make_dataset(x, y), shuffled
+    in the order of torch.Generator().manual_seed(seed)."""
     __tracebackhide__ = True  # noqa: F841
     validate.require_callable(make_loader, "make_loader")
-    kernel = remote.kernel_of(make_loader)
-    ds = kernel.new("torch.utils.data.TensorDataset", *_xy(p, 32, n=11))
-    for batch_size in (5, 3):
-        text = f"make_loader(dataset, batch_size={batch_size})"
-        loader = validate.call(make_loader, text, ds, batch_size)
+    n = LOADER_N
+    for batch_size, seed in ((4, p.check_seed), (3, p.check_seed + 1)):
+        text = f"make_loader(x, y, {batch_size}, {seed}) with {n} examples"
+        x, y = _probe_xy()
+        loader = validate.call(make_loader, text, x, y, batch_size, seed)
         if not remote.is_instance(loader, DataLoader):
+            hint: str | None = (
+                " Did you return the dataset instead of a DataLoader over it?"
+                if remote.is_instance(loader, TensorDataset)
+                else ""
+            )
             raise AssertionError(
                 f"{text} should return a torch.utils.data.DataLoader; got "
-                f"{messages.fmt_type(loader)}."
+                f"{messages.fmt_type(loader)}.{hint}"
             )
-        if loader.dataset is not ds:
+        if len(loader.dataset) != n:
             raise AssertionError(
-                f"{text} loads another dataset than its argument: did you use a "
-                "global variable?"
+                f"the dataset of {text} has {len(loader.dataset)} examples; expected "
+                f"{n}: build it from the arguments, make_dataset(x, y), not from "
+                "global data."
             )
-        if loader.batch_size != batch_size:
+        epochs = _epochs(loader, text, scramble=987654321)
+        sizes = [len(xb) for xb, _ in epochs[0]]
+        want_sizes = list(ref.batch_sizes(n, batch_size))
+        if sizes != want_sizes:
+            hint = None
+            if set(sizes) == {1}:
+                hint = (
+                    "Batches of 1 are DataLoader's default: pass batch_size=batch_size."
+                )
+            elif sizes == want_sizes[:-1]:
+                hint = "The last, smaller batch is missing: leave drop_last=False."
+            elif len(set(sizes[:-1])) == 1:
+                hint = (
+                    f"Batches of {sizes[0]}: did you type a batch size instead of "
+                    "passing the argument batch_size?"
+                )
             raise AssertionError(
-                f"{text} has batch_size {loader.batch_size}; expected {batch_size}: "
-                "did you pass the argument batch_size?"
+                messages.with_hint(
+                    f"{text} yields batches of {sizes} examples; expected {want_sizes} "
+                    f"({n} examples in batches of {batch_size}, the last one smaller).",
+                    hint,
+                )
             )
-        if not remote.is_instance(loader.sampler, RandomSampler):
+        for xb, yb in epochs[0]:
+            if xb[:, 0].tolist() != (yb[:, 0] - 1000).tolist():
+                raise AssertionError(
+                    f"the batches of {text} pair inputs with the wrong targets: "
+                    "shuffle in the DataLoader, which keeps each (x[i], y[i]) "
+                    "together, not x and y separately."
+                )
+        got = _visits(epochs)
+        if all(order == list(range(n)) for order in got):
             raise AssertionError(
-                f"{text} does not shuffle (its sampler is "
-                f"{remote.type_name(loader.sampler).rsplit('.', 1)[-1]}): did you pass "
-                "shuffle=True?"
+                f"{text} visits the examples in their stored order 0..{n - 1} every "
+                "epoch: shuffling is off. Pass shuffle=True to the DataLoader."
             )
-        if loader.drop_last:
+        want = ref.loader_order(n, batch_size, seed, LOADER_EPOCHS)
+        if got == want:
+            continue
+        again = validate.call(make_loader, text, *_probe_xy(), batch_size, seed)
+        if _visits(_epochs(again, text, scramble=123)) != got:
             raise AssertionError(
-                f"{text} drops the last, smaller batch: leave drop_last=False so every "
-                "example is used in every epoch."
+                f"two loaders from {text} visit the examples in different orders: the "
+                "shuffle is not seeded (it draws from torch's global random state). "
+                "Pass generator=torch.Generator().manual_seed(seed) to the DataLoader; "
+                "torch.manual_seed(seed) in make_loader does not fix the order, which "
+                "is drawn later, when the loader is iterated."
             )
+        raise AssertionError(
+            f"{text} shuffles reproducibly but not in the recipe's order: its first "
+            f"epoch visits {got[0]}, the recipe's {want[0]}. Did you seed the "
+            "generator with the argument seed (not a typed-in number)? Use "
+            "DataLoader(make_dataset(x, y), batch_size=batch_size, shuffle=True, "
+            "generator=torch.Generator().manual_seed(seed))."
+        )
 
 
 def _linear(kernel: remote.Kernel, p: LabParams, salt: int) -> Any:
@@ -974,11 +1124,16 @@ def check_fit(fit: Callable, p: LabParams = DEFAULT) -> None:
             no_zero = ref.fit(*settings, zero_grad=False)
             one_epoch = ref.fit(*settings[:-1], 1)
             candidates = [
-                (_flat(no_zero), "They match a run that never resets the gradients: "
-                 "call optimizer.zero_grad() for every batch (they add up otherwise)."),
-                (_flat(one_epoch), "They match a single epoch: does fit loop "
-                 "num_epochs times?"),
-            ]  # fmt: skip
+                (
+                    _flat(no_zero),
+                    "They match a run that never resets the gradients: "
+                    "call optimizer.zero_grad() for every batch (they add up otherwise).",
+                ),
+                (
+                    _flat(one_epoch),
+                    "They match a single epoch: does fit loop num_epochs times?",
+                ),
+            ]
             hint = diagnose.best_match(got_w + got_b, candidates) or (
                 "For every batch: predictions, loss_fn(predictions, targets), "
                 "loss.backward(), optimizer.step(), optimizer.zero_grad()."
@@ -1009,12 +1164,17 @@ def check_fit(fit: Callable, p: LabParams = DEFAULT) -> None:
                 "graph alive (memory grows with every batch), and plt.plot(losses) "
                 "fails on it."
             )
-    got_losses = [validate.to_number(v, f"losses[{i}] from {text}")
-                  for i, v in enumerate(losses)]  # fmt: skip
+    got_losses = [
+        validate.to_number(v, f"losses[{i}] from {text}") for i, v in enumerate(losses)
+    ]
     compare.require_entries(
-        f"losses from {text}", got_losses, want_losses, FIT_RTOL, FIT_ATOL,
+        f"losses from {text}",
+        got_losses,
+        want_losses,
+        FIT_RTOL,
+        FIT_ATOL,
         "Record loss.item() for each batch, before the update.",
-    )  # fmt: skip
+    )
     kinds = [i for i, v in enumerate(losses) if not isinstance(v, float)]
     if kinds:
         raise AssertionError(
@@ -1024,22 +1184,26 @@ def check_fit(fit: Callable, p: LabParams = DEFAULT) -> None:
 
 
 @validate.quiet
-def check_predict(predict: Callable, p: LabParams = DEFAULT) -> None:
-    """Q45: predict(model, inputs) is model(inputs), without tracking gradients."""
+def check_predict_with(predict_with: Callable, p: LabParams = DEFAULT) -> None:
+    """Q45: predict_with(model, x) is model(x), without tracking gradients."""
     __tracebackhide__ = True  # noqa: F841
-    validate.require_callable(predict, "predict")
-    model = _linear(remote.kernel_of(predict), p, 45)
+    validate.require_callable(predict_with, "predict_with")
+    model = _linear(remote.kernel_of(predict_with), p, 45)
     x = _t64(_rng(p, 46).standard_normal((4, 3)))
     w = model.weight.detach().numpy().copy()
     b = model.bias.detach().numpy().copy()
-    expected = ref.linear_model(x.numpy(), w, b)
-    text = "predict(model, inputs) with nn.Linear(3, 2) and inputs (4, 3)"
-    value, graph = validate.call_counting_graph(predict, text, model, x.clone())
+    expected = ref.predict(x.numpy(), w, b)
+    text = "predict_with(model, x) with nn.Linear(3, 2) and x (4, 3)"
+    value, graph = validate.call_counting_graph(predict_with, text, model, x.clone())
     got = validate.require_tensor_values(value, text, expected.shape)
     compare.require_entries(
-        text, got, expected.ravel().tolist(), FLOAT32_RTOL, FLOAT32_ATOL,
-        "Did you call the model argument on the inputs argument?",
-    )  # fmt: skip
+        text,
+        got,
+        expected.ravel().tolist(),
+        FLOAT32_RTOL,
+        FLOAT32_ATOL,
+        "Did you call the model argument on the x argument?",
+    )
     if value.requires_grad:
         raise AssertionError(
             f"{text} returns a tensor that requires grad: predictions need no graph; "
@@ -1060,7 +1224,7 @@ CHECKS = {
     "q4_split_table": check_split_table,
     "q6_shapes": check_q6_shapes,
     "q7_init_params": check_init_params,
-    "q8_linear_model": check_linear_model,
+    "q8_linear_model": check_predict,
     "q12_mse": check_q12_mse,
     "q13_mse": check_mse,
     "q39": functools.partial(check_choice, "q39"),
@@ -1070,8 +1234,8 @@ CHECKS = {
     "x4_change": check_x4_change,
     "q23": functools.partial(check_choice, "q23"),
     "q24_grad": check_q24_grad,
-    "q19_gd_step": check_gd_step,
-    "q24_zero_grad": check_gd_step_zero,
+    "q19_gd_step": check_step_,
+    "q24_zero_grad": check_step_zero,
     "q22_lr_max": check_q22_lr_max,
     "q25_order": check_q25_order,
     "q26_updates": check_q26_updates,
@@ -1089,5 +1253,5 @@ CHECKS = {
     "q40_q42": functools.partial(check_choice, "q40_q42"),
     "q43_make_optimizer": check_make_optimizer,
     "q44_fit": check_fit,
-    "q45_predict": check_predict,
+    "q45_predict": check_predict_with,
 }

@@ -84,9 +84,9 @@ def crop_arrays(p: LabParams = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
     return split_table(p.crop_rows, p.n_inputs)
 
 
-def param_shapes(n_features: int, n_targets: int) -> tuple[tuple[int, ...], ...]:
-    """Shapes of w and b for preds = inputs @ w.T + b."""
-    return (n_targets, n_features), (n_targets,)
+def param_shapes(n_inputs: int, n_outputs: int) -> tuple[tuple[int, ...], ...]:
+    """Shapes of w and b for y_hat = x @ w.T + b (nn.Linear's layout)."""
+    return (n_outputs, n_inputs), (n_outputs,)
 
 
 def q6_shapes(p: LabParams = DEFAULT) -> tuple[tuple[int, ...], ...]:
@@ -95,20 +95,20 @@ def q6_shapes(p: LabParams = DEFAULT) -> tuple[tuple[int, ...], ...]:
 
 
 def init_params(
-    n_features: int, n_targets: int, seed: int
+    n_inputs: int, n_outputs: int, seed: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Q7's recipe: seed, then w ~ randn(n_targets, n_features), b ~ randn(n_targets).
+    """Q7's recipe: seed, then w ~ randn(n_outputs, n_inputs), b ~ randn(n_outputs).
 
     float32, as torch draws them; the global random state is left untouched.
     """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        w = torch.randn(n_targets, n_features)
-        b = torch.randn(n_targets)
+        w = torch.randn(n_outputs, n_inputs)
+        b = torch.randn(n_outputs)
     return w, b
 
 
-linear_model, mse = linear.forward, linear.mse  # Q8 and Q13
+predict, mse = linear.forward, linear.mse  # Q8 predict(x, w, b), Q13 mse(y_hat, y)
 
 
 def q12_mse(p: LabParams = DEFAULT) -> float:
@@ -194,18 +194,19 @@ def linear_layer(in_features: int, out_features: int) -> tuple[tuple[int, int], 
 # ---- update step and training ----
 
 
-def gd_step(
-    w: np.ndarray, b: np.ndarray, w_grad: np.ndarray, b_grad: np.ndarray, lr: float
+def step(
+    w: np.ndarray, b: np.ndarray, dw: np.ndarray, db: np.ndarray, lr: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One gradient-descent step: (w - lr * w_grad, b - lr * b_grad)."""
-    return w - lr * w_grad, b - lr * b_grad
+    """One gradient-descent step as new values, (w - lr * dw, b - lr * db): what the
+    lab's in-place step_(w, b, lr) leaves in w and b."""
+    return w - lr * dw, b - lr * db
 
 
 def mse_gradients(
     x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """MSE over all entries and its gradients: (2 / (n m)) E^T x and the column sums."""
-    error = linear_model(x, w, b) - y
+    error = predict(x, w, b) - y
     scale = 2 / error.size
     return float(np.mean(error**2)), scale * error.T @ x, scale * error.sum(axis=0)
 
@@ -218,7 +219,7 @@ def fit_data(
     x = rng.standard_normal((p.fit_n, 3))
     w_true = rng.standard_normal((2, 3))
     b_true = rng.standard_normal(2)
-    y = linear_model(x, w_true, b_true) + 0.1 * rng.standard_normal((p.fit_n, 2))
+    y = predict(x, w_true, b_true) + 0.1 * rng.standard_normal((p.fit_n, 2))
     return x, y, 0.1 * rng.standard_normal((2, 3)), np.zeros(2)
 
 
@@ -248,8 +249,29 @@ def fit(
                 w_acc, b_acc = gw, gb
             else:
                 w_acc, b_acc = w_acc + gw, b_acc + gb
-            w, b = gd_step(w, b, w_acc, b_acc, lr)
+            w, b = step(w, b, w_acc, b_acc, lr)
     return w, b, losses
+
+
+def loader_order(
+    n: int, batch_size: int, seed: int, num_epochs: int
+) -> list[list[int]]:
+    """Q32: the example indices each epoch of make_loader(x, y, batch_size, seed) visits.
+
+    What DataLoader(..., shuffle=True, generator=torch.Generator().manual_seed(seed))
+    does (torch 2.x): each epoch first draws one int64 from the generator (the
+    workers' base seed), then its RandomSampler draws torch.randperm(n), whose
+    consecutive slices are the batches, and one more randperm for the remainder
+    of num_samples % n = 0 examples, discarded. The unit tests compare it with a
+    real DataLoader.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    orders = []
+    for _ in range(num_epochs):
+        torch.empty((), dtype=torch.int64).random_(generator=generator)
+        orders.append(torch.randperm(n, generator=generator).tolist())
+        torch.randperm(n, generator=generator)
+    return orders
 
 
 # ---- the order of the steps of an epoch (Q25) ----
