@@ -28,6 +28,7 @@ from grader_tests.core import (
     compare,
     diagnose,
     kernel_objects,
+    loaders,
     messages,
     remote,
     validate,
@@ -174,38 +175,16 @@ def _require_params(
 
 def probe_data(n: int = PROBE_N) -> tuple[torch.Tensor, torch.Tensor]:
     """Inputs (n, 3) and targets (n, 2) whose values encode their row index k."""
-    k = torch.arange(n, dtype=torch.float32)[:, None]
-    return torch.cat([k, k + 100, k + 200], 1), torch.cat([k + 1000, k + 2000], 1)
+    return loaders.row_coded(n, torch.float32)
 
 
 def _loader_batches(
     loader: object, text: str, epochs: int, scramble: int = 987654321
 ) -> list[list[tuple[torch.Tensor, torch.Tensor]]]:
-    """The (xb, yb) pairs of each epoch, the global RNG seeded with `scramble` first.
-
-    A loader that draws its order from torch's global random state, not from a
-    generator of its own, then gives other orders for other `scramble`s (the check
-    runs inside validate.quiet, which restores the notebook's random state).
-    """
+    """The (xb, yb) pairs of each epoch, the global RNG seeded with `scramble` first."""
     __tracebackhide__ = True  # noqa: F841
-    remote.seed_where(loader, scramble)
-    out = []
-    for _ in range(epochs):
-        try:
-            epoch = list(loader)  # type: ignore[call-overload]
-        except Exception as exc:  # the student's loader may raise anything
-            raise AssertionError(
-                f"iterating over {text} raised {type(exc).__name__}: {exc}"
-            ) from exc
-        for batch in epoch:
-            if not (isinstance(batch, (tuple, list)) and len(batch) == 2):
-                raise AssertionError(
-                    f"each batch of {text} should be a pair (xb, yb); got "
-                    f"{messages.fmt_type(batch)}. Did you build the DataLoader on "
-                    "TensorDataset(inputs, targets)?"
-                )
-        out.append(epoch)
-    return out
+    fix = "Did you build the DataLoader on TensorDataset(inputs, targets)?"
+    return loaders.batches(loader, text, epochs, scramble, fix)
 
 
 def _batch_sizes_hint(sizes: list[int], n: int, batch: int) -> str | None:

@@ -28,6 +28,7 @@ from grader_tests.core import (
     compare,
     diagnose,
     kernel_objects,
+    loaders,
     messages,
     remote,
     tolerances,
@@ -921,36 +922,14 @@ LOADER_N, LOADER_EPOCHS = 11, 2  # 11 examples: batches of 4 and 3 leave a remai
 
 def _probe_xy(n: int = LOADER_N) -> tuple[torch.Tensor, torch.Tensor]:
     """x (n, 3) and y (n, 2), float64, whose values encode their row index k."""
-    k = torch.arange(n, dtype=torch.float64)[:, None]
-    return torch.cat([k, k + 100, k + 200], 1), torch.cat([k + 1000, k + 2000], 1)
+    return loaders.row_coded(n, torch.float64)
 
 
 def _epochs(loader: Any, text: str, scramble: int) -> list[list[tuple[Any, Any]]]:
-    """The (xb, yb) batches of LOADER_EPOCHS epochs, the global RNG seeded first.
-
-    A loader that shuffles from torch's global random state (no generator of its
-    own) gives other orders for other `scramble`s; validate.quiet restores the
-    notebook's random state afterwards.
-    """
+    """The (xb, yb) batches of LOADER_EPOCHS epochs, the global RNG seeded first."""
     __tracebackhide__ = True  # noqa: F841
-    remote.seed_where(loader, scramble)
-    out = []
-    for _ in range(LOADER_EPOCHS):
-        try:
-            epoch = list(loader)
-        except Exception as exc:  # the student's loader may raise anything
-            raise AssertionError(
-                f"iterating over {text} raised {type(exc).__name__}: {exc}"
-            ) from exc
-        for batch in epoch:
-            if not (isinstance(batch, (tuple, list)) and len(batch) == 2):
-                raise AssertionError(
-                    f"each batch of {text} should be a pair (xb, yb); got "
-                    f"{messages.fmt_type(batch)}. Build the DataLoader on "
-                    "make_dataset(x, y)."
-                )
-        out.append(epoch)
-    return out
+    fix = "Build the DataLoader on make_dataset(x, y)."
+    return loaders.batches(loader, text, LOADER_EPOCHS, scramble, fix)
 
 
 def _visits(epochs: list[list[tuple[Any, Any]]]) -> list[list[int]]:
