@@ -380,19 +380,40 @@ def gradients(x, y, w, b):
     return dw, db
 
 
+# %% nbgrader={"grade": false, "grade_id": "grad_check_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# For the two gradient checks below: a tiny float64 example, autograd's gradients
+# of its loss (in float64 a correct gradient agrees to about 1e-15), and the likely
+# slip behind a wrong ratio.
+x_gc = torch.tensor([[0.0], [0.5], [1.0], [2.0]], dtype=torch.float64)
+y_gc = torch.tensor([[1.0], [2.0], [2.5], [6.0]], dtype=torch.float64)
+w_gc = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+b_gc = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
+((w_gc * x_gc + b_gc - y_gc) ** 2).mean().backward()  # autograd's dw and db
+
+
+def gradient_hint(ratio, name):
+    """The likely slip when d`name` is `ratio` times autograd's (N = 4 here)."""
+    hints = {
+        4.0: "did you sum over the examples instead of averaging",
+        0.5: "did you drop the factor 2 of the square",
+        -1.0: "did you write y - y_hat instead of y_hat - y",
+        0.0: {
+            "w": "did you forget the gradient for w",
+            "b": "did you forget the gradient for b",
+        }[name],
+    }
+    near = [text for r, text in hints.items() if abs(ratio - r) < 1e-4]
+    return near[0] if near else "compare your code with the formulas above"
+
+
 # %% nbgrader={"grade": true, "grade_id": "test_gradient_w", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-"""Check dw against autograd on a tiny float64 example."""
-x_small = torch.tensor([[0.0], [0.5], [1.0], [2.0]], dtype=torch.float64)
-y_small = torch.tensor([[1.0], [2.0], [2.5], [6.0]], dtype=torch.float64)
-w_small = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
-b_small = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
-((w_small * x_small + b_small - y_small) ** 2).mean().backward()  # autograd's dw
-dw_small, _ = gradients(x_small, y_small, w_small.detach(), b_small.detach())
+"""Check dw against autograd on the tiny float64 example above."""
+dw_small, _ = gradients(x_gc, y_gc, w_gc.detach(), b_gc.detach())
 assert dw_small.numel() == 1, "dw should be one number: average with .mean()"
-print(f"dw = {dw_small.item():.6f} (should be autograd's {w_small.grad.item():.6f})")
-ratio = dw_small.item() / w_small.grad.item()
+print(f"dw = {dw_small.item():.6f} (should be autograd's {w_gc.grad.item():.6f})")
+ratio = dw_small.item() / w_gc.grad.item()
 assert abs(ratio - 1) < 1e-8, (
-    f"dw is {ratio:.3g} times autograd's: 4 means a sum, 0.5 no factor 2, -1 y - y_hat"
+    f"dw is {ratio:.3g} times autograd's: {gradient_hint(ratio, 'w')}?"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge
@@ -401,19 +422,14 @@ judge.check("gradient_w", gradients)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "test_gradient_b", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-"""Check db against autograd on a tiny float64 example."""
-x_small = torch.tensor([[0.0], [0.5], [1.0], [2.0]], dtype=torch.float64)
-y_small = torch.tensor([[1.0], [2.0], [2.5], [6.0]], dtype=torch.float64)
-w_small = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
-b_small = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
-((w_small * x_small + b_small - y_small) ** 2).mean().backward()  # autograd's db
-_, db_small = gradients(x_small, y_small, w_small.detach(), b_small.detach())
+"""Check db against autograd on the tiny float64 example above."""
+_, db_small = gradients(x_gc, y_gc, w_gc.detach(), b_gc.detach())
 assert db_small is not None, "db is None: did you compute the gradient for b?"
 assert db_small.numel() == 1, "db should be one number: average with .mean()"
-print(f"db = {db_small.item():.6f} (should be autograd's {b_small.grad.item():.6f})")
-ratio = db_small.item() / b_small.grad.item()
+print(f"db = {db_small.item():.6f} (should be autograd's {b_gc.grad.item():.6f})")
+ratio = db_small.item() / b_gc.grad.item()
 assert abs(ratio - 1) < 1e-8, (
-    f"db is {ratio:.3g} times autograd's: 4 means a sum, 0.5 no factor 2, -1 y - y_hat"
+    f"db is {ratio:.3g} times autograd's: {gradient_hint(ratio, 'b')}?"
 )
 ### BEGIN HIDDEN TESTS
 from coursekit import judge

@@ -34,9 +34,11 @@ MISTAKES: dict[str, str] = {
 # a mistake. tests/test_grader_named.py checks that each phrase still occurs in a
 # lab's visible checks, so a rewording fails the tests instead of going uncounted.
 VISIBLE_PHRASES: dict[str, str] = {
+    "did you sum over the examples instead of averaging": "SummedNotAveraged",
     "did you sum over the points instead of averaging": "SummedNotAveraged",
     "did you drop the factor 2": "MissingFactor2",
     "did you write y - y_hat instead of y_hat - y": "WrongSign",
+    "did you forget the gradient for b": "GradientNotComputed",
     "did you compute the gradient for b?": "GradientNotComputed",
     "did you forget to average the per-example terms": "NotAveraged",
     ".grad.zero_()?": "NoZeroGrad",
