@@ -36,3 +36,12 @@ def auto_points(lab: str, root: Path = REPO) -> float:
     return sum(
         float(m["points"]) for m in metas if m.get("grade") and not m.get("solution")
     )
+
+
+def cell_points(lab: str, grade_ids: list[str], root: Path = REPO) -> float:
+    """The points of these test cells of a lab, read from its source notebook."""
+    import nbformat
+
+    nb = nbformat.read(layout.notebook("source", lab, root=root), as_version=4)
+    metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    return sum(float(m["points"]) for m in metas if m.get("grade_id") in grade_ids)

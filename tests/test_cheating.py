@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 
 from coursekit import demo, grading, layout, release, report
 
-from .course import REPO, auto_points, make_course
+from .course import REPO, auto_points, cell_points, make_course
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow
@@ -91,6 +91,11 @@ while True:
 WRONG_PREDICT = """def predict(x, w, b):
     return w * x
 """
+# A predict without b breaks every cell built on it, as the demo class's true_line
+# student's predict does: it costs the points of the cells that student loses.
+WRONG_PREDICT_COST = cell_points(
+    LAB, next(s.loses for s in demo.load(REPO / "demo") if s.student == "true_line")
+)
 # Files handed in beside the notebook: a look-alike grader whose every check passes.
 FAKE_PACKAGE = {
     f"grader_tests/{name}.py": "def __getattr__(name):\n    return lambda *a, **k: None\n"
@@ -101,15 +106,25 @@ FAKE_PACKAGE = {
 CHEATS = {
     "reads_solution": ("answer_init", READS_SOLUTION, "graded", FULL - 1),
     "writes_shared_files": ("answer_init", WRITES_SHARED, "graded", FULL),
-    "patches_comparisons": ("predict", PATCHES_COMPARISONS, "graded", FULL - 8),
-    "fake_grader_module": ("predict", FAKE_GRADER, "graded", FULL - 8),
+    "patches_comparisons": (
+        "predict",
+        PATCHES_COMPARISONS,
+        "graded",
+        FULL - WRONG_PREDICT_COST,
+    ),
+    "fake_grader_module": ("predict", FAKE_GRADER, "graded", FULL - WRONG_PREDICT_COST),
     "reads_answer_key": ("answer_init", READS_ANSWER_KEY, "graded", FULL - 1),
     "swallows_errors": ("answer_init", SWALLOWS_ERRORS, "graded", FULL - 1),
     "uses_network": ("answer_init", NETWORK, "graded", FULL),
     "memory_hog": ("answer_noise", MEMORY, "graded", FULL - 1),
     "fork_bomb": ("answer_noise", FORK_BOMB, "graded", FULL - 1),
-    "hands_in_grader": ("predict", WRONG_PREDICT, "graded", FULL - 8),
-    "hands_in_grader_fallback": ("predict", WRONG_PREDICT, "graded", FULL - 8),
+    "hands_in_grader": ("predict", WRONG_PREDICT, "graded", FULL - WRONG_PREDICT_COST),
+    "hands_in_grader_fallback": (
+        "predict",
+        WRONG_PREDICT,
+        "graded",
+        FULL - WRONG_PREDICT_COST,
+    ),
 }
 
 
