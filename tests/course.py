@@ -26,22 +26,27 @@ def make_course(dest: Path) -> Path:
     return layout.copy_course(dest, REPO)
 
 
-def auto_points(lab: str, root: Path = REPO) -> float:
-    """The points of a lab's auto-graded test cells, read from its source notebook:
-    what a correct submission scores (answers graded by hand are not counted)."""
+def _graded_cells(lab: str, root: Path) -> list[dict]:
+    """The nbgrader metadata of a lab's graded cells, from its source notebook."""
     import nbformat
 
     nb = nbformat.read(layout.notebook("source", lab, root=root), as_version=4)
     metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    return [m for m in metas if m.get("grade")]
+
+
+def auto_points(lab: str, root: Path = REPO) -> float:
+    """The points of a lab's auto-graded test cells, read from its source notebook:
+    what a correct submission scores (answers graded by hand are not counted)."""
     return sum(
-        float(m["points"]) for m in metas if m.get("grade") and not m.get("solution")
+        float(m["points"]) for m in _graded_cells(lab, root) if not m.get("solution")
     )
 
 
 def cell_points(lab: str, grade_ids: list[str], root: Path = REPO) -> float:
     """The points of these test cells of a lab, read from its source notebook."""
-    import nbformat
-
-    nb = nbformat.read(layout.notebook("source", lab, root=root), as_version=4)
-    metas = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    return sum(float(m["points"]) for m in metas if m.get("grade_id") in grade_ids)
+    return sum(
+        float(m["points"])
+        for m in _graded_cells(lab, root)
+        if m["grade_id"] in grade_ids
+    )
