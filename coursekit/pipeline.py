@@ -6,12 +6,20 @@ Each stage is one function over a course folder; `make demo` and `make grade`
 front end (a JupyterHub's collect step, a test's scratch course). Nothing here
 parses arguments or decides how to print: the stages return what happened, and
 `run` strings them together and prints progress.
+
+The measurement wing (`coursekit.bench`) drives the course through these
+functions only, so what it times is what a term runs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import nbformat
 
 from . import (
     classreport,
@@ -21,28 +29,96 @@ from . import (
     grading,
     integrity,
     layout,
+    mutants,
     pairs,
+    preprocessors,
     release,
     report,
 )
+from .warm import lifecycle
 
 
-def release_labs(root: Path = layout.ROOT, lab: str | None = None) -> None:
-    """Stage 1: sync each lab's notebook with labs/<lab>.py, then regenerate
-    release/ and solutions/ (one lab, or all with progress)."""
-    for line in pairs.sync(root):
-        print(line, flush=True)
+def release_labs(
+    root: Path = layout.ROOT, lab: str | None = None, sync: bool = True
+) -> None:
+    """Stage 1: sync each lab's notebook with labs/<lab>.py (unless `sync` is
+    off), then regenerate release/ and solutions/ (one lab, or all with
+    progress)."""
+    if sync:
+        for line in pairs.sync(root):
+            print(line, flush=True)
     if lab:
         release.release(lab, root)
     else:
         release.release_all(root)
 
 
-def collect_demo(root: Path = layout.ROOT, lab: str | None = None) -> list[str]:
-    """Stage 2 for the demo class: copy demo/submitted/ into submitted/, never
-    over a different file. (A course collects with nbgrader's exchange or by
-    hand into submitted/<student>/<lab>/ instead.)"""
-    return demo.collect(root, labs={lab} if lab else None)
+def collect_demo(
+    root: Path = layout.ROOT,
+    lab: str | None = None,
+    students: set[str] | None = None,
+) -> list[str]:
+    """Stage 2 for the demo class (of `lab`, or all; of `students`, or all):
+    copy demo/submitted/ into submitted/, never over a different file. (A
+    course collects with nbgrader's exchange or by hand into
+    submitted/<student>/<lab>/ instead.)"""
+    return demo.collect(root, labs={lab} if lab else None, students=students)
+
+
+NotebookMaker = Callable[[], nbformat.NotebookNode]
+
+
+def known_submissions(
+    lab: str, root: Path = layout.ROOT
+) -> dict[str, list[NotebookMaker]]:
+    """Every submission of `lab` the course can build from its catalogues, by
+    kind: "correct" (the worked solution), "demo" (the demo class's other
+    students, demo/<lab>.toml) and "mutant" (the known mistakes,
+    mutants/<lab>.toml). Each entry builds its notebook when called, so a
+    caller pays only for those it uses."""
+    made: dict[str, list[NotebookMaker]] = {
+        "correct": [
+            functools.partial(
+                demo.build,
+                demo.DemoSubmission("correct", lab, "the worked solution"),
+                root,
+            )
+        ],
+        "demo": [
+            functools.partial(demo.build, sub, root)
+            for sub in demo.load(root / "demo")
+            if sub.lab == lab and sub.student != "correct"
+        ],
+        "mutant": [
+            functools.partial(_mutant_notebook, mt, root)
+            for mt in mutants.load(root / "mutants")
+            if mt.lab == lab
+        ],
+    }
+    return made
+
+
+def _mutant_notebook(mt: mutants.Mutant, root: Path) -> nbformat.NotebookNode:
+    cell = mutants.mutated_cell(mt, root)
+    sub = demo.DemoSubmission(mt.student, mt.lab, mt.name, cells={mt.cell: cell})
+    return demo.build(sub, root)
+
+
+def without_hidden_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """`nb` with every code cell's hidden-test block removed, as a student's
+    kernel runs it (the notebook is changed in place and returned)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = preprocessors.strip_hidden(cell.source)
+    return nb
+
+
+@contextlib.contextmanager
+def warm_kernels() -> Iterator[None]:
+    """The warm-kernel service for the block, as grading starts it (nothing
+    when warm kernels are off or an enclosing batch already has one)."""
+    with lifecycle.running():
+        yield
 
 
 def grade(
@@ -51,22 +127,45 @@ def grade(
     jobs: int = 1,
     dask: str | None = None,
     kernel: str | None = None,
+    backup: bool = True,
 ) -> list[grading.Outcome]:
     """Stage 3: autograde every submission that is new or out of date.
 
-    The gradebook is backed up first. `dask` grades on a Dask cluster: "local"
-    for a LocalCluster of `jobs` workers, or a scheduler's address. `kernel`
+    The gradebook is backed up first (unless `backup` is off, as for a
+    scratch course). `dask` grades on a Dask cluster: "local" for a
+    LocalCluster of `jobs` workers, or a scheduler's address. `kernel`
     replaces nbgrader_config.py's kernelspec.
     """
-    backup = grading.backup_gradebook(root)
     if backup:
-        print(f"gradebook backed up to {backup}", flush=True)
+        saved = grading.backup_gradebook(root)
+        if saved:
+            print(f"gradebook backed up to {saved}", flush=True)
     if dask:
         address = None if dask == "local" else dask
         return cluster.autograde(
             root, address, workers=jobs, force=force, kernel=kernel
         )
     return grading.autograde_all(root, force=force, jobs=jobs, kernel=kernel)
+
+
+def grade_one(
+    root: Path, lab: str, student: str, kernel: str | None = None
+) -> grading.Outcome:
+    """Stage 3 for one submission, graded again even if it is up to date."""
+    return grading.grade_one(root, lab, student, kernel)
+
+
+def grades(root: Path = layout.ROOT) -> list[report.Row]:
+    """Every graded submission's score, from the gradebook."""
+    return report.rows(root)
+
+
+def cell_scores(root: Path, lab: str, student: str) -> dict[str, tuple[float, float]]:
+    """One submission's (score, max score) per graded cell, from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(layout.gradebook_url(root)) as gb:
+        return report.cell_scores(gb, lab, student)
 
 
 def feedback(root: Path = layout.ROOT) -> list[str]:

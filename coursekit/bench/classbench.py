@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from .. import cluster, demo, grading, layout, release
+from .. import layout, pipeline
 from . import floors, synthetic
 
 MiB = 1024**2
@@ -94,7 +94,7 @@ def prepare(course: Path, labs: list[str], per_lab: int) -> dict:
     """A released course copy in `course` with the synthetic class submitted."""
     layout.copy_course(course)
     for lab in labs:
-        release.release(lab, course)
+        pipeline.release_labs(course, lab, sync=False)
     return synthetic.write_class(course, labs, per_lab)
 
 
@@ -117,17 +117,17 @@ def grade_run(
         if db_url:
             os.environ["COURSEKIT_DB_URL"] = db_url
             for lab in layout.labs(work):
-                release.release(lab, work)
+                pipeline.release_labs(work, lab, sync=False)
         with MemorySampler() as memory:
             t0 = time.perf_counter()
-            if dask:
-                outcomes = cluster.autograde(
-                    work, None, jobs, force=True, kernel=kernel
-                )
-            else:
-                outcomes = grading.autograde_all(
-                    work, force=True, jobs=jobs, kernel=kernel
-                )
+            outcomes = pipeline.grade(
+                work,
+                force=True,
+                jobs=jobs,
+                dask="local" if dask else None,
+                kernel=kernel,
+                backup=False,
+            )
             seconds = time.perf_counter() - t0
     finally:
         os.environ.pop("COURSEKIT_DB_URL", None)
@@ -161,10 +161,10 @@ def time_split(prepared: Path, work: Path, lab: str, kernel: str) -> dict[str, f
     """
     split = floors.breakdown(prepared, lab, kernel)
     shutil.copytree(prepared, work)
-    demo.collect(work, labs={lab}, students={"correct"})
+    pipeline.collect_demo(work, lab, students={"correct"})
     # twice, keeping the faster: the least disturbed by the machine's other work
     graded = min(
-        (grading.grade_one(work, lab, "correct", kernel) for _ in range(2)),
+        (pipeline.grade_one(work, lab, "correct", kernel) for _ in range(2)),
         key=lambda outcome: outcome.seconds,
     )
     shutil.rmtree(work, ignore_errors=True)

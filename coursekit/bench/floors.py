@@ -25,8 +25,7 @@ from traitlets.config import Config
 
 import coursekit
 
-from .. import layout
-from ..preprocessors import strip_hidden
+from .. import layout, pipeline
 
 KERNELSPECS = Path(coursekit.__file__).parent / "jupyter"
 HEAVY_IMPORTS = ("torch", "numpy", "matplotlib.pyplot")
@@ -47,10 +46,7 @@ def _workdir(course: Path, lab: str) -> Path:
     hidden tests left out: they are the judge's work, outside the kernel."""
     work = Path(tempfile.mkdtemp(prefix=f"floor-{lab}-"))
     nb = nbformat.read(layout.notebook("solutions", lab, root=course), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.source = strip_hidden(cell.source)
-    nbformat.write(nb, work / f"{lab}.ipynb")
+    nbformat.write(pipeline.without_hidden_tests(nb), work / f"{lab}.ipynb")
     return work
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import demo, layout, mutants
+from .. import layout, pipeline
 
 # One submission in ten is broken, three are correct, three come from the demo
 # class, three from the mutants: most students hand in work that runs.
@@ -44,15 +44,8 @@ def _notebook_bytes(
     if kind == "broken":  # a notebook cut off half way, as an interrupted upload
         released = layout.notebook("release", lab, root=root).read_bytes()
         return released[: len(released) // 2]
-    if kind == "correct":
-        sub = demo.DemoSubmission("correct", lab, "the worked solution")
-    elif kind == "demo":
-        sub = bank["demo"][i % len(bank["demo"])]
-    else:
-        mt = bank["mutant"][i % len(bank["mutant"])]
-        cell = mutants.mutated_cell(mt, root)
-        sub = demo.DemoSubmission(mt.student, lab, mt.name, cells={mt.cell: cell})
-    return nbformat.writes(demo.build(sub, root)).encode()
+    makers = bank[kind]
+    return nbformat.writes(makers[i % len(makers)]()).encode()
 
 
 def write_class(
@@ -63,14 +56,9 @@ def write_class(
     Students are `s0000`, `s0001`, ...; each hands in one notebook per lab.
     Returns {(student, lab): kind}.
     """
-    every_demo = demo.load(root / "demo")
-    every_mutant = mutants.load(root / "mutants")
     made = {}
     for index, lab in enumerate(labs):
-        bank: dict[str, list] = {
-            "demo": [s for s in every_demo if s.lab == lab and s.student != "correct"],
-            "mutant": [m for m in every_mutant if m.lab == lab],
-        }
+        bank: dict[str, list] = pipeline.known_submissions(lab, root)
         seen: dict[str, int] = {}  # the k-th of a kind takes the k-th in its bank
         for i, kind in enumerate(kinds(index, per_lab)):
             if not bank.get(kind, [None]):

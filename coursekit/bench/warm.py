@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import layout
+from .. import layout, pipeline
 
 
 def _course(tmp: Path) -> Path:
@@ -67,9 +67,7 @@ def run_notebook(root: Path, lab: str, kernel: str) -> float:
 
 
 def notebook(lab: str, runs: int) -> None:
-    from ..warm import lifecycle
-
-    with tempfile.TemporaryDirectory() as tmp, lifecycle.running():
+    with tempfile.TemporaryDirectory() as tmp, pipeline.warm_kernels():
         root = _course(Path(tmp))
         run_notebook(root, lab, "course-warm")  # the service's own imports, once
         times: dict[str, list[float]] = {"course-warm": [], "course-sandbox": []}
@@ -89,10 +87,8 @@ def notebook(lab: str, runs: int) -> None:
 
 def _class(root: Path, lab: str, students: int) -> None:
     """`students` submissions of `lab`, cycling through the demo class's."""
-    from .. import demo, release
-
-    release.release(lab, root)
-    demo.collect(root, labs={lab})
+    pipeline.release_labs(root, lab, sync=False)
+    pipeline.collect_demo(root, lab)
     originals = layout.students("submitted", root)
     for i in range(students - len(originals)):
         source = root / "submitted" / originals[i % len(originals)] / lab
@@ -100,8 +96,6 @@ def _class(root: Path, lab: str, students: int) -> None:
 
 
 def batch(lab: str, students: int, jobs: int) -> int:
-    from .. import grading, report
-
     with tempfile.TemporaryDirectory() as tmp:
         stock, warm = _course(Path(tmp) / "stock"), _course(Path(tmp) / "warm")
         for root in (stock, warm):
@@ -120,11 +114,13 @@ def batch(lab: str, students: int, jobs: int) -> int:
         print(f"nbgrader autograde exited with {done.returncode}")
         os.environ["COURSEKIT_COURSE"] = str(warm)
         t0 = time.monotonic()
-        grading.autograde_all(warm, jobs=jobs)
+        pipeline.grade(warm, jobs=jobs, backup=False)
         warm_s = time.monotonic() - t0
-        a, b = report.rows(stock), report.rows(warm)
+        a, b = pipeline.grades(stock), pipeline.grades(warm)
         same = a == b and all(
-            _cells(stock, lab, r.student) == _cells(warm, lab, r.student) for r in a
+            pipeline.cell_scores(stock, lab, r.student)
+            == pipeline.cell_scores(warm, lab, r.student)
+            for r in a
         )
     print(f"stock serial nbgrader autograde, course-sandbox: {stock_s:6.1f} s")
     print(f"coursekit grading, course-warm, {jobs} workers:   {warm_s:6.1f} s")
@@ -133,12 +129,3 @@ def batch(lab: str, students: int, jobs: int) -> int:
         f"{warm_s / stock_s:.2f}x; every cell's score identical: {same}"
     )
     return 0 if same else 1
-
-
-def _cells(root: Path, lab: str, student: str) -> dict:
-    from nbgrader.api import Gradebook
-
-    from .. import report
-
-    with Gradebook(layout.gradebook_url(root)) as gb:
-        return report.cell_scores(gb, lab, student)
