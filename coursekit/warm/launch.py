@@ -55,18 +55,7 @@ def start_service(path: Path, module: str = "coursekit.warm.service") -> None:
     """Start an on-demand service at `path`, detached, and wait until it listens."""
     idle = os.environ.get(protocol.ENV_IDLE) or str(IDLE_SECONDS)
     log = path.with_suffix(".log").open("ab")
-    # Not from the student's folder (this process's cwd): -P and cwd="/" keep
-    # whatever lies there out of the service's imports, which every kernel shares.
-    command = [
-        sys.executable,
-        "-P",
-        "-m",
-        module,
-        "--socket",
-        str(path),
-        "--idle",
-        idle,
-    ]
+    command = protocol.service_command(module, path, "--idle", idle)
     proc = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,

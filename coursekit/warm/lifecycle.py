@@ -15,7 +15,6 @@ import contextlib
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -60,17 +59,7 @@ def serving(module: str, env_socket: str, off: bool = False) -> Iterator[Path | 
     remove_stale(Path(tempfile.gettempdir()), prefix)
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     path = folder / "service.sock"
-    # cwd "/" and -P: nothing in the grader's folder gets into the service's imports.
-    command = [
-        sys.executable,
-        "-P",
-        "-m",
-        module,
-        "--socket",
-        str(path),
-        "--parent",
-        str(os.getpid()),
-    ]
+    command = protocol.service_command(module, path, "--parent", str(os.getpid()))
     with (folder / "service.log").open("wb") as log:
         proc = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/"

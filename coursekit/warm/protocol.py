@@ -46,6 +46,15 @@ def default_socket(kind: str = "warm") -> Path:
     return folder / f"{key.hexdigest()[:16]}.sock"
 
 
+def service_command(module: str, path: Path, *options: str) -> list[str]:
+    """The command that starts a service (`module`) listening on `path`.
+
+    Run it with cwd "/": with -P as well, nothing in the grader's or the
+    student's folder gets into the service's imports, which every kernel (or
+    judged notebook) shares."""
+    return [sys.executable, "-P", "-m", module, "--socket", str(path), *options]
+
+
 def connect(path: Path | str, timeout: float | None = None) -> socket.socket:
     """A connection to the service at `path` (raises OSError if none listens)."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
