@@ -15,21 +15,21 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_title", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# # Lab 01: Gradient descent from scratch (20 points)
+# # Lab 01: Gradient descent from scratch (22 points)
 #
 # You will fit a straight line to noisy data with gradient descent, writing every
-# piece yourself in PyTorch: the data, the model, the loss, the gradients (derived by
-# hand, no autograd), the update and the training loop. Then you run experiments on
-# initial values, learning rate and noise.
+# piece yourself in PyTorch: the data, the model, the loss, the gradients (no
+# autograd), the update and the training loop. Then you run experiments on initial
+# values, learning rate and noise.
 #
 # **Learning objectives.** Derive the gradients of the mean squared error by hand;
 # write gradient descent as five named steps; explain why it finds the least-squares
 # line, not the true line; compute the largest stable learning rate and see how it
 # scales with the inputs.
 #
-# **How this lab is graded.** Each task is a function (or a one-letter answer) in a
-# cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with your
-# code. The test cell after it runs a quick *visible* check; at grading *hidden*
+# **How this lab is graded.** Each task is a function, a run or a one-letter answer
+# in a cell marked `# YOUR CODE HERE`: replace `raise NotImplementedError()` with
+# your code. The test cell after it runs a quick *visible* check; at grading *hidden*
 # checks also run on your data. Keep the function names and arguments, don't delete,
 # copy or split cells, and make sure the notebook runs top to bottom (*Restart Kernel
 # and Run All Cells*).
@@ -42,10 +42,10 @@
 # | 4. Gradients, by hand | 4 |
 # | 5. One update step | 1 |
 # | 6. The training loop | 3 |
-# | 8. Experiment: initial values | 1 |
+# | 8. Experiment: initial values | 2 |
 # | 9. Experiment: learning rate | 6 |
-# | 10. Experiment: noise | 1 |
-# | **Total** | **20** |
+# | 10. Experiment: noise | 2 |
+# | **Total** | **22** |
 #
 # Common mistakes are flagged as **Pitfall**.
 
@@ -84,6 +84,7 @@ LR = 0.1  # learning rate
 NUM_EPOCHS = 1000  # number of gradient descent steps
 W0 = 0.0  # initial w
 B0 = 0.0  # initial b
+NOISE_STD_HIGH = 1.0  # the larger noise of Section 10
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_your_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Your data
@@ -97,8 +98,7 @@ B0 = 0.0  # initial b
 # 4. with no id at all: the **example data**, the line $y = 2x + 3$ and seed 42,
 #    which the text of this lab quotes.
 #
-# Set your id before you start and keep it: the lab is graded with your submission's
-# data.
+# Set your id before you start and keep it.
 
 # %%
 STUDENT_ID = ""  # your course login, e.g. "jdoe12"; leave it empty on JupyterHub
@@ -580,8 +580,7 @@ judge.check("train_losses", train)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Task B (1 point).** Train on your data, from $w = b = 0$ (`W0`, `B0`) with `LR` =
-# 0.1 for `NUM_EPOCHS` = 1000 epochs, and name the results `w, b, losses`. The
-# check compares `w` and `b` with a float64 run of the same loop on your data (the
+# 0.1 for `NUM_EPOCHS` = 1000 epochs, and name the results `w, b, losses` (the
 # example data end near $w = 1.908$, $b = 3.046$; yours end elsewhere).
 
 # %% nbgrader={"grade": false, "grade_id": "train_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -620,8 +619,7 @@ ax.legend();
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_train_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The loss curve, on a log scale (the loss spans three orders of magnitude). For the
 # example data it falls from about 16.6 to near its floor within a few dozen epochs,
-# then flattens at about 0.027, not at 0 (yours is alike): no line passes through
-# noisy points (Section 10 says where the floor is).
+# then flattens at about 0.027, not at 0: no line passes through noisy points.
 
 # %% nbgrader={"grade": false, "grade_id": "train_plot_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
@@ -671,28 +669,74 @@ gradients(x, y, torch.tensor(TRUE_W), torch.tensor(TRUE_B))
 # `abs(losses[-2] - losses[-1]) < 1e-9`.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_init", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 8. Experiment: initial values (1 point)
+# ## 8. Experiment: initial values (2 points)
 #
 # *How do different initial values of $w$ and $b$ affect the number of iterations
-# needed for convergence?* Train again, from $(w_0, b_0) = (-10, 10)$ with the same
-# learning rate, and compare with the run from $(0, 0)$.
+# needed for convergence?* Count the epochs a run needs to come within 1% of the
+# least possible loss (`TARGET`).
+#
+# **Task (1 point).** Write `epochs_to_reach(losses, target)`: the first epoch `k`
+# with `losses[k] <= target`, or `None` if there is none. Train from
+# $(w_0, b_0) = (-10, 10)$ (`LR`, `NUM_EPOCHS`) into `w_far, b_far, losses_far`, and
+# set `epochs_near` and `epochs_far` to the epochs the runs from $(0, 0)$ (`losses`)
+# and $(-10, 10)$ need.
 
-# %% nbgrader={"grade": false, "grade_id": "init_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "init_target", "locked": true, "schema_version": 3, "solution": false, "task": false}
+loss_ls = float(((w_ls * x.double() + b_ls - y.double()) ** 2).mean())
+TARGET = 1.01 * loss_ls  # within 1% of the least-squares loss
+print(f"least-squares loss {loss_ls:.5f}, TARGET = {TARGET:.5f}")
+
+
+# %% nbgrader={"grade": false, "grade_id": "epochs_to_reach", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def epochs_to_reach(losses, target):
+    """The first epoch k with losses[k] <= target, or None if there is none."""
+    ### BEGIN SOLUTION
+    for k, loss in enumerate(losses):
+        if loss <= target:
+            return k
+    return None
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": false, "grade_id": "init_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# w_far, b_far, losses_far = ...
+# epochs_near = ...
+# epochs_far = ...
+### BEGIN SOLUTION
 w_far, b_far, losses_far = train(x, y, -10.0, 10.0, LR, NUM_EPOCHS)
-float(w_far), float(b_far)
+epochs_near = epochs_to_reach(losses, TARGET)
+epochs_far = epochs_to_reach(losses_far, TARGET)
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_init_epochs", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check epochs_to_reach on six losses; print the epochs of your two runs."""
+losses_small = [9.5, 7.25, 4.5, 4.5, 3.75, 3.75]
+k_small = epochs_to_reach(losses_small, 4.5)
+print("epochs_to_reach(losses_small, 4.5) =", k_small, "(should be 2)")
+assert k_small == 2, f"got {k_small!r}: 4 means < instead of <=, 3 one epoch too late"
+assert epochs_to_reach(losses_small, 1.0) is None, "never reached: return None"
+assert epochs_to_reach(losses_small, 20.0) == 0, "reached at the start: return 0"
+print(f"epochs to TARGET: {epochs_near} from (0, 0), {epochs_far} from (-10, 10)")
+print("(the example data: 85 and 401)")
+assert epochs_far is not None and epochs_near < epochs_far, "is the far run slower?"
+### BEGIN HIDDEN TESTS
+from coursekit import judge
+
+judge.check("init_epochs", epochs_to_reach, losses_far, epochs_near, epochs_far)
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "init_plot_loss", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
 ax.semilogy(losses, label="start (0, 0)")
 ax.semilogy(losses_far, label="start (-10, 10)")
+ax.axhline(TARGET, color="k", ls=":", label="TARGET")
 ax.set(xlabel="epoch", ylabel="MSE loss (log scale)", title="Two starting points")
 ax.legend();
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_init_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The same two runs seen from above: contour lines of $L(w, b)$ and the path of
-# $(w, b)$, one dot every 10 epochs. `gd_path` repeats your training loop but records
-# the parameters instead of the loss.
+# $(w, b)$ (`gd_path`), one dot every 10 epochs.
 
 
 # %% nbgrader={"grade": false, "grade_id": "init_path", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -740,8 +784,9 @@ ax.legend();
 ### BEGIN SOLUTION
 # c. The MSE of a line is a convex quadratic in (w, b) with one minimum, the
 # least-squares fit, so every run that converges ends there. From (-10, 10), far out
-# along the flat valley of the contour plot, it needs more epochs: the error along the
-# flat direction shrinks only by a factor of about 0.987 per epoch (example data).
+# along the flat valley of the contour plot, it needs more epochs (401 against 85 to
+# reach TARGET for the example data): the error along the flat direction shrinks
+# only by a factor of about 0.987 per epoch.
 # a is wrong: a convex quadratic has no other minimum to settle in.
 # b is wrong: whether gradient descent converges depends on lr < 2 / lambda_max,
 # which depends on x only (about 0.78 for the example data), not on the start;
@@ -999,7 +1044,7 @@ judge.check("big_scale", lr_max_big, sweep_big)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 10. Experiment: noise (1 point)
+# ## 10. Experiment: noise (2 points)
 #
 # *How does the model perform if you increase the amount of noise in the data?*
 #
@@ -1007,26 +1052,48 @@ judge.check("big_scale", lr_max_big, sweep_big)
 # one, in proportion to $\sigma$, and puts a floor under the loss: the mean squared
 # residual at the fit, about $\sigma^2$ (in expectation $\frac{N-2}{N}\sigma^2$).
 #
-# Make the data again with `noise_std` = 1.0 and the same seed: the same $x$ and the
-# same standard normal draws, so the noise is exactly 5 times larger.
+# **Task (1 point).** Make the data again, `x_noisy, y_noisy`, with `NOISE_STD_HIGH`
+# = 1.0 and the same seed (the same draws: the noise is exactly 5 times larger),
+# train on them as in Section 6 (`w_noisy, b_noisy, losses_noisy`), and set
+# `noise_ratios` to the list of both runs' final loss / `noise_std**2`, `NOISE_STD`'s
+# first.
 
-# %% nbgrader={"grade": false, "grade_id": "noise_run", "locked": true, "schema_version": 3, "solution": false, "task": false}
-NOISE_STD_HIGH = 1.0
+# %% nbgrader={"grade": false, "grade_id": "noise_run", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# x_noisy, y_noisy = ...
+# w_noisy, b_noisy, losses_noisy = ...
+# noise_ratios = ...
+### BEGIN SOLUTION
 x_noisy, y_noisy = make_data(N, TRUE_W, TRUE_B, NOISE_STD_HIGH, SEED)
 w_noisy, b_noisy, losses_noisy = train(x_noisy, y_noisy, W0, B0, LR, NUM_EPOCHS)
+noise_ratios = [losses[-1] / NOISE_STD**2, losses_noisy[-1] / NOISE_STD_HIGH**2]
+### END SOLUTION
+
+# %% nbgrader={"grade": true, "grade_id": "test_noise_run", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+"""Check the noisy data and run: the same x, and the same ratio for both runs."""
+print("noise_ratios:", noise_ratios, "(the example data: 0.6632 twice)")
+assert torch.equal(x_noisy, x), "x_noisy should equal x: use the same SEED"
+noise, noise_high = y - TRUE_W * x - TRUE_B, y_noisy - TRUE_W * x - TRUE_B
+assert torch.allclose(noise_high, 5 * noise, atol=1e-4), "use NOISE_STD_HIGH = 1.0"
+assert len(noise_ratios) == 2, "one ratio per run: [NOISE_STD's, NOISE_STD_HIGH's]"
+assert abs(noise_ratios[1] / noise_ratios[0] - 1) < 0.01, "the ratios should agree"
+### BEGIN HIDDEN TESTS
+from coursekit import judge
+
+judge.check("noise_run", x_noisy, y_noisy, w_noisy, b_noisy, losses_noisy, noise_ratios)
+### END HIDDEN TESTS
 
 # %% nbgrader={"grade": false, "grade_id": "noise_table", "locked": true, "schema_version": 3, "solution": false, "task": false}
 print("noise_std        w        b  final loss  final loss / noise_std**2")
-for noise_std, w_k, b_k, losses_k in [
-    (NOISE_STD, w, b, losses),
-    (NOISE_STD_HIGH, w_noisy, b_noisy, losses_noisy),
+for noise_std, w_k, b_k, losses_k, ratio in [
+    (NOISE_STD, w, b, losses, noise_ratios[0]),
+    (NOISE_STD_HIGH, w_noisy, b_noisy, losses_noisy, noise_ratios[1]),
 ]:
-    w_k, b_k, ratio = float(w_k), float(b_k), losses_k[-1] / noise_std**2
+    w_k, b_k = float(w_k), float(b_k)
     print(f"{noise_std:9.1f}{w_k:9.4f}{b_k:9.4f}{losses_k[-1]:12.4f}{ratio:27.3f}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "md_noise_ratio", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The ratio is the same in both rows: the residuals scale with the noise. (It is
-# about 0.66 for the example data, whose 100 normal draws happen to be small.)
+# The ratios agree: the residuals scale with the noise. (0.66 for the example data:
+# its 100 normal draws happen to be small.)
 
 # %% nbgrader={"grade": false, "grade_id": "noise_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
 fig, ax = plt.subplots(figsize=(6, 4))
@@ -1081,9 +1148,8 @@ judge.check("answer_noise", answer_noise)
 #
 # - Gradient descent finds the least-squares fit of the data, not the true line: stop
 #   on the change of the loss, not on the distance to the truth.
-# - $\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i x_i (w x_i + b - y_i)$ and
-#   $\frac{\partial L}{\partial b} = \frac{2}{N}\sum_i (w x_i + b - y_i)$: one number
-#   each.
+# - The gradients are means over the examples, one number each: `.mean()`, not
+#   `.sum()`.
 # - The start changes how long training takes, not where it ends.
 # - The learning rate must stay below $2 / \lambda_{\max}$, about $1 / \overline{x^2}$
 #   for large inputs.

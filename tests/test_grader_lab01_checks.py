@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
 from grader_tests.lab01_gd_from_scratch import checks as lab01_gd
+from grader_tests.lab01_gd_from_scratch import reference as lab01_ref
 
 from .judging import JudgedModule
 
@@ -1227,3 +1229,267 @@ def test_big_scale_mistake_is_diagnosed(student, case):
     with pytest.raises(AssertionError) as info:
         lab.check_big_scale(lr_max, sweep, context=_context(student))
     assert fragment in str(info.value)
+
+
+# ---- Section 8: epochs to reach the target; Section 10: more noise (context) ----
+
+NEW_STUDENTS = ["", "alice", "bob", "carol"]  # the example data and three ids
+
+
+def epochs_to_reach(losses, target):
+    for k, loss in enumerate(losses):
+        if loss <= target:
+            return k
+    return None
+
+
+def _target(p) -> float:
+    """The notebook's TARGET: 1.01 times the least-squares loss of its data."""
+    x, y = lab.reference_data(p)
+    A = torch.cat([x, torch.ones_like(x)], dim=1).double()
+    w_ls, b_ls = torch.linalg.lstsq(A, y.double()).solution.ravel()
+    return 1.01 * float(((w_ls * x.double() + b_ls - y.double()) ** 2).mean())
+
+
+def _init_values(student: str, start=(-10.0, 10.0), reach=epochs_to_reach) -> dict:
+    """The worked solution of Section 8 on the student's data (float32, as typed)."""
+    p = lab.student_params(KEY, student)
+    x, y = lab.reference_data(p)
+    target = _target(p)
+    _, _, losses = Solution().train(x, y, P.w0, P.b0, P.lr, P.num_epochs)
+    _, _, losses_far = Solution().train(x, y, *start, P.lr, P.num_epochs)
+    return {
+        "epochs_to_reach": reach,
+        "losses_far": losses_far,
+        "epochs_near": reach(losses, target),
+        "epochs_far": reach(losses_far, target),
+        "losses": losses,
+        "target": target,
+    }
+
+
+def run_init(student: str, values: dict) -> None:
+    names = ("epochs_to_reach", "losses_far", "epochs_near", "epochs_far")
+    lab.check_init_epochs(*(values[k] for k in names), context=_context(student))
+
+
+@pytest.mark.parametrize("student", NEW_STUDENTS)
+def test_init_epochs_passes_the_solution(student):
+    """Does the worked solution pass on each student's data, also as a tensor run?"""
+    values = _init_values(student)
+    run_init(student, values)
+    expected = lab.init_answers(lab.student_params(KEY, student))
+    assert values["epochs_near"] < values["epochs_far"]
+    assert values["epochs_far"] == expected["epochs_far"]
+    as_tensor = dict(values, losses_far=torch.tensor(values["losses_far"]))
+    run_init(student, dict(as_tensor, epochs_far=np.int64(values["epochs_far"])))
+
+
+def _strict(losses, target):
+    return next((k for k, v in enumerate(losses) if v < target), None)
+
+
+def _late(losses, target):
+    k = epochs_to_reach(losses, target)
+    return None if k is None else k + 1
+
+
+def _minus_one(losses, target):
+    k = epochs_to_reach(losses, target)
+    return -1 if k is None else k
+
+
+def _the_loss(losses, target):
+    k = epochs_to_reach(losses, target)
+    return None if k is None else losses[k]
+
+
+def _last(losses, target):
+    return max((k for k, v in enumerate(losses) if v <= target), default=None)
+
+
+def _init_mistakes(student: str) -> list:
+    right = _init_values(student)
+    swapped = _init_values(student, start=(10.0, -10.0))
+    from_zero = _init_values(student, start=(0.0, 0.0))
+    return [
+        ("<", dict(right, epochs_to_reach=_strict), "instead of <="),
+        ("k + 1", dict(right, epochs_to_reach=_late), "One epoch too late"),
+        ("-1", dict(right, epochs_to_reach=_minus_one), "return None, not -1"),
+        ("the loss", dict(right, epochs_to_reach=_the_loss), "a loss, not an epoch"),
+        ("last epoch", dict(right, epochs_to_reach=_last), "not the first"),
+        (
+            "blank",
+            dict(right, epochs_to_reach=raising(NotImplementedError())),
+            "Did you replace",
+        ),
+        ("far run from (0, 0)", from_zero, "losses_far[0] is the loss at (0.0, 0.0)"),
+        ("start swapped", swapped, "w comes first"),
+        (
+            "near and far swapped",
+            dict(
+                right, epochs_near=right["epochs_far"], epochs_far=right["epochs_near"]
+            ),
+            "did you pass losses_far instead of losses",
+        ),
+        (
+            "far counted on the near run",
+            dict(right, epochs_far=right["epochs_near"]),
+            "did you pass losses instead of losses_far",
+        ),
+        (
+            "only the last loss",
+            dict(right, losses_far=right["losses_far"][-1:]),
+            "has 1 entries",
+        ),
+        (
+            "epochs as a string",
+            dict(right, epochs_near="85"),
+            "should be an epoch, an int k",
+        ),
+        ("no epochs", dict(right, epochs_far=None), "epochs_far is None"),
+    ]
+
+
+@pytest.mark.parametrize("student", NEW_STUDENTS)
+@pytest.mark.parametrize("case", range(13))
+def test_init_epochs_mistake_is_diagnosed(student, case):
+    """Does each Section 8 mistake fail on the student's data with its diagnosis?"""
+    _, values, fragment = _init_mistakes(student)[case]
+    with pytest.raises(AssertionError) as info:
+        run_init(student, values)
+    assert fragment in str(info.value)
+
+
+def test_init_epochs_uses_the_graded_students_data():
+    """Does alice's far run, handed in for the example data, fail?"""
+    with pytest.raises(AssertionError, match="on the example data"):
+        run_init("", _init_values("alice"))
+
+
+def test_epochs_accept_a_float32_tie():
+    """At a tie within EPOCH_RTOL of the target, either neighbouring epoch passes."""
+    target = 1.0
+    losses = [2.0, 1.0 + 0.5 * lab.EPOCH_RTOL, 0.5]
+    assert lab._epochs_accepted(losses, target) == {1, 2}
+    losses = [2.0, 1.0 + 0.5 * lab.EPOCH_RTOL, 1.0 - 0.5 * lab.EPOCH_RTOL, 0.5]
+    assert lab._epochs_accepted(losses, target) == {1, 2, 3}  # both may read high
+    assert lab._epochs_accepted([2.0, 0.9, 0.5], target) == {1}
+    assert lab._epochs_accepted([2.0, 1.5], target) == {None}
+
+
+def _noise_values(student: str, noise_std=None, seed_offset=0, ratio=None) -> dict:
+    """The worked solution of Section 10 on the student's data, one thing changed."""
+    p = lab.student_params(KEY, student)
+    x, y = lab.reference_data(p)
+    q = lab.noise_params(p)
+    q = replace(q, seed=q.seed + seed_offset, noise_std=noise_std or q.noise_std)
+    x_noisy, y_noisy = lab.reference_data(q)
+    _, _, losses = Solution().train(x, y, P.w0, P.b0, P.lr, P.num_epochs)
+    w_n, b_n, losses_n = Solution().train(
+        x_noisy, y_noisy, P.w0, P.b0, P.lr, P.num_epochs
+    )
+    ratios = (ratio or (lambda a, b: [a / P.noise_std**2, b / lab.NOISE_STD_HIGH**2]))(
+        losses[-1], losses_n[-1]
+    )
+    return {
+        "x_noisy": x_noisy,
+        "y_noisy": y_noisy,
+        "w_noisy": w_n,
+        "b_noisy": b_n,
+        "losses_noisy": losses_n,
+        "noise_ratios": ratios,
+        "x": x,
+        "y": y,
+    }
+
+
+def run_noise(student: str, values: dict) -> None:
+    names = ("x_noisy", "y_noisy", "w_noisy", "b_noisy", "losses_noisy", "noise_ratios")
+    lab.check_noise_run(*(values[k] for k in names), context=_context(student))
+
+
+@pytest.mark.parametrize("student", NEW_STUDENTS)
+def test_noise_run_passes_the_solution(student):
+    """Does the worked solution pass on each student's data, ratios as a tensor too?"""
+    values = _noise_values(student)
+    run_noise(student, values)
+    run_noise(student, dict(values, noise_ratios=torch.tensor(values["noise_ratios"])))
+    ratios = values["noise_ratios"]
+    assert abs(ratios[1] / ratios[0] - 1) < 1e-4  # the residuals scale exactly
+
+
+def _noise_mistakes(student: str) -> list:
+    right = _noise_values(student)
+    on_x = dict(
+        right,
+        **dict(
+            zip(
+                ("w_noisy", "b_noisy", "losses_noisy"),
+                Solution().train(
+                    right["x"], right["y"], P.w0, P.b0, P.lr, P.num_epochs
+                ),
+                strict=True,
+            )
+        ),
+    )
+    return [
+        ("another seed", _noise_values(student, seed_offset=1), "the same SEED"),
+        (
+            "the old noise std",
+            _noise_values(student, noise_std=P.noise_std),
+            "y_noisy is the data of noise_std = 0.2",
+        ),
+        ("trained on x, y", on_x, "those of the run on x, y"),
+        (
+            "ratio by noise_std",
+            _noise_values(student, ratio=lambda a, b: [a / P.noise_std, b]),
+            "not by noise_std",
+        ),
+        (
+            "no division",
+            _noise_values(student, ratio=lambda a, b: [a, b]),
+            "Divide each final loss by its noise_std ** 2",
+        ),
+        (
+            "first loss",
+            dict(
+                right, noise_ratios=[right["noise_ratios"][0], right["losses_noisy"][0]]
+            ),
+            "noise_ratios",
+        ),
+        (
+            "one ratio",
+            dict(right, noise_ratios=right["noise_ratios"][:1]),
+            "got 1 entries",
+        ),
+        ("x flattened", dict(right, x_noisy=right["x_noisy"].ravel()), "x_noisy"),
+        (
+            "only the last loss",
+            dict(right, losses_noisy=right["losses_noisy"][-1:]),
+            "has 1 entries",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("student", NEW_STUDENTS)
+@pytest.mark.parametrize("case", range(9))
+def test_noise_run_mistake_is_diagnosed(student, case):
+    """Does each Section 10 mistake fail on the student's data with its diagnosis?"""
+    _, values, fragment = _noise_mistakes(student)[case]
+    with pytest.raises(AssertionError) as info:
+        run_noise(student, values)
+    assert fragment in str(info.value)
+
+
+def test_noise_run_uses_the_graded_students_data():
+    """Does alice's noisy run, handed in for the example data, fail?"""
+    with pytest.raises(AssertionError, match="the example data"):
+        run_noise("", _noise_values("alice"))
+
+
+def test_pasted_cells_type_in_every_run():
+    """The copying student of the demo types in the numbers of all three runs."""
+    cells = lab01_ref.pasted_cells(P)
+    assert set(cells) == {"train_run", "init_run", "noise_run"}
+    assert "epochs_near, epochs_far = 85, 401" in cells["init_run"]

@@ -23,7 +23,7 @@ from coursekit.judge.server import Context
 from grader_tests.lab01_gd_from_scratch import checks as lab
 from grader_tests.lab01_gd_from_scratch import reference as ref
 
-from .course import REPO, auto_points
+from .course import REPO, auto_points, cell_points
 from .judging import judged
 
 LAB = "01_gd_from_scratch"
@@ -329,7 +329,7 @@ def test_demo_build_sets_the_id_and_pastes_numbers():
 @pytest.mark.slow
 def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
     """Released with a secret of its own, two students get different data and full
-    marks; one's numbers pasted into another's lose the run's point and are flagged;
+    marks; one's numbers pasted into another's lose the runs' points and are flagged;
     a submission that edits its LAB_KEY is graded with the released key anyway."""
     from coursekit import grading, release
 
@@ -356,8 +356,11 @@ def test_a_terms_secret_reaches_release_and_grading(tmp_path, monkeypatch):
     outcomes = grading.autograde_all(root, jobs=2)
     assert {o.status for o in outcomes} == {"graded"}
     totals = {r.student: r.score for r in report.rows(root)}
-    full = auto_points(LAB)  # cat loses the run's point, test_train_run's
-    assert totals == {"ann": full, "ben": full, "cat": full - 1, "dee": full}
+    full = auto_points(LAB)
+    # cat loses what the demo class's pasting student loses: the runs' cells
+    pasted = cell_points(LAB, subs["pastes_numbers"].loses)
+    assert pasted > 0
+    assert totals == {"ann": full, "ben": full, "cat": full - pasted, "dee": full}
     seen = {}
     for student in ("ann", "ben", "dee"):
         nb = json.loads(layout.notebook("autograded", LAB, student, root).read_text())

@@ -31,12 +31,18 @@ from grader_tests.core.compare import require_close
 from grader_tests.lab01_gd_from_scratch import mistakes as mistakes
 from grader_tests.lab01_gd_from_scratch.reference import (  # noqa: F401  (re-exported: one import)
     DEFAULT,
+    FAR_START,
+    NOISE_STD_HIGH,
     SWEEP_EPOCHS,
     LabParams,
     big_lrs,
     hessian,
+    init_answers,
+    noise_answers,
+    noise_params,
     reference_big_data,
     reference_data,
+    reference_epochs_to_reach,
     reference_gradients,
     reference_largest_stable_lr,
     reference_mse,
@@ -680,6 +686,243 @@ def check_big_scale(lr_max_big: object, sweep_big: object, *, context) -> None:
     _require_sweep(text, values, x, y, lrs, lambda: cands, whom)
 
 
+# ---- Section 8: epochs to reach the target; Section 10: more noise ----
+
+# Where a float32 run's loss crosses the target, a float64 run's is within ~3e-7
+# relative of it; an epoch then lowers the loss by ~1e-4 relative. Epochs whose
+# reference loss lies within EPOCH_RTOL of the target may go either way.
+EPOCH_RTOL = 1e-5
+# epochs_to_reach's own examples: no ties in index and value, one loss repeated (so
+# < and <= differ), never reached, reached at the start.
+EPOCH_LOSSES = [9.5, 7.25, 4.5, 4.5, 3.75, 3.75]
+EPOCH_TARGETS = (4.5, 1.0, 20.0)
+
+
+def _epoch(value: object, label: str, losses: list[float] | None = None) -> int | None:
+    """An epoch index (an int, None for never), or why not."""
+    __tracebackhide__ = True  # noqa: F841
+    if value is None:
+        return None
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        value = value.item()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and losses is not None and value in losses:
+        raise AssertionError(
+            f"{label} is {messages.fmt_number(value)}, a loss, not an epoch: return "
+            "the index k of the first losses[k] <= target."
+        )
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise AssertionError(
+        f"{label} should be an epoch, an int k (or None if the run never gets "
+        f"there); got {messages.fmt_type(value)}."
+    )
+
+
+def _epochs_accepted(losses: list[float], target: float) -> set[int | None]:
+    """The epochs a correct float32 run may report for a float64 reference run."""
+    early = reference_epochs_to_reach(losses, target * (1 + EPOCH_RTOL))
+    late = reference_epochs_to_reach(losses, target * (1 - EPOCH_RTOL))
+    if early is None:
+        return {None}
+    accepted: set[int | None] = set(
+        range(early, len(losses) if late is None else late + 1)
+    )
+    if late is None:
+        accepted.add(None)
+    return accepted
+
+
+def _check_epochs_to_reach(epochs_to_reach: Callable) -> None:
+    """epochs_to_reach on the check's own short losses, for three targets."""
+    __tracebackhide__ = True  # noqa: F841
+    validate.require_callable(epochs_to_reach, "epochs_to_reach")
+    for target in EPOCH_TARGETS:
+        losses = list(EPOCH_LOSSES)
+        text = f"epochs_to_reach({losses}, {target})"
+        want = reference_epochs_to_reach(losses, target)
+        got = _epoch(validate.call(epochs_to_reach, text, losses, target), text, losses)
+        if got == want:
+            continue
+        hint = next(
+            (m for v, m in mistakes.epochs_to_reach(losses, target) if v == got), None
+        )
+        hint = hint or (
+            "Go through the losses in order and return the first k with "
+            "losses[k] <= target; return None after the loop."
+        )
+        raise AssertionError(
+            messages.with_hint(f"{text} returned {got!r}; expected {want!r}.", hint)
+        )
+
+
+def _require_run_end(
+    names: tuple[str, str], values: tuple, want: tuple[float, float], how: str
+) -> None:
+    """Final w, b of a run: numbers, finite, within TRAIN_ATOL of the reference."""
+    __tracebackhide__ = True  # noqa: F841
+    for name, value, expected in zip(names, values, want, strict=True):
+        got = validate.to_number(value, name)
+        validate.require_finite([got], name, DIVERGED)
+        if not abs(got - expected) <= TRAIN_ATOL:
+            message = messages.value_mismatch(name, got, expected, TRAIN_ATOL)
+            raise AssertionError(messages.with_hint(message, how))
+
+
+def _losses(value: object, label: str, epochs: int) -> list[float]:
+    """A run's loss list: floats, one per epoch, finite."""
+    __tracebackhide__ = True  # noqa: F841
+    values = recipes.loss_history(
+        value, label, lambda i: f"{label}[{i}]", record="float(loss)"
+    )
+    recipes.require_one_per_epoch(values, label, epochs, epochs, record="float(loss)")
+    validate.require_finite(values, label, DIVERGED)
+    return values
+
+
+@validate.quiet
+def check_init_epochs(
+    epochs_to_reach: Callable,
+    losses_far: object,
+    epochs_near: object,
+    epochs_far: object,
+    *,
+    context,
+) -> None:
+    """epochs_to_reach on its own examples; the far run's losses and both runs'
+    epochs on the graded student's data (`context`), against float64 runs."""
+    __tracebackhide__ = True  # noqa: F841
+    _check_epochs_to_reach(epochs_to_reach)
+    p, whom = _student_data(context)
+    ref = init_answers(p)
+    x, y = (_f64(t) for t in reference_data(p))
+    w0, b0 = FAR_START
+    values = _losses(losses_far, "losses_far", p.num_epochs)
+    require_close(
+        f"losses_far[0], the loss at ({w0}, {b0}) on {whom}",
+        values[0],
+        ref["losses_far"][0],
+        LOSS_RTOL,
+        0.0,
+        candidates=mistakes.far_first_loss(x, y, p),
+    )
+    require_close(
+        f"losses_far[-1] on {whom}", values[-1], ref["losses_far"][-1], LOSS_RTOL, 0.0
+    )
+    runs = {"epochs_near": ("losses", "losses_near"), "epochs_far": ("losses_far",) * 2}
+    for name, value in (("epochs_near", epochs_near), ("epochs_far", epochs_far)):
+        run, key = runs[name]
+        got = _epoch(value, name)
+        if got in _epochs_accepted(ref[key], ref["target"]):
+            continue
+        hint = next(
+            (
+                m
+                for v, m in mistakes.init_epochs(
+                    ref["epochs_near"], ref["epochs_far"], name
+                )
+                if v == got
+            ),
+            f"Set {name} = epochs_to_reach({run}, TARGET).",
+        )
+        message = (
+            f"{name} is {got!r} on {whom}; the float64 run of the lab's loop first "
+            f"reaches TARGET = {messages.fmt_number(ref['target'])} at epoch "
+            f"{ref[name]!r}."
+        )
+        raise AssertionError(messages.with_hint(message, hint))
+
+
+def _ratios(value: object) -> list[float]:
+    """noise_ratios as two floats, or why not."""
+    __tracebackhide__ = True  # noqa: F841
+    if isinstance(value, (torch.Tensor, np.ndarray)) and np.ndim(value) == 1:
+        value = list(value)
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        what = (
+            f"{len(value)} entries"
+            if isinstance(value, (list, tuple))
+            else messages.fmt_type(value)
+        )
+        raise AssertionError(
+            "noise_ratios should be a list of 2 floats, the final loss / noise_std ** 2 "
+            f"of the run with NOISE_STD, then of the run with NOISE_STD_HIGH; got {what}."
+        )
+    return [validate.to_number(v, f"noise_ratios[{k}]") for k, v in enumerate(value)]
+
+
+@validate.quiet
+def check_noise_run(
+    x_noisy: object,
+    y_noisy: object,
+    w_noisy: object,
+    b_noisy: object,
+    losses_noisy: object,
+    noise_ratios: object,
+    *,
+    context,
+) -> None:
+    """The data again with NOISE_STD_HIGH, its run and the two final loss /
+    noise_std**2, on the graded student's data (`context`), against float64."""
+    __tracebackhide__ = True  # noqa: F841
+    p, whom = _student_data(context)
+    q = noise_params(p)
+    ref, (x32, y32) = noise_answers(p), reference_data(q)
+    x_want, y_want = validate.to_floats(x32), validate.to_floats(y32)
+    for name, value, want in (
+        ("x_noisy", x_noisy, x_want),
+        ("y_noisy", y_noisy, y_want),
+    ):
+        got = validate.require_tensor_values(value, name, (p.n, 1))
+        if not compare.worst_entry(got, want, 0.0, DATA_ATOL):
+            continue
+        if name == "x_noisy":
+            hint = (
+                "x_noisy should be the same x as in Section 1: make the data with "
+                "the same SEED, make_data(N, TRUE_W, TRUE_B, NOISE_STD_HIGH, SEED)."
+            )
+        else:
+            hint = diagnose.best_match(got, mistakes.noise_y(_f64(x32), p)) or (
+                "Make the data with make_data(N, TRUE_W, TRUE_B, NOISE_STD_HIGH, SEED)."
+            )
+        compare.require_entries(f"{name} ({whom})", got, want, 0.0, DATA_ATOL, hint)
+    got = [
+        validate.to_number(w_noisy, "w_noisy"),
+        validate.to_number(b_noisy, "b_noisy"),
+    ]
+    how = diagnose.best_match(got, mistakes.noise_run(p), TRAIN_MATCH_RTOL) or (
+        "Train on x_noisy, y_noisy with train(x_noisy, y_noisy, W0, B0, LR, "
+        "NUM_EPOCHS)."
+    )
+    _require_run_end(
+        ("w_noisy", "b_noisy"), tuple(got), (ref["w_noisy"], ref["b_noisy"]), how
+    )
+    values = _losses(losses_noisy, "losses_noisy", p.num_epochs)
+    require_close(
+        f"losses_noisy[-1] ({whom})",
+        values[-1],
+        ref["losses_noisy"][-1],
+        LOSS_RTOL,
+        0.0,
+    )
+    want = ref["noise_ratios"]
+    ratios = _ratios(noise_ratios)
+    if compare.worst_entry(ratios, want, LOSS_RTOL, 0.0):
+        final, noisy_final = want[0] * p.noise_std**2, want[1] * NOISE_STD_HIGH**2
+        hint = diagnose.best_match(
+            ratios, mistakes.noise_ratios(final, noisy_final, p)
+        ) or (
+            "Set noise_ratios = [losses[-1] / NOISE_STD ** 2, losses_noisy[-1] / "
+            "NOISE_STD_HIGH ** 2]."
+        )
+        compare.require_entries(
+            f"noise_ratios ({whom})", ratios, want, LOSS_RTOL, 0.0, hint
+        )
+
+
 CHOICE = choice.MultipleChoice(ANSWERS, ANSWER_HINTS, LETTERS)
 check_answer = CHOICE.check
 
@@ -699,5 +942,7 @@ CHECKS = {
     "largest_stable_lr": check_largest_stable_lr,
     "lr_sweep": check_lr_sweep,
     "big_scale": check_big_scale,
+    "init_epochs": check_init_epochs,
+    "noise_run": check_noise_run,
     **{f"answer_{q}": functools.partial(check_answer, q) for q in ANSWERS},
 }

@@ -19,10 +19,13 @@ import numpy as np
 from grader_tests.core import recipes
 from grader_tests.core.named import Diagnosis
 from grader_tests.lab01_gd_from_scratch.reference import (
+    FAR_START,
+    NOISE_STD_HIGH,
     LabParams,
     chained_sweep,
     hessian,
     reference_data,
+    reference_epochs_to_reach,
     reference_largest_stable_lr,
     reference_mse,
     reference_predict,
@@ -314,4 +317,136 @@ def big_sweep(x: np.ndarray, y: np.ndarray, lrs: list[float], epochs: int) -> Ve
             "notebook's x, y, not for the x, y passed in: does lr_sweep use its "
             "arguments x, y (and pass them to train)?",
         ),
+    ]
+
+
+# ---- Section 8: epochs to reach the target, the far run ----
+
+Epoch = int | float | None
+
+
+def epochs_to_reach(losses: list[float], target: float) -> list[tuple[Epoch, str]]:
+    """epochs_to_reach(losses, target) done wrong: <, one too late, the last epoch,
+    the loss instead of its index, -1 or len(losses) for "never"."""
+    strict = next((k for k, v in enumerate(losses) if v < target), None)
+    right = reference_epochs_to_reach(losses, target)
+    last = max((k for k, v in enumerate(losses) if v <= target), default=None)
+    found = [] if right is None else [(right + 1, "one too late"), (right, "loss")]
+    candidates: list[tuple[Epoch, str]] = [
+        (
+            strict,
+            "Did you compare with < instead of <=? An epoch whose loss equals the "
+            "target reaches it.",
+        ),
+        (
+            last,
+            "That is the last epoch at or below the target, not the first: return "
+            "as soon as losses[k] <= target.",
+        ),
+    ]
+    for value, what in found:
+        if what == "one too late":
+            candidates.append(
+                (
+                    value,
+                    "One epoch too late: k counts from 0 (losses[0] is the loss "
+                    "before the first update), so return k, not k + 1.",
+                )
+            )
+        else:
+            candidates.append(
+                (
+                    losses[value],
+                    "That is the loss losses[k], not the epoch k: return the index.",
+                )
+            )
+    if right is None:
+        candidates += [
+            (-1, "The run never reaches the target: return None, not -1."),
+            (
+                len(losses),
+                "The run never reaches the target: return None, not len(losses).",
+            ),
+            (
+                len(losses) - 1,
+                "The run never reaches the target: return None, not the last index.",
+            ),
+        ]
+    return [(v, m) for v, m in candidates if v != right]
+
+
+def far_first_loss(x: np.ndarray, y: np.ndarray, p: LabParams) -> Scalar:
+    """losses_far[0]: the run started from (0, 0), or from (b0, w0) swapped."""
+    w0, b0 = FAR_START
+    return [
+        (
+            reference_mse(reference_predict(x, p.w0, p.b0), y),
+            f"losses_far[0] is the loss at ({p.w0}, {p.b0}): train from "
+            f"(w0, b0) = ({w0}, {b0}), train(x, y, {w0}, {b0}, LR, NUM_EPOCHS).",
+        ),
+        (
+            reference_mse(reference_predict(x, b0, w0), y),
+            f"losses_far[0] is the loss at (w, b) = ({b0}, {w0}): w comes first, "
+            f"train(x, y, {w0}, {b0}, LR, NUM_EPOCHS).",
+        ),
+    ]
+
+
+def init_epochs(near: int | None, far: int | None, name: str) -> list[tuple]:
+    """epochs_near or epochs_far taken from the other run."""
+    other = {
+        "epochs_near": ("losses_far", "losses"),
+        "epochs_far": ("losses", "losses_far"),
+    }
+    used, want = other[name]
+    return [
+        (
+            far if name == "epochs_near" else near,
+            f"{name} is the other run's count: did you pass {used} instead of "
+            f"{want} to epochs_to_reach?",
+        )
+    ]
+
+
+# ---- Section 10: more noise ----
+
+
+def noise_y(x: np.ndarray, p: LabParams) -> Vector:
+    """y_noisy made with the lab's noise std, or without noise."""
+    lab_y = reference_data(p)[1].double().numpy()
+    return [
+        (
+            _flat(lab_y),
+            f"y_noisy is the data of noise_std = {p.noise_std}: make it with "
+            f"NOISE_STD_HIGH = {NOISE_STD_HIGH}.",
+        ),
+        (
+            _flat(p.true_w * x + p.true_b),
+            "y_noisy has no noise: make it with make_data and NOISE_STD_HIGH.",
+        ),
+    ]
+
+
+def noise_run(p: LabParams) -> Vector:
+    """(w_noisy, b_noisy) of a run on the lab's data instead of the noisy data."""
+    a = run_answers(p)
+    return [
+        (
+            [a["w"], a["b"]],
+            "w_noisy, b_noisy are those of the run on x, y (noise_std = "
+            f"{p.noise_std}): train on x_noisy, y_noisy.",
+        )
+    ]
+
+
+def noise_ratios(final: float, noisy_final: float, p: LabParams) -> Vector:
+    """The ratios divided by noise_std, or not divided at all. (Swapped ratios are
+    no mistake: with the same seed the residuals scale exactly, and the two agree.)"""
+    lo, hi = p.noise_std, NOISE_STD_HIGH
+    return [
+        (
+            [final / lo, noisy_final / hi],
+            "Divide by noise_std ** 2, the variance, not by noise_std.",
+        ),
+        ([final, noisy_final], "Divide each final loss by its noise_std ** 2."),
     ]

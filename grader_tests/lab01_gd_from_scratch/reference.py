@@ -65,6 +65,60 @@ def run_answers(p: LabParams = DEFAULT) -> dict[str, float]:
     return {"w": w, "b": b, "final loss": losses[-1]}
 
 
+# Section 8: a second run from far out, and the epochs each run needs to come within
+# 1% of the least loss. Section 10: the data again with a larger noise, same seed.
+FAR_START = (-10.0, 10.0)
+TARGET_FACTOR = 1.01
+NOISE_STD_HIGH = 1.0
+
+
+def least_loss(x: np.ndarray, y: np.ndarray) -> float:
+    """The MSE of the least-squares line of (x, y): the floor under every run."""
+    A = np.hstack([x, np.ones_like(x)])
+    w, b = np.linalg.lstsq(A, y, rcond=None)[0].ravel()
+    return reference_mse(reference_predict(x, float(w), float(b)), y)
+
+
+def reference_epochs_to_reach(losses: list[float], target: float) -> int | None:
+    """The first epoch k with losses[k] <= target, or None if there is none."""
+    return next((k for k, loss in enumerate(losses) if loss <= target), None)
+
+
+def init_answers(p: LabParams = DEFAULT) -> dict:
+    """Section 8 on p's data: the far run, the target, the epochs of both runs."""
+    x, y = (t.double().numpy() for t in reference_data(p))
+    target = TARGET_FACTOR * least_loss(x, y)
+    near = reference_train(x, y, p.w0, p.b0, p.lr, p.num_epochs)[2]
+    w, b, far = reference_train(x, y, *FAR_START, p.lr, p.num_epochs)
+    return {
+        "w_far": w,
+        "b_far": b,
+        "losses_far": far,
+        "losses_near": near,
+        "target": target,
+        "epochs_near": reference_epochs_to_reach(near, target),
+        "epochs_far": reference_epochs_to_reach(far, target),
+    }
+
+
+def noise_params(p: LabParams = DEFAULT) -> LabParams:
+    """p's data made again with the larger noise (same seed, so the same x and z)."""
+    return replace(p, noise_std=NOISE_STD_HIGH)
+
+
+def noise_answers(p: LabParams = DEFAULT) -> dict:
+    """Section 10 on p's data: the noisy run and the two final loss / noise_std**2."""
+    x, y = (t.double().numpy() for t in reference_data(noise_params(p)))
+    w, b, losses = reference_train(x, y, p.w0, p.b0, p.lr, p.num_epochs)
+    final = run_answers(p)["final loss"]
+    return {
+        "w_noisy": w,
+        "b_noisy": b,
+        "losses_noisy": losses,
+        "noise_ratios": [final / p.noise_std**2, losses[-1] / NOISE_STD_HIGH**2],
+    }
+
+
 def describe(p: LabParams) -> list[str]:
     """p's data and the reference answers of the lab's numeric tasks, as text lines."""
     x, y = (t.double().numpy() for t in reference_data(p))
@@ -79,6 +133,11 @@ def describe(p: LabParams) -> list[str]:
         f"least squares: w = {w_ls:.6f}, b = {b_ls:.6f}",
         f"largest stable lr: {reference_largest_stable_lr(x):.6f}",
         f"largest stable lr for x_big: {big_lrs(p)[1] * 2:.6f}",
+        "epochs to reach the target {target:.6f}: {epochs_near} from (0, 0), "
+        "{epochs_far} from (-10, 10)".format(**init_answers(p)),
+        "noise_std = 1.0: w = {w_noisy:.6f}, b = {b_noisy:.6f}".format(
+            **noise_answers(p)
+        ),
     ]
 
 
@@ -98,12 +157,22 @@ def reported(text: str) -> dict[str, float] | None:
 
 
 def pasted_cells(p: LabParams) -> dict[str, str]:
-    """The run's answer cell with p's numbers typed in, as a copying student would."""
-    a = run_answers(p)
+    """The runs' answer cells with p's numbers typed in, as a copying student would."""
+    a, i, n = run_answers(p), init_answers(p), noise_answers(p)
     return {
         "train_run": f"w = torch.tensor({a['w']!r})\n"
         f"b = torch.tensor({a['b']!r})\n"
-        f"losses = [{a['final loss']!r}]"
+        f"losses = [{a['final loss']!r}]",
+        "init_run": f"w_far = torch.tensor({i['w_far']!r})\n"
+        f"b_far = torch.tensor({i['b_far']!r})\n"
+        f"losses_far = [{i['losses_far'][-1]!r}]\n"
+        f"epochs_near, epochs_far = {i['epochs_near']!r}, {i['epochs_far']!r}",
+        "noise_run": "x_noisy, y_noisy = make_data(N, TRUE_W, TRUE_B, NOISE_STD_HIGH, "
+        "SEED)\n"
+        f"w_noisy = torch.tensor({n['w_noisy']!r})\n"
+        f"b_noisy = torch.tensor({n['b_noisy']!r})\n"
+        f"losses_noisy = [{n['losses_noisy'][-1]!r}]\n"
+        f"noise_ratios = {n['noise_ratios']!r}",
     }
 
 
