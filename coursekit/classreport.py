@@ -90,14 +90,17 @@ def scores(root: Path) -> dict[tuple[str, str], dict[str, float | None]]:
 
 @dataclass
 class ClassRecord:
-    """Everything the class report shows, read once: each lab's graded cells
-    (from its release), every score (from the gradebook) and the autograded
-    notebooks (their error outputs and the ids worked with)."""
+    """Everything the class report and the run's summary show, read once: each
+    lab's graded cells (from its release), every score (from the gradebook),
+    the autograded notebooks (their error outputs and the ids worked with) and
+    the signals for a TA found in them and in the submissions."""
 
     labs: list[str]
     questions: dict[str, list[Question]]
     scores: dict[tuple[str, str], dict[str, float | None]]
     notebooks: list[tuple[str, str, dict]]
+    copy_signals: list[copies.CopySignal]
+    integrity_signals: list[integrity.Signal]
 
     @property
     def graded_labs(self) -> list[str]:
@@ -108,11 +111,14 @@ class ClassRecord:
 def read(root: Path = layout.ROOT) -> ClassRecord:
     """Read the release, the gradebook and the autograded notebooks, once each."""
     labs = layout.labs(root)
+    notebooks = list(layout.autograded_notebooks(root))
     return ClassRecord(
         labs=labs,
         questions={lab: questions(root, lab) for lab in labs},
         scores=scores(root),
-        notebooks=list(layout.autograded_notebooks(root)),
+        notebooks=notebooks,
+        copy_signals=copies.signals(root, notebooks),
+        integrity_signals=integrity.signals(root),
     )
 
 
@@ -222,9 +228,9 @@ STYLE = (
 )
 
 
-def review_section(root: Path) -> list[str]:
+def review_section(record: ClassRecord) -> list[str]:
     """Submissions whose code reaches for the grader's machinery (coursekit.integrity)."""
-    found = integrity.signals(root)
+    found = record.integrity_signals
     table = _table(
         ["lab", "student", "what the code uses"],
         [[s.lab, s.student, "; ".join(s.findings)] for s in found],
@@ -240,7 +246,7 @@ def review_section(root: Path) -> list[str]:
 def per_student_sections(root: Path, record: ClassRecord) -> list[str]:
     """Copy signals and ids worked with, for labs with per-student data."""
     parts = ["<h2>Numbers that fit another student's data</h2>"]
-    found = copies.signals(root, record.notebooks)
+    found = record.copy_signals
     parts.append(
         _table(
             ["lab", "student", "their numbers fit", "off from own data", "off there"],
@@ -294,7 +300,7 @@ def write_html(root: Path, record: ClassRecord | None = None) -> Path:
         else "<p>No named mistake was diagnosed.</p>"
     )
     parts += per_student_sections(root, record)
-    parts += review_section(root)
+    parts += review_section(record)
     for lab in record.graded_labs:
         lab_scores = {s: cells for (s, lb), cells in table.items() if lb == lab}
         auto = [q for q in record.questions[lab] if not q.by_hand]
@@ -330,7 +336,9 @@ def write_html(root: Path, record: ClassRecord | None = None) -> Path:
     return path
 
 
-def write_all(root: Path = layout.ROOT) -> list[Path]:
+def write_all(
+    root: Path = layout.ROOT, record: ClassRecord | None = None
+) -> list[Path]:
     """Write the per-question CSV and the HTML report, from one read; return their paths."""
-    record = read(root)
+    record = record or read(root)
     return [write_question_csv(root, record), write_html(root, record)]

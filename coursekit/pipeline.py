@@ -27,7 +27,6 @@ from . import (
     copies,
     demo,
     grading,
-    integrity,
     layout,
     mutants,
     pairs,
@@ -168,13 +167,17 @@ def cell_scores(root: Path, lab: str, student: str) -> dict[str, tuple[float, fl
         return report.cell_scores(gb, lab, student)
 
 
-def feedback(root: Path = layout.ROOT) -> list[str]:
+def feedback(
+    root: Path = layout.ROOT,
+) -> tuple[list[str], classreport.ClassRecord]:
     """Stage 4: feedback for every graded lab, grades.csv and the class report.
-    Returns the problems found (an empty list when all went well)."""
+    Returns the problems found (an empty list when all went well) and the
+    class record the report was built from, for the summary to reuse."""
     problems = grading.feedback_and_export(root)
-    for path in classreport.write_all(root):
+    record = classreport.read(root)
+    for path in classreport.write_all(root, record):
         print(f"wrote {path.relative_to(root)}", flush=True)
-    return problems
+    return problems, record
 
 
 @dataclass
@@ -236,19 +239,22 @@ def summarize(
     outcomes: list[grading.Outcome],
     problems: list[str],
     with_expected: bool = False,
+    record: classreport.ClassRecord | None = None,
 ) -> Report:
     """Stage 5: the grades table (with the demo class's expected scores when
-    asked), the submissions scored 0, and the signals left for a TA."""
+    asked), the submissions scored 0, and the signals left for a TA (from
+    `record`, stage 4's read, or read now)."""
     rows = report.rows(root)
     expected = expected_scores(root) if with_expected else None
+    record = record or classreport.read(root)
     notes = [
         f"copy signal: {copies.describe(signal)} (score unchanged)"
-        for signal in copies.signals(root)
+        for signal in record.copy_signals
     ]
     notes += [
         f"for a TA: {found.lab} {found.student}: {'; '.join(found.findings)} "
         "(score unchanged)"
-        for found in integrity.signals(root)
+        for found in record.integrity_signals
     ]
     mismatched = any(
         abs(expected[(r.student, r.lab)] - r.score) > 1e-9
@@ -286,7 +292,7 @@ def run(
         for line in collect_demo(root, lab):
             print(line, flush=True)
     outcomes = grade(root, force=force, jobs=jobs, dask=dask, kernel=kernel)
-    problems = feedback(root)
-    result = summarize(root, outcomes, problems, with_expected=demo_class)
+    problems, record = feedback(root)
+    result = summarize(root, outcomes, problems, demo_class, record)
     print(result.text(len(outcomes)), flush=True)
     return result.exit_code
