@@ -1351,22 +1351,6 @@ def _init_mistakes(student: str) -> list:
     ]
 
 
-@pytest.mark.parametrize("student", NEW_STUDENTS)
-@pytest.mark.parametrize("case", range(13))
-def test_init_epochs_mistake_is_diagnosed(student, case):
-    """Does each Section 8 mistake fail on the student's data with its diagnosis?"""
-    _, values, fragment = _init_mistakes(student)[case]
-    with pytest.raises(AssertionError) as info:
-        run_init(student, values)
-    assert fragment in str(info.value)
-
-
-def test_init_epochs_uses_the_graded_students_data():
-    """Does alice's far run, handed in for the example data, fail?"""
-    with pytest.raises(AssertionError, match="on the example data"):
-        run_init("", _init_values("alice"))
-
-
 def test_epochs_accept_a_float32_tie():
     """At a tie within EPOCH_RTOL of the target, either neighbouring epoch passes."""
     target = 1.0
@@ -1472,20 +1456,39 @@ def _noise_mistakes(student: str) -> list:
     ]
 
 
+# The two runs the student writes (Sections 8 and 10): the check's runner, the
+# known mistakes, the right values of a student, and how many mistakes there are.
+RUNS = {
+    "init": (run_init, _init_mistakes, _init_values, 13),
+    "noise": (run_noise, _noise_mistakes, _noise_values, 9),
+}
+RUN_CASES = [(run, k) for run, spec in RUNS.items() for k in range(spec[3])]
+
+
+@pytest.mark.parametrize("run", RUNS)
+def test_every_run_mistake_has_a_case(run):
+    """Do the case numbers below cover each run's list of mistakes exactly?"""
+    _, mistakes, _, count = RUNS[run]
+    assert len(mistakes(NEW_STUDENTS[0])) == count
+
+
 @pytest.mark.parametrize("student", NEW_STUDENTS)
-@pytest.mark.parametrize("case", range(9))
-def test_noise_run_mistake_is_diagnosed(student, case):
-    """Does each Section 10 mistake fail on the student's data with its diagnosis?"""
-    _, values, fragment = _noise_mistakes(student)[case]
+@pytest.mark.parametrize("run, case", RUN_CASES)
+def test_run_mistake_is_diagnosed(student, run, case):
+    """Does each mistake of a run fail on the student's data with its diagnosis?"""
+    check, mistakes, _, _ = RUNS[run]
+    _, values, fragment = mistakes(student)[case]
     with pytest.raises(AssertionError) as info:
-        run_noise(student, values)
+        check(student, values)
     assert fragment in str(info.value)
 
 
-def test_noise_run_uses_the_graded_students_data():
-    """Does alice's noisy run, handed in for the example data, fail?"""
+@pytest.mark.parametrize("run", RUNS)
+def test_runs_use_the_graded_students_data(run):
+    """Does alice's run, handed in for the example data, fail?"""
+    check, _, values, _ = RUNS[run]
     with pytest.raises(AssertionError, match="the example data"):
-        run_noise("", _noise_values("alice"))
+        check("", values("alice"))
 
 
 def test_pasted_cells_type_in_every_run():
