@@ -14,8 +14,11 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 SYSTEM_PACKAGES := chromium=/usr/bin/chromium
 # a real PostgreSQL server for the gradebook tests (tests/postgres.py)
 SYSTEM_PACKAGES += postgresql=/usr/lib/postgresql/*/bin/postgres
+# the hub's proxy (from npm) and a venv its users can run (make hub, tests/test_hub.py)
+HUB_PACKAGES := npm=/usr/bin/npm python3-venv=/usr/lib/python3*/ensurepip/__init__.py
+SYSTEM_PACKAGES += $(HUB_PACKAGES)
 
-.PHONY: help install system-packages release demo-build demo grade table secret variant mutants lab formgrader test test-quick lint format clean new-lab bench bench-warm
+.PHONY: help install system-packages release demo-build demo grade table secret variant mutants lab formgrader test test-quick lint format clean new-lab bench bench-warm hub
 .DEFAULT_GOAL := help
 
 help:  ## list the commands (this text)
@@ -67,6 +70,10 @@ lab: install  ## JupyterLab on a scratch copy of a released lab, students' view 
 
 formgrader: install  ## JupyterLab with nbgrader's formgrader, instructors' view (after make demo or make grade)
 	$(PY) -m coursekit formgrader --port $(or $(PORT),8888)
+
+hub: install  ## JupyterHub serving the course on this machine: instructor and student users, nbgrader's exchange, labs released (as root; PORT=8000)
+	@bash scripts/system-packages.sh $(HUB_PACKAGES)
+	$(PY) -m coursekit hub --port $(or $(PORT),8000)
 
 bench: install  ## time grading a synthetic class (PER_LAB=n, KERNELS="a b", DASK=1, COURSEKIT_DB_URL); output in bench/
 	$(PY) -m coursekit bench --per-lab $(or $(PER_LAB),2) $(foreach k,$(KERNELS),--kernel $(k)) $(if $(DASK),--dask) $(if $(COURSEKIT_DB_URL),--db-url $(COURSEKIT_DB_URL))

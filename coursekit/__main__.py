@@ -124,6 +124,15 @@ def _formgrader(args: argparse.Namespace, root: Path) -> int:
     return jupyterlab.serve(root, root, args.port, "formgrader")
 
 
+def _hub(args: argparse.Namespace, root: Path) -> int:
+    from . import hub
+
+    if args.remove_users:
+        print("removed:", " ".join(hub.remove_users()) or "no hub users")
+        return 0
+    return hub.serve(hub.Hub(port=args.port, root=root))
+
+
 def _bench(args: argparse.Namespace, root: Path) -> int:
     from .bench import classbench, warm
 
@@ -214,6 +223,20 @@ COMMANDS: dict[str, Command] = {
         "JupyterLab with nbgrader's formgrader (instructors' view)",
         _formgrader,
         [PORT],
+    ),
+    "hub": Command(
+        "a JupyterHub on this machine serving the course: system users for an "
+        "instructor and two students, nbgrader's exchange, the labs released "
+        "(as root)",
+        _hub,
+        [
+            arg("--port", type=int, default=8000, help="the hub's port"),
+            arg(
+                "--remove-users",
+                action="store_true",
+                help="delete the users the hub made, with their homes, and stop",
+            ),
+        ],
     ),
     "bench": Command(
         "time grading: a synthetic class (class, the default), or warm kernels "
