@@ -72,9 +72,13 @@ class Hub:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def home(self, user: str) -> Path:
+        """A hub user's home folder."""
+        return Path(pwd.getpwnam(user).pw_dir)
+
     def course(self) -> Path:
         """The instructor's course folder."""
-        return Path(pwd.getpwnam(self.instructor).pw_dir) / "course"
+        return self.home(self.instructor) / "course"
 
 
 # ---- the interpreter every user can run ----
@@ -91,8 +95,9 @@ def interpreter(hub: Hub) -> Path:
 
     The course's venv itself when everyone can reach its interpreter; else
     (an interpreter in root's home, as pyenv puts it) a venv beside it,
-    `<venv>/hub-venv`, from the system's Python, with requirements.txt installed for that Python
-    (pip picks the versions that suit it) and coursekit from this clone.
+    `<venv>/hub-venv`, from the system's Python, with requirements.txt
+    installed for that Python (pip picks the versions that suit it) and
+    coursekit from this clone.
     """
     own = Path(sys.executable)
     if _reachable_by_all(own) and _reachable_by_all(Path(sys.base_prefix)):
@@ -277,12 +282,11 @@ def prepare(hub: Hub) -> dict[str, str]:
     if not (course / "nbgrader_config.py").exists():
         course.mkdir(exist_ok=True)
         layout.copy_course(course, hub.root)
-        shutil.chown(course, hub.instructor, hub.instructor)
         subprocess.run(["chown", "-R", f"{hub.instructor}:", str(course)], check=True)
     write_config(hub)
     # The instructor's nbgrader (formgrader, course management) reads the
     # course's configuration wherever the server starts.
-    own = Path(pwd.getpwnam(hub.instructor).pw_dir) / ".jupyter"
+    own = hub.home(hub.instructor) / ".jupyter"
     own.mkdir(exist_ok=True)
     (own / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa: F821\n"

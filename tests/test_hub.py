@@ -69,15 +69,23 @@ def _ok(done: subprocess.CompletedProcess) -> str:
     return done.stdout + done.stderr
 
 
-def _login(the_hub: hub.Hub, user: str, password: str) -> requests.Session:
-    """Log in through the hub's form and wait for the user's server."""
+def _post_login(
+    the_hub: hub.Hub, user: str, password: str
+) -> tuple[requests.Session, requests.Response]:
+    """Fill in and send the hub's login form, as a browser does."""
     session = requests.Session()
     session.get(f"{the_hub.url}/hub/login")
     xsrf = next(c.value for c in session.cookies if c.name == "_xsrf")
-    session.post(
+    page = session.post(
         f"{the_hub.url}/hub/login",
         data={"username": user, "password": password, "_xsrf": xsrf},
     )
+    return session, page
+
+
+def _login(the_hub: hub.Hub, user: str, password: str) -> requests.Session:
+    """Log in through the hub's form and wait for the user's server."""
+    session, _ = _post_login(the_hub, user, password)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         page = session.get(f"{the_hub.url}/user/{user}/lab")
@@ -120,13 +128,7 @@ def test_a_students_assignments_tab_lists_the_release(term):
 
 def test_a_wrong_password_is_refused(term):
     the_hub, _ = term
-    session = requests.Session()
-    session.get(f"{the_hub.url}/hub/login")
-    xsrf = next(c.value for c in session.cookies if c.name == "_xsrf")
-    page = session.post(
-        f"{the_hub.url}/hub/login",
-        data={"username": the_hub.students[0], "password": "wrong", "_xsrf": xsrf},
-    )
+    _, page = _post_login(the_hub, the_hub.students[0], "wrong")
     assert "Invalid username or password" in page.text
 
 
@@ -136,7 +138,7 @@ def test_a_term_through_the_exchange(term):
     subs = {s.student: s for s in demo.load(REPO / "demo") if s.lab == LAB}
     for student, demo_student in ((good, "correct"), (slip, MISTAKE)):
         _ok(hub.nbgrader(the_hub, student, "fetch_assignment", LAB))
-        home = Path(hub.pwd.getpwnam(student).pw_dir)
+        home = the_hub.home(student)
         work = home / LAB / f"{LAB}.ipynb"
         shutil.copyfile(
             layout.notebook("submitted", LAB, demo_student, REPO / "demo"), work
@@ -163,12 +165,12 @@ def test_a_term_through_the_exchange(term):
     _ok(hub.nbgrader(the_hub, teacher, "release_feedback", LAB))
     for student, score in ((good, full), (slip, full - lost)):
         _ok(hub.nbgrader(the_hub, student, "fetch_feedback", LAB))
-        home = Path(hub.pwd.getpwnam(student).pw_dir)
+        home = the_hub.home(student)
         [page] = (home / LAB / "feedback").glob(f"*/{LAB}.html")
         text = page.read_text()
         assert f"Score: {score:g} / {full:g}" in text.replace(".0 ", " ")
     # what a student may not see
-    other = hub.run_as(the_hub, good, ["ls", str(Path(hub.pwd.getpwnam(slip).pw_dir))])
+    other = hub.run_as(the_hub, good, ["ls", str(the_hub.home(slip))])
     assert other.returncode != 0 and "Permission denied" in other.stderr
     inbound = the_hub.exchange / hub.COURSE_ID / "inbound"
     peek = hub.run_as(the_hub, good, ["ls", str(inbound)])
