@@ -23,6 +23,7 @@ It must run as root (it creates users). The users it made carry the comment
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import secrets
@@ -67,6 +68,12 @@ class Hub:
     def config_dir(self) -> Path:
         """Jupyter configuration every single-user server reads (JUPYTER_CONFIG_PATH)."""
         return self.folder / "jupyter"
+
+    @property
+    def students_config_dir(self) -> Path:
+        """Settings read first by students' servers: formgrader and course
+        management switched off."""
+        return self.folder / "jupyter-students"
 
     @property
     def url(self) -> str:
@@ -179,16 +186,22 @@ def remove_users(names: list[str] | None = None) -> list[str]:
     return gone
 
 
-def environment(hub: Hub) -> dict[str, str]:
+def environment(hub: Hub, user: str | None = None) -> dict[str, str]:
     """What a user's server and commands need beyond HOME and USER: the hub's
     venv first on PATH (nbgrader runs alembic from there) and the hub's
-    nbgrader settings (course id, exchange)."""
+    Jupyter settings (course id, exchange; for students, no formgrader)."""
     python = interpreter(hub)
+    student = user is not None and user != hub.instructor
     return {
         "PATH": f"{python.parent}:/usr/bin:/bin",
-        "JUPYTER_CONFIG_PATH": str(hub.config_dir),
+        "JUPYTER_CONFIG_PATH": _config_path(hub, student),
         "LANG": "C.UTF-8",
     }
+
+
+def _config_path(hub: Hub, student: bool) -> str:
+    folders = [hub.students_config_dir] if student else []
+    return os.pathsep.join(str(f) for f in [*folders, hub.config_dir])
 
 
 def run_as(
@@ -200,7 +213,7 @@ def run_as(
         "HOME": entry.pw_dir,
         "USER": user,
         "JUPYTERHUB_USER": user,
-        **environment(hub),
+        **environment(hub, user),
     }
     return subprocess.run(
         ["runuser", "-u", user, "--", "env", "-i"]
@@ -221,6 +234,33 @@ def nbgrader(hub: Hub, user: str, *args: str) -> subprocess.CompletedProcess:
 # ---- the course and the exchange ----
 
 
+# nbgrader's parts a student's server leaves out: its JupyterLab plugins and
+# the server extensions behind them (nbgrader's docs, "Installation").
+STUDENTS_OFF_PLUGINS = [
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+]
+STUDENTS_OFF_SERVER = [
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.course_list",
+]
+# JupyterLab defaults for every hub user: no news pop-up or update check, and
+# every cell of a notebook in the page (the browser's find and print see all).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+
+
+def _write_json(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=1) + "\n")
+
+
 def write_config(hub: Hub) -> Path:
     """The hub's configuration files; returns jupyterhub_config.py."""
     hub.config_dir.mkdir(parents=True, exist_ok=True)
@@ -231,10 +271,26 @@ def write_config(hub: Hub) -> Path:
     )
     # JupyterLab shows formgrader in a frame of the same server: allow that
     # one ancestor (the hub's servers otherwise send frame-ancestors 'none').
+    settings = hub.folder / "lab-settings"
+    _write_json(settings / "overrides.json", LAB_SETTINGS)
     (hub.config_dir / "jupyter_server_config.py").write_text(
         "c = get_config()  # noqa: F821\n"
         "c.ServerApp.tornado_settings = {'headers': "
         "{'Content-Security-Policy': \"frame-ancestors 'self'\"}}\n"
+        f"c.LabApp.app_settings_dir = {str(settings)!r}\n"
+    )
+    students = hub.students_config_dir
+    _write_json(
+        students / "labconfig" / "page_config.json",
+        {"disabledExtensions": {name: True for name in STUDENTS_OFF_PLUGINS}},
+    )
+    _write_json(
+        students / "jupyter_server_config.d" / "gd-course-students.json",
+        {
+            "ServerApp": {
+                "jpserver_extensions": dict.fromkeys(STUDENTS_OFF_SERVER, False)
+            }
+        },
     )
     python = interpreter(hub)
     config = hub.folder / "jupyterhub_config.py"
@@ -254,16 +310,20 @@ c.Authenticator.admin_users = {{{hub.instructor!r}}}
 c.Spawner.cmd = [{str(python)!r}, "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {environment(hub)!r}
+STUDENTS = {_config_path(hub, student=True)!r}
 
 
-def course_folder(spawner):
+def by_role(spawner):
     # The instructor's server starts in the course folder, so that nbgrader
-    # (formgrader, course management) reads its nbgrader_config.py.
+    # (formgrader, course management) reads its nbgrader_config.py; students'
+    # servers read their settings first (no formgrader).
     if spawner.user.name == {hub.instructor!r}:
         spawner.notebook_dir = {str(course)!r}
+    else:
+        spawner.environment = {{**spawner.environment, "JUPYTER_CONFIG_PATH": STUDENTS}}
 
 
-c.Spawner.pre_spawn_hook = course_folder
+c.Spawner.pre_spawn_hook = by_role
 """
     )
     return config

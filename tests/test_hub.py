@@ -12,6 +12,7 @@ proxy); skipped without them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -100,11 +101,20 @@ def test_a_students_server_runs_as_that_student(term):
     student = the_hub.students[0]
     session = _login(the_hub, student, passwords[student])
     owners = subprocess.run(
-        ["ps", "-o", "user:32=,args=", "-u", student], capture_output=True, text=True
+        ["ps", "-ww", "-o", "user:32=,args=", "-u", student],
+        capture_output=True,
+        text=True,
     ).stdout
     assert f"{hub.interpreter(the_hub)} -m jupyter" in owners  # her server, as her
-    frame = session.get(f"{the_hub.url}/user/{student}/formgrader")
-    assert "frame-ancestors 'self'" in frame.headers["Content-Security-Policy"]
+    # a student's server serves no formgrader: nbgrader's grading pages are off
+    grader = session.get(f"{the_hub.url}/user/{student}/formgrader")
+    assert grader.status_code == 404
+    assert "frame-ancestors 'self'" in grader.headers["Content-Security-Policy"]
+    # and her JupyterLab leaves out formgrader's menu and course management
+    page = session.get(f"{the_hub.url}/user/{student}/lab")
+    assert set(_page_config(page.text)["disabledExtensions"]) >= set(
+        hub.STUDENTS_OFF_PLUGINS
+    )
 
 
 def test_the_instructors_formgrader_manages_the_course(term):
@@ -113,6 +123,23 @@ def test_the_instructors_formgrader_manages_the_course(term):
     session = _login(the_hub, teacher, passwords[teacher])
     api = session.get(f"{the_hub.url}/user/{teacher}/formgrader/api/assignments")
     assert [a["name"] for a in api.json()] == layout.labs(the_hub.course())
+    page = session.get(f"{the_hub.url}/user/{teacher}/formgrader")
+    # JupyterLab shows formgrader in a frame of the same server
+    assert "frame-ancestors 'self'" in page.headers["Content-Security-Policy"]
+    lab = session.get(f"{the_hub.url}/user/{teacher}/lab")
+    disabled = _page_config(lab.text).get("disabledExtensions", [])
+    assert not set(disabled) & set(hub.STUDENTS_OFF_PLUGINS)
+
+
+def _page_config(html: str) -> dict:
+    """The settings JupyterLab's page carries (its jupyter-config-data script)."""
+    found = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+        html,
+        re.S,
+    )
+    assert found, html[:500]
+    return json.loads(found.group(1))
 
 
 def test_a_students_assignments_tab_lists_the_release(term):

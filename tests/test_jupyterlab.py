@@ -21,24 +21,12 @@ import pytest
 
 from coursekit import jupyterlab, layout, report
 
-from .course import REPO
+from . import browser
 
 # Runs the real nbgrader, kernels or a browser: left out of `make test-quick`.
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the networking flags Chromium keeps trying hosts this machine cannot reach.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO / "test-artifacts" / "jupyterlab"
+ARTIFACTS = browser.ARTIFACTS / "jupyterlab"
 LAB = "01_gd_from_scratch"
 MANUAL_LAB = "06_review"
 # JupyterLab settings for a quiet, fully rendered session: no news pop-up, no
@@ -52,7 +40,6 @@ SETTINGS = {
         "windowingMode": "none"
     },
 }
-TIMEOUT_MS = 300_000  # a loaded 2-core machine runs the lab in well under this
 
 
 def _settings(folder: Path) -> Path:
@@ -64,13 +51,11 @@ def _settings(folder: Path) -> Path:
 
 
 def _shot(page, name: str) -> Path:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
-    return path
+    return browser.shot(page, ARTIFACTS, name)
 
 
 @pytest.mark.skipif(
-    not CHROMIUM.exists(),
+    not browser.CHROMIUM.exists(),
     reason="Debian's chromium is not installed (make test installs it)",
 )
 def test_lab_and_formgrader_in_a_browser(graded_course, tmp_path):
@@ -89,15 +74,11 @@ def test_lab_and_formgrader_in_a_browser(graded_course, tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=CHROMIUM_FLAGS,  # Playwright gives it a fresh, empty profile
-            )
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
+            chromium = browser.launch(pw)
+            page = browser.new_page(chromium)
             _student_view(page, base, token, notebook.relative_to(root))
             _formgrader(page, base, token, _waiting(root))
-            browser.close()
+            chromium.close()
     finally:
         jupyterlab.stop(server)
     # the release was not touched; the student's copy was
@@ -133,16 +114,7 @@ def _student_view(page, base: str, token: str, path: Path) -> None:
     kernel = page.locator(".jp-KernelName").first.inner_text()
     _shot(page, "1-lab-opened")
     assert "Python 3" in kernel and "sandbox" not in kernel, kernel  # plain kernel
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    # done when no cell waits or runs ([*]) and the last code cell has a number
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }"""
-    )
-    text = page.locator(".jp-Notebook").inner_text()
+    text = browser.run_all(page)
     # the visible checks' messages, as the student reads them
     assert "x and y for n = 5: shape (5, 1), dtype float32, as expected" in text
     assert "(should be autograd's" in text

@@ -1,0 +1,73 @@
+"""Driving JupyterLab in Debian's Chromium through Playwright, as a person does.
+
+Shared by the browser tests (test_jupyterlab.py, test_hub.py): the browser's
+flags, screenshots into test-artifacts/, JupyterLab's menus, and waiting for
+a notebook to finish running.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .course import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps trying hosts this machine cannot reach.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "test-artifacts"
+TIMEOUT_MS = 300_000  # a loaded 2-core machine runs a lab in well under this
+VIEWPORT = {"width": 1400, "height": 900}
+# a run is over: some cell shows its number and none waits or runs ([*]); after
+# an error the cells below it stay unnumbered, as they were never run
+RAN = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    return prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
+        && !prompts.some(p => p.textContent.includes('*'));
+}"""
+
+
+def launch(playwright):
+    """Chromium with a fresh, empty profile (Playwright's default)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+    )
+
+
+def new_page(browser):
+    """A page of the usual size whose waits allow a slow machine."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def shot(page, folder: Path, name: str) -> Path:
+    """Save what the page shows as `<folder>/<name>.png`."""
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def menu(page, top: str, item: str | re.Pattern) -> None:
+    """Click JupyterLab's menu `top`, then its entry `item`."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def run_all(page) -> str:
+    """Run every cell of the open notebook (up to the first error, as
+    JupyterLab does); return the notebook's text."""
+    page.get_by_text(re.compile(r"Python 3.* \| Idle")).first.wait_for()
+    menu(page, "Edit", "Clear Outputs of All Cells")  # numbers left from earlier runs
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(RAN)
+    return page.locator(".jp-Notebook").inner_text()
