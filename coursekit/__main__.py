@@ -279,14 +279,23 @@ COMMANDS: dict[str, Command] = {
 TIMED = {"demo", "grade", "bench"}
 
 
+def default_course(cwd: Path | None = None) -> Path:
+    """The course a command acts on without --course: the current folder when
+    it is a course (nbgrader reads its nbgrader_config.py there too), else this
+    repository. An instructor on the hub runs commands in ~/course."""
+    here = Path.cwd() if cwd is None else cwd
+    return here if (here / "nbgrader_config.py").is_file() else layout.ROOT
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: `--course`, then one subcommand of `COMMANDS`."""
     top = argparse.ArgumentParser(prog="python -m coursekit", description=__doc__)
     top.add_argument(
         "--course",
         type=Path,
-        default=layout.ROOT,
-        help="the course folder, holding nbgrader_config.py (default: this repository)",
+        default=None,
+        help="the course folder, holding nbgrader_config.py (default: the current "
+        "folder if it holds one, as for nbgrader, else this repository)",
     )
     sub = top.add_subparsers(dest="command", required=True)
     for name, command in COMMANDS.items():
@@ -298,7 +307,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    root = args.course.resolve()
+    root = (args.course or default_course()).resolve()
     if getattr(args, "lab", None) and args.lab not in layout.labs(root):
         print(f"no lab {args.lab!r} in {root / 'source'}", file=sys.stderr)
         return 2

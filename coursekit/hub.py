@@ -278,6 +278,9 @@ def write_config(hub: Hub) -> Path:
         "c.ServerApp.tornado_settings = {'headers': "
         "{'Content-Security-Policy': \"frame-ancestors 'self'\"}}\n"
         f"c.LabApp.app_settings_dir = {str(settings)!r}\n"
+        # a terminal's shell, not a login shell: a login shell's /etc/profile
+        # would reset PATH, and `python` would no longer be the hub's venv
+        "c.ServerApp.terminado_settings = {'shell_command': ['/bin/bash']}\n"
     )
     students = hub.students_config_dir
     _write_json(

@@ -57,6 +57,17 @@ def shot(page, folder: Path, name: str) -> Path:
     return path
 
 
+def shoot_every_page(browser, folder: Path, prefix: str) -> None:
+    """A screenshot of each page still open (`<prefix>-<n>.png`): what a failed
+    test left on screen."""
+    pages = [page for context in browser.contexts for page in context.pages]
+    for n, page in enumerate(pages):
+        try:
+            shot(page, folder, f"{prefix}-{n}")
+        except Exception:  # a page that crashed or closed: the others still count
+            continue
+
+
 def menu(page, top: str, item: str | re.Pattern) -> None:
     """Click JupyterLab's menu `top`, then its entry `item`."""
     page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()

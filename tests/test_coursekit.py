@@ -78,3 +78,14 @@ def test_reference_values_are_redacted(message, shown):
 )
 def test_words_and_shapes_are_kept(message):
     assert redact.redact_references(message) == message
+
+
+def test_commands_act_on_the_course_folder_they_run_in(tmp_path):
+    """`python -m coursekit grade` in ~/course (the hub's instructor) grades that
+    course, as nbgrader would; elsewhere, without --course, the repository."""
+    from coursekit import layout
+    from coursekit.__main__ import default_course
+
+    assert default_course(tmp_path) == layout.ROOT  # not a course
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    assert default_course(tmp_path) == tmp_path

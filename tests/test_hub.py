@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from coursekit import demo, hub, jupyterlab, layout
+from coursekit import demo, hub, jupyterlab, labkeys, layout
 
+from . import browser
 from .course import REPO, auto_points, cell_points
 
 LAB = "01_gd_from_scratch"
@@ -159,46 +160,242 @@ def test_a_wrong_password_is_refused(term):
     assert "Invalid username or password" in page.text
 
 
-def test_a_term_through_the_exchange(term):
-    the_hub, _ = term
-    good, slip = the_hub.students
-    subs = {s.student: s for s in demo.load(REPO / "demo") if s.lab == LAB}
-    for student, demo_student in ((good, "correct"), (slip, MISTAKE)):
-        _ok(hub.nbgrader(the_hub, student, "fetch_assignment", LAB))
-        home = the_hub.home(student)
-        work = home / LAB / f"{LAB}.ipynb"
-        shutil.copyfile(
-            layout.notebook("submitted", LAB, demo_student, REPO / "demo"), work
-        )
-        shutil.chown(work, student, student)
-        _ok(hub.nbgrader(the_hub, student, "submit", LAB))
-    teacher = the_hub.instructor
-    _ok(hub.nbgrader(the_hub, teacher, "collect", LAB))
-    course = the_hub.course()
-    python = str(hub.interpreter(the_hub))
-    graded = _ok(
-        hub.run_as(
-            the_hub,
-            teacher,
-            [python, "-m", "coursekit", "--course", str(course), "grade"],
-            cwd=course,
-        )
+# ---- the term in a browser ----
+
+
+def _log_in(page, the_hub: hub.Hub, user: str, password: str) -> None:
+    """The hub's login form, then JupyterLab once the user's server is up."""
+    page.goto(f"{the_hub.url}/hub/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("[type=submit]")
+    page.wait_for_url(re.compile(f".*/user/{user}/lab.*"))
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for()
+
+
+def _assignments(page, listed: str, lab: str):
+    """nbgrader's Assignments tab, and `lab`'s row in one of its lists
+    (released, fetched or submitted)."""
+    if not page.locator("#released_assignments_list").is_visible():
+        browser.menu(page, "Nbgrader", "Assignment List")
+    page.locator("#refresh_assignments_list").click()
+    row = page.locator(f"#{listed}_assignments_list .list_item", has_text=lab)
+    row.first.wait_for()
+    return row.first
+
+
+def _upload(page, folder: str, notebook: Path) -> None:
+    """Upload `notebook` into `folder` of the file browser, over the fetched one."""
+    page.locator(".jp-DirListing-item", has_text=folder).first.dblclick()
+    page.locator(".jp-BreadCrumbs", has_text=folder).wait_for()
+    with page.expect_file_chooser() as chooser:
+        page.locator(".jp-FileBrowser-toolbar .jp-id-upload").first.click()
+    chooser.value.set_files(str(notebook))
+    page.locator(".jp-Dialog").get_by_role("button", name="Overwrite").click()
+    page.locator(".jp-Dialog").wait_for(state="detached")
+
+
+def _validate(page) -> str:
+    """Press nbgrader's Validate; return what its dialog says."""
+    page.keyboard.press("Control+s")
+    page.get_by_role("button", name="Validate").first.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_text(re.compile("Success|failed|error")).first.wait_for()
+    return dialog.inner_text()
+
+
+def _close_dialog(page) -> None:
+    page.locator(".jp-Dialog").get_by_role("button").last.click()
+    page.locator(".jp-Dialog").wait_for(state="detached")
+
+
+def _in_terminal(page, command: str, log: Path) -> str:
+    """Type `command` into a new JupyterLab terminal; wait for it to finish and
+    return what it printed (a terminal draws its text on a canvas, so the
+    output is read back from `log`, which the command writes with tee)."""
+    browser.menu(page, "File", "New")
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Terminal$")).click()
+    page.locator(".jp-Terminal .xterm-helper-textarea").last.focus()
+    page.keyboard.type(
+        f'( {command} ) 2>&1 | tee {log}; echo "exit ${{PIPESTATUS[0]}}" >> {log}\n'
     )
+    deadline = time.monotonic() + browser.TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        text = log.read_text() if log.exists() else ""
+        if re.search(r"^exit \d+$", text, re.M):
+            return text
+        time.sleep(1)
+    raise AssertionError(f"{command!r} did not finish: {text}")
+
+
+def _student_submits(page, the_hub, user, password, notebook, shots) -> tuple[str, str]:
+    """Log in, fetch the lab, work it (upload `notebook`), run it, validate and
+    submit it; return the notebook's text and Validate's verdict."""
+    _log_in(page, the_hub, user, password)
+    _assignments(page, "released", LAB).get_by_role("button", name="Fetch").click()
+    _assignments(page, "fetched", LAB)
+    _upload(page, LAB, notebook)
+    page.locator(".jp-DirListing-item", has_text=f"{LAB}.ipynb").first.dblclick()
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    text = browser.run_all(page)
+    page.locator(".jp-Notebook").get_by_text(
+        "Data for student"
+    ).scroll_into_view_if_needed()
+    browser.shot(page, shots, f"{user}-1-own-data")
+    verdict = _validate(page)
+    browser.shot(page, shots, f"{user}-2-validated")
+    _close_dialog(page)
+    _assignments(page, "fetched", LAB).get_by_role("button", name="Submit").click()
+    _assignments(page, "submitted", LAB)
+    browser.shot(page, shots, f"{user}-3-submitted")
+    return text, verdict
+
+
+def _formgrader_row(page, lab: str):
+    """`lab`'s row in formgrader's Manage Assignments, in JupyterLab's frame."""
+    browser.menu(page, "Nbgrader", "Formgrader")
+    row = page.frame_locator("iframe").first.locator("tr", has_text=lab).first
+    row.wait_for()
+    return row
+
+
+def _formgrader_button(page, lab: str, column: str) -> str:
+    """Press `lab`'s button in formgrader's `column` (collect, release-feedback);
+    return what the dialog reports, after closing it."""
+    _formgrader_row(page, lab).locator(f"td.{column} a").click()
+    modal = page.frame_locator("iframe").first.locator(".modal-dialog")
+    modal.get_by_text(re.compile("Success|Error")).first.wait_for()
+    said = modal.inner_text()
+    modal.get_by_role("button", name="OK").click()
+    return said
+
+
+def _instructor_grades(page, the_hub: hub.Hub, password: str, shots: Path) -> str:
+    """Collect in formgrader, grade in a terminal, release feedback in
+    formgrader, as the instructor; return what grading printed."""
+    teacher = the_hub.instructor
+    _log_in(page, the_hub, teacher, password)
+    said = _formgrader_button(page, LAB, "collect")
+    assert "Successfully collected" in said, said
+    browser.shot(page, shots, f"{teacher}-1-collected")
+    course = the_hub.course()
+    graded = _in_terminal(
+        page, f"cd {course} && python -m coursekit grade", course / "grade.log"
+    )
+    browser.shot(page, shots, f"{teacher}-2-graded")
+    said = _formgrader_button(page, LAB, "release-feedback")
+    assert "Successfully released feedback" in said, said
+    browser.shot(page, shots, f"{teacher}-3-feedback-released")
+    return graded
+
+
+def _student_reads_feedback(page, user: str, shots: Path) -> str:
+    """Fetch the feedback in the Assignments tab, follow its "view feedback" link
+    to the file browser and open the page there; return what it says."""
+    page.bring_to_front()
+    row = _assignments(page, "submitted", LAB)
+    row.get_by_role("button", name="Fetch Feedback").click()
+    _assignments(page, "submitted", LAB).get_by_text("view feedback").click()
+    page.locator(".jp-DirListing-item", has_text=f"{LAB}.html").first.dblclick()
+    body = page.frame_locator(".jp-HTMLViewer iframe").last.locator("body")
+    body.get_by_text("Score").first.wait_for()
+    browser.shot(page, shots, f"{user}-5-feedback")
+    return body.inner_text()
+
+
+def _the_term(chromium, the_hub: hub.Hub, passwords: dict, shots: Path) -> dict:
+    """The term in the browser, one page per user: each student submits, one
+    tries to read what is not hers, the instructor grades and returns feedback,
+    the students read it. Returns what each step showed."""
+    good, slip = the_hub.students
+    seen: dict = {"text": {}, "verdict": {}, "feedback": {}}
+    pages = {}
+    for student, worked in ((good, "correct"), (slip, MISTAKE)):
+        page = pages[student] = browser.new_page(chromium)  # a context each
+        notebook = layout.notebook("submitted", LAB, worked, REPO / "demo")
+        seen["text"][student], seen["verdict"][student] = _student_submits(
+            page, the_hub, student, passwords[student], notebook, shots
+        )
+    # what a student may not read: another's home, the exchange's inbound
+    seen["forbidden"] = [
+        str(the_hub.home(slip)),
+        str(the_hub.exchange / hub.COURSE_ID / "inbound"),
+    ]
+    seen["refused"] = _in_terminal(
+        pages[good],
+        "; ".join(f"ls {path}" for path in seen["forbidden"]),
+        the_hub.home(good) / "peek.log",
+    )
+    browser.shot(pages[good], shots, f"{good}-4-refused")
+    teacher = browser.new_page(chromium)
+    seen["graded"] = _instructor_grades(
+        teacher, the_hub, passwords[the_hub.instructor], shots
+    )
+    for student, page in pages.items():
+        seen["feedback"][student] = _student_reads_feedback(page, student, shots)
+    return seen
+
+
+@pytest.mark.skipif(
+    not browser.CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (make test installs it)",
+)
+def test_a_term_in_the_browser(term):
+    """Two students work lab 01 and submit it; the instructor collects, grades and
+    returns feedback; each student reads a score that matches the mistakes made.
+    Screenshots go to test-artifacts/hub/ (failed-*.png: every page, on a failure)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    the_hub, passwords = term
+    good, slip = the_hub.students
+    shots = browser.ARTIFACTS / "hub"
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    with sync_api.sync_playwright() as pw:
+        chromium = browser.launch(pw)
+        try:
+            seen = _the_term(chromium, the_hub, passwords, shots)
+        except Exception:
+            browser.shoot_every_page(chromium, shots, "failed")
+            raise
+        finally:
+            chromium.close()
+    # the lab's data are each student's own: her hub user name keys them
+    key = labkeys.released_key(LAB, the_hub.course())
+    assert key is not None
+    for student in the_hub.students:
+        p = labkeys.PER_STUDENT[LAB].student_params(key, student)
+        text = seen["text"][student]
+        assert f"Data for student '{student}' (your JupyterHub user name)" in text
+        assert (
+            f"the line y = {p.true_w}x + {p.true_b}, "
+            f"noise std {p.noise_std}, seed {p.seed}"
+        ) in text
+    assert "Success! Your notebook passes all the tests." in seen["verdict"][good]
+    assert "did you forget the gradient for b?" in seen["verdict"][slip]
+    for path in seen["forbidden"]:
+        denied = f"ls: cannot open directory '{path}': Permission denied"
+        assert denied in seen["refused"], seen["refused"]
+    # the hub's grades are make grade's: full marks less the mistake's cells
+    graded = seen["graded"]
+    assert re.search(r"^exit 0$", graded, re.M), graded
+    subs = {s.student: s for s in demo.load(REPO / "demo") if s.lab == LAB}
     full = auto_points(LAB)
     lost = cell_points(LAB, subs[MISTAKE].loses)
     assert lost > 0
     for student, score in ((good, full), (slip, full - lost)):
         assert re.search(rf"{student}\s+{score:g} / {full:g}", graded), graded
-    _ok(hub.nbgrader(the_hub, teacher, "release_feedback", LAB))
-    for student, score in ((good, full), (slip, full - lost)):
-        _ok(hub.nbgrader(the_hub, student, "fetch_feedback", LAB))
-        home = the_hub.home(student)
-        [page] = (home / LAB / "feedback").glob(f"*/{LAB}.html")
-        text = page.read_text()
-        assert f"Score: {score:g} / {full:g}" in text.replace(".0 ", " ")
-    # what a student may not see
-    other = hub.run_as(the_hub, good, ["ls", str(the_hub.home(slip))])
-    assert other.returncode != 0 and "Permission denied" in other.stderr
-    inbound = the_hub.exchange / hub.COURSE_ID / "inbound"
-    peek = hub.run_as(the_hub, good, ["ls", str(inbound)])
-    assert peek.returncode != 0 and "Permission denied" in peek.stderr
+        feedback = seen["feedback"][student].replace(".0 ", " ")
+        assert f"Score: {score:g} / {full:g}" in feedback, feedback[:2000]
+    assert "did you forget the gradient for b?" in seen["feedback"][slip]
+    assert sorted(p.stem for p in shots.iterdir()) == sorted(
+        [
+            f"{s}-{n}"
+            for s in (good, slip)
+            for n in ("1-own-data", "2-validated", "3-submitted", "5-feedback")
+        ]
+        + [f"{good}-4-refused"]
+        + [
+            f"{the_hub.instructor}-{n}"
+            for n in ("1-collected", "2-graded", "3-feedback-released")
+        ]
+    )
