@@ -28,6 +28,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -181,7 +182,12 @@ def remove_users(names: list[str] | None = None) -> list[str]:
     for name in hub_users():
         if names is None or name in names:
             subprocess.run(["pkill", "-KILL", "-u", name], check=False)
-            subprocess.run(["userdel", "--remove", name], check=False)
+            # userdel --remove warns of a missing mail spool: not worth printing
+            done = subprocess.run(
+                ["userdel", "--remove", name], capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                print(f"userdel {name}: {done.stderr.strip()}", file=sys.stderr)
             gone.append(name)
     return gone
 
@@ -416,6 +422,11 @@ def serve(hub: Hub) -> int:
         role = "instructor" if name == hub.instructor else "student"
         print(f"  {role:<10} {name:<12} password {password}")
     print("Ctrl-C stops the hub (the users stay; --remove-users deletes them).")
+    # Ctrl-C, or a TERM from a service manager or `kill`, stops the hub and
+    # its session; SIGINT is reset as a shell starting this in the background
+    # leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.wait()
     except KeyboardInterrupt:

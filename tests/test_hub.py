@@ -184,8 +184,11 @@ def _assignments(page, listed: str, lab: str):
     return row.first
 
 
-def _upload(page, folder: str, notebook: Path) -> None:
-    """Upload `notebook` into `folder` of the file browser, over the fetched one."""
+def _upload(page, folder: str, notebook: Path, lands_at: Path) -> None:
+    """Upload `notebook` into `folder` of the file browser, over the fetched one;
+    return once the server holds all of it at `lands_at` (opened before that,
+    the notebook would be the fetched one, and saving it would ask whether to
+    overwrite the upload)."""
     page.locator(".jp-DirListing-item", has_text=folder).first.dblclick()
     page.locator(".jp-BreadCrumbs", has_text=folder).wait_for()
     with page.expect_file_chooser() as chooser:
@@ -193,6 +196,10 @@ def _upload(page, folder: str, notebook: Path) -> None:
     chooser.value.set_files(str(notebook))
     page.locator(".jp-Dialog").get_by_role("button", name="Overwrite").click()
     page.locator(".jp-Dialog").wait_for(state="detached")
+    deadline = time.monotonic() + browser.TIMEOUT_MS / 1000
+    while lands_at.read_bytes() != notebook.read_bytes():
+        assert time.monotonic() < deadline, f"{notebook.name} never reached {lands_at}"
+        time.sleep(0.2)
 
 
 def _validate(page) -> str:
@@ -234,7 +241,7 @@ def _student_submits(page, the_hub, user, password, notebook, shots) -> tuple[st
     _log_in(page, the_hub, user, password)
     _assignments(page, "released", LAB).get_by_role("button", name="Fetch").click()
     _assignments(page, "fetched", LAB)
-    _upload(page, LAB, notebook)
+    _upload(page, LAB, notebook, the_hub.home(user) / LAB / f"{LAB}.ipynb")
     page.locator(".jp-DirListing-item", has_text=f"{LAB}.ipynb").first.dblclick()
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     text = browser.run_all(page)
