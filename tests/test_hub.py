@@ -5,6 +5,8 @@ students log in to the hub, fetch it and submit (one the worked solution, one
 a known mistake), the instructor collects, grades with the course's grading,
 releases feedback, and each student fetches feedback with the expected score.
 A student cannot read another's home nor list the exchange's inbound files.
+Then lab 06: the instructor scores a free-text answer in formgrader, inside
+JupyterLab's frame, and grading again counts it.
 
 Needs root (it creates users, which it deletes after) and npm (the hub's
 proxy); skipped without them.
@@ -24,13 +26,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from coursekit import demo, hub, jupyterlab, labkeys, layout
+from coursekit import demo, hub, jupyterlab, labkeys, layout, report
 
 from . import browser
 from .course import REPO, auto_points, cell_points
 
 LAB = "01_gd_from_scratch"
 MISTAKE = "no_bias_gradient"  # a demo student: db is never computed
+REVIEW = "06_review"  # the lab with answers graded by hand
+BY_HAND = "rv_q1_q3"  # one of its hand-graded answers
 
 pytestmark = [
     pytest.mark.slow,
@@ -52,7 +56,7 @@ def term():
         instructor=f"gdt{suffix}i",
         students=[f"gdt{suffix}a", f"gdt{suffix}b"],
         root=REPO,
-        labs=[LAB],
+        labs=[LAB, REVIEW],
     )
     server = None
     try:
@@ -151,7 +155,7 @@ def test_a_students_assignments_tab_lists_the_release(term):
         f"{the_hub.url}/user/{student}/assignments", params={"course_id": hub.COURSE_ID}
     ).json()
     assert listed["success"]
-    assert [a["assignment_id"] for a in listed["value"]] == [LAB]
+    assert [a["assignment_id"] for a in listed["value"]] == [LAB, REVIEW]
 
 
 def test_a_wrong_password_is_refused(term):
@@ -406,3 +410,109 @@ def test_a_term_in_the_browser(term):
             for n in ("1-collected", "2-graded", "3-feedback-released")
         ]
     )
+
+
+# ---- grading by hand in the hub's formgrader ----
+
+
+def _submit_in_a_terminal(the_hub: hub.Hub, student: str, lab: str, worked: str):
+    """A student fetches `lab`, works it (the demo student `worked`'s notebook)
+    and submits it, with nbgrader's commands (the browser walk of these steps is
+    lab 01's, above)."""
+    _ok(hub.nbgrader(the_hub, student, "fetch_assignment", lab))
+    mine = the_hub.home(student) / lab / f"{lab}.ipynb"
+    shutil.copyfile(layout.notebook("submitted", lab, worked, REPO / "demo"), mine)
+    owner = the_hub.home(student).stat()
+    os.chown(mine, owner.st_uid, owner.st_gid)
+    _ok(hub.nbgrader(the_hub, student, "submit", lab))
+
+
+def _grade_in_a_terminal(the_hub: hub.Hub) -> str:
+    """The instructor's `python -m coursekit grade` in the course folder."""
+    python = str(hub.interpreter(the_hub))
+    return _ok(
+        hub.run_as(
+            the_hub,
+            the_hub.instructor,
+            [python, "-m", "coursekit", "grade"],
+            cwd=the_hub.course(),
+        )
+    )
+
+
+def _score_by_hand(page, the_hub, password, grade_id, points, shots) -> None:
+    """Log in as the instructor, open formgrader's Manual Grading, the lab, its
+    notebook, the one submission, and give `grade_id` `points`; return once
+    formgrader has saved the score."""
+    teacher = the_hub.instructor
+    _log_in(page, the_hub, teacher, password)
+    browser.menu(page, "Nbgrader", "Formgrader")
+    frame = page.frame_locator("iframe").first
+    frame.get_by_role("link", name="Manual Grading").click()
+    frame.get_by_role("link", name=REVIEW).first.click()  # the lab
+    frame.locator("td a", has_text=REVIEW).first.click()  # its notebook
+    frame.get_by_text("Submission #1").click()
+    # formgrader marks the answer's box once it has loaded its grades and bound
+    # the box's save; a score typed before that is wiped by the first render
+    score = frame.locator(f"input.score.needs_manual_grade#{grade_id}")
+    score.scroll_into_view_if_needed()
+    browser.shot(page, shots, f"{teacher}-1-to-grade")
+    with page.expect_response(
+        lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT"
+    ) as saved:
+        score.fill(f"{points:g}")
+        score.press("Tab")  # formgrader saves a score when it changes
+    assert saved.value.ok, saved.value.status
+    browser.shot(page, shots, f"{teacher}-2-scored")
+
+
+@pytest.mark.skipif(
+    not browser.CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (make test installs it)",
+)
+def test_grading_by_hand_in_the_hubs_formgrader(term):
+    """A student submits lab 06; the instructor collects and grades it, scores one
+    free-text answer in formgrader inside JupyterLab's frame, grades again, and
+    the score counts. Screenshots go to test-artifacts/hub-by-hand/."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    the_hub, passwords = term
+    student = the_hub.students[0]
+    _submit_in_a_terminal(the_hub, student, REVIEW, "correct")
+    said = _ok(hub.nbgrader(the_hub, the_hub.instructor, "collect", REVIEW))
+    assert f"Collecting submission: {student} {REVIEW}" in said, said
+    auto = auto_points(REVIEW)
+    by_hand = cell_points(REVIEW, sorted(report.hand_graded(REPO, REVIEW)))
+    given = cell_points(REVIEW, [BY_HAND])
+    assert 0 < given < by_hand
+    full = auto + by_hand
+    row = rf"{REVIEW}\s+{student}\s+{{score:g}} / {full:g}\s+{{waits:g}} to grade"
+    before = _grade_in_a_terminal(the_hub)
+    # as make grade: the worked answers' auto-graded points, the rest to grade
+    assert re.search(row.format(score=auto, waits=by_hand), before), before
+    shots = browser.ARTIFACTS / "hub-by-hand"
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    with sync_api.sync_playwright() as pw:
+        chromium = browser.launch(pw)
+        try:
+            page = browser.new_page(chromium)
+            _score_by_hand(
+                page, the_hub, passwords[the_hub.instructor], BY_HAND, given, shots
+            )
+        except Exception:
+            browser.shoot_every_page(chromium, shots, "failed")
+            raise
+        finally:
+            chromium.close()
+    after = _grade_in_a_terminal(the_hub)
+    score, waits = auto + given, by_hand - given
+    assert re.search(row.format(score=score, waits=waits), after), after
+    # and the feedback the student will fetch counts it
+    html = the_hub.course() / "feedback" / student / REVIEW / f"{REVIEW}.html"
+    shown = rf"Score: {score:g}(\.0+)? / {full:g}(\.0+)?(?![\d.])"
+    assert re.search(shown, html.read_text()), shown
+    teacher = the_hub.instructor
+    assert sorted(p.stem for p in shots.iterdir()) == [
+        f"{teacher}-1-to-grade",
+        f"{teacher}-2-scored",
+    ]
