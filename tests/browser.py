@@ -8,7 +8,12 @@ a notebook to finish running.
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from .course import REPO
 
@@ -34,6 +39,12 @@ RAN = """() => {
     return prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
         && !prompts.some(p => p.textContent.includes('*'));
 }"""
+
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (make test installs it)",
+)
 
 
 def launch(playwright):
@@ -66,6 +77,25 @@ def shoot_every_page(browser, folder: Path, prefix: str) -> None:
             shot(page, folder, f"{prefix}-{n}")
         except Exception:  # a page that crashed or closed: the others still count
             continue
+
+
+@contextmanager
+def chromium_for(shots: Path) -> Iterator:
+    """Chromium for one test whose screenshots go to `shots`, emptied first; if
+    the test fails inside, each page still open is saved there as failed-<n>.png."""
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(shots, ignore_errors=True)
+    shots.mkdir(parents=True)
+    with sync_playwright() as pw:
+        chromium = launch(pw)
+        try:
+            yield chromium
+        except Exception:
+            shoot_every_page(chromium, shots, "failed")
+            raise
+        finally:
+            chromium.close()
 
 
 def menu(page, top: str, item: str | re.Pattern) -> None:

@@ -347,29 +347,17 @@ def _the_term(chromium, the_hub: hub.Hub, passwords: dict, shots: Path) -> dict:
     return seen
 
 
-@pytest.mark.skipif(
-    not browser.CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (make test installs it)",
-)
+@browser.needs_chromium
 def test_a_term_in_the_browser(term):
     """Two students work lab 01 and submit it; the instructor collects, grades and
     returns feedback; each student reads a score that matches the mistakes made.
     Screenshots go to test-artifacts/hub/ (failed-*.png: every page, on a failure)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     the_hub, passwords = term
     good, slip = the_hub.students
     shots = browser.ARTIFACTS / "hub"
-    shutil.rmtree(shots, ignore_errors=True)
-    shots.mkdir(parents=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = browser.launch(pw)
-        try:
-            seen = _the_term(chromium, the_hub, passwords, shots)
-        except Exception:
-            browser.shoot_every_page(chromium, shots, "failed")
-            raise
-        finally:
-            chromium.close()
+    with browser.chromium_for(shots) as chromium:
+        seen = _the_term(chromium, the_hub, passwords, shots)
     # the lab's data are each student's own: her hub user name keys them
     key = labkeys.released_key(LAB, the_hub.course())
     assert key is not None
@@ -466,15 +454,12 @@ def _score_by_hand(page, the_hub, password, grade_id, points, shots) -> None:
     browser.shot(page, shots, f"{teacher}-2-scored")
 
 
-@pytest.mark.skipif(
-    not browser.CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (make test installs it)",
-)
+@browser.needs_chromium
 def test_grading_by_hand_in_the_hubs_formgrader(term):
     """A student submits lab 06; the instructor collects and grades it, scores one
     free-text answer in formgrader inside JupyterLab's frame, grades again, and
     the score counts. Screenshots go to test-artifacts/hub-by-hand/."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     the_hub, passwords = term
     student = the_hub.students[0]
     _submit_in_a_terminal(the_hub, student, REVIEW, "correct")
@@ -490,20 +475,11 @@ def test_grading_by_hand_in_the_hubs_formgrader(term):
     # as make grade: the worked answers' auto-graded points, the rest to grade
     assert re.search(row.format(score=auto, waits=by_hand), before), before
     shots = browser.ARTIFACTS / "hub-by-hand"
-    shutil.rmtree(shots, ignore_errors=True)
-    shots.mkdir(parents=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = browser.launch(pw)
-        try:
-            page = browser.new_page(chromium)
-            _score_by_hand(
-                page, the_hub, passwords[the_hub.instructor], BY_HAND, given, shots
-            )
-        except Exception:
-            browser.shoot_every_page(chromium, shots, "failed")
-            raise
-        finally:
-            chromium.close()
+    with browser.chromium_for(shots) as chromium:
+        page = browser.new_page(chromium)
+        _score_by_hand(
+            page, the_hub, passwords[the_hub.instructor], BY_HAND, given, shots
+        )
     after = _grade_in_a_terminal(the_hub)
     score, waits = auto + given, by_hand - given
     assert re.search(row.format(score=score, waits=waits), after), after

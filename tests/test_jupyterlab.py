@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
 from pathlib import Path
 
 import pytest
@@ -54,16 +53,11 @@ def _shot(page, name: str) -> Path:
     return browser.shot(page, ARTIFACTS, name)
 
 
-@pytest.mark.skipif(
-    not browser.CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (make test installs it)",
-)
+@browser.needs_chromium
 def test_lab_and_formgrader_in_a_browser(graded_course, tmp_path):
     """Run a lab, validate it, and find the manual grading in formgrader, as people do."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     root, _ = graded_course
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
     answers = layout.notebook("submitted", LAB, "correct", root)
     notebook = jupyterlab.student_copy(LAB, root, source=answers)
     released = layout.notebook("release", LAB, root=root).read_bytes()
@@ -73,12 +67,10 @@ def test_lab_and_formgrader_in_a_browser(graded_course, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        with sync_api.sync_playwright() as pw:
-            chromium = browser.launch(pw)
+        with browser.chromium_for(ARTIFACTS) as chromium:
             page = browser.new_page(chromium)
             _student_view(page, base, token, notebook.relative_to(root))
             _formgrader(page, base, token, _waiting(root))
-            chromium.close()
     finally:
         jupyterlab.stop(server)
     # the release was not touched; the student's copy was
