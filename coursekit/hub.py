@@ -237,6 +237,13 @@ def nbgrader(hub: Hub, user: str, *args: str) -> subprocess.CompletedProcess:
     return run_as(hub, user, [str(interpreter(hub)), "-m", "nbgrader", *args], cwd)
 
 
+def coursekit(hub: Hub, *args: str) -> subprocess.CompletedProcess:
+    """`python -m coursekit ...` on the instructor's course, as the instructor."""
+    course = hub.course()
+    command = [str(interpreter(hub)), "-m", "coursekit", "--course", str(course)]
+    return run_as(hub, hub.instructor, [*command, *args], cwd=course)
+
+
 # ---- the course and the exchange ----
 
 
@@ -362,11 +369,8 @@ def prepare(hub: Hub) -> dict[str, str]:
         f"load_subconfig({str(course / 'nbgrader_config.py')!r})  # noqa: F821\n"
     )
     subprocess.run(["chown", "-R", f"{hub.instructor}:", str(own)], check=True)
-    python = str(interpreter(hub))
     for lab in hub.labs or layout.labs(course):
-        command = [python, "-m", "coursekit", "--course", str(course)]
-        command += ["release", "--lab", lab]
-        done = run_as(hub, hub.instructor, command, cwd=course)
+        done = coursekit(hub, "release", "--lab", lab)
         if done.returncode:
             raise RuntimeError(f"release {lab} failed:\n{done.stdout}{done.stderr}")
         done = nbgrader(hub, hub.instructor, "release_assignment", lab, "--force")

@@ -415,19 +415,6 @@ def _submit_in_a_terminal(the_hub: hub.Hub, student: str, lab: str, worked: str)
     _ok(hub.nbgrader(the_hub, student, "submit", lab))
 
 
-def _grade_in_a_terminal(the_hub: hub.Hub) -> str:
-    """The instructor's `python -m coursekit grade` in the course folder."""
-    python = str(hub.interpreter(the_hub))
-    return _ok(
-        hub.run_as(
-            the_hub,
-            the_hub.instructor,
-            [python, "-m", "coursekit", "grade"],
-            cwd=the_hub.course(),
-        )
-    )
-
-
 def _score_by_hand(page, the_hub, password, grade_id, points, shots) -> None:
     """Log in as the instructor, open formgrader's Manual Grading, the lab, its
     notebook, the one submission, and give `grade_id` `points`; return once
@@ -471,7 +458,7 @@ def test_grading_by_hand_in_the_hubs_formgrader(term):
     assert 0 < given < by_hand
     full = auto + by_hand
     row = rf"{REVIEW}\s+{student}\s+{{score:g}} / {full:g}\s+{{waits:g}} to grade"
-    before = _grade_in_a_terminal(the_hub)
+    before = _ok(hub.coursekit(the_hub, "grade"))
     # as make grade: the worked answers' auto-graded points, the rest to grade
     assert re.search(row.format(score=auto, waits=by_hand), before), before
     shots = browser.ARTIFACTS / "hub-by-hand"
@@ -480,7 +467,7 @@ def test_grading_by_hand_in_the_hubs_formgrader(term):
         _score_by_hand(
             page, the_hub, passwords[the_hub.instructor], BY_HAND, given, shots
         )
-    after = _grade_in_a_terminal(the_hub)
+    after = _ok(hub.coursekit(the_hub, "grade"))
     score, waits = auto + given, by_hand - given
     assert re.search(row.format(score=score, waits=waits), after), after
     # and the feedback the student will fetch counts it
